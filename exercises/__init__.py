@@ -1,0 +1,1 @@
+"""Your implementations, one module per concept (see README.md)."""

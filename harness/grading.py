@@ -1,0 +1,155 @@
+"""The grading model every report reads: exercise -> task -> test, with status and points.
+
+Statuses of a test: ``passed``; ``failed``; ``not_started`` (the learner's code raised
+NotImplementedError: the stub is untouched there); ``error`` (the module did not load, or the
+test could not run). Graders add ``skipped``, ``missing``, ``timed_out`` and ``crashed``; every
+status but ``passed`` scores 0.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+PASSED = "passed"
+FAILED = "failed"
+NOT_STARTED = "not_started"
+ERROR = "error"
+STATUS_LABELS = {
+    PASSED: "passed",
+    FAILED: "failed",
+    NOT_STARTED: "not started",
+    ERROR: "error",
+    "skipped": "skipped",
+    "missing": "missing",
+    "timed_out": "timed out",
+    "out_of_memory": "out of memory",
+    "crashed": "crashed",
+}
+REPORT_FORMAT = 1
+
+
+@dataclass
+class TestResult:
+    """One graded test."""
+
+    nodeid: str
+    name: str
+    exercise: str
+    task: int | None
+    max_points: float
+    status: str = PASSED
+    message: str = ""
+    hint: str = ""
+    visibility: str = "visible"
+
+    @property
+    def points(self) -> float:
+        return self.max_points if self.status == PASSED else 0.0
+
+
+@dataclass
+class ExerciseResult:
+    """One exercise's tests, and a load error when its module did not import."""
+
+    slug: str
+    title: str
+    order: int = 0
+    pack: str = "core"
+    error: str = ""
+    tests: list[TestResult] = field(default_factory=list)
+
+    @property
+    def points(self) -> float:
+        return sum(t.points for t in self.tests)
+
+    @property
+    def max_points(self) -> float:
+        return sum(t.max_points for t in self.tests)
+
+    @property
+    def status(self) -> str:
+        """``passing``, ``not started``, ``error``, ``failing`` or ``no tests``."""
+        statuses = {t.status for t in self.tests}
+        if not statuses:
+            return "error" if self.error else "no tests"
+        if statuses == {PASSED}:
+            return "passing"
+        if statuses == {NOT_STARTED}:
+            return "not started"
+        if self.error or (ERROR in statuses and PASSED not in statuses):
+            return "error"
+        return "failing"
+
+    def first_problem(self) -> TestResult | None:
+        """The first test that did not pass, preferring real failures over 'not started'."""
+        failing = sorted((t for t in self.tests if t.status != PASSED), key=lambda t: (t.task is None, t.task or 0))
+        real = [t for t in failing if t.status != NOT_STARTED]
+        return (real or failing or [None])[0]
+
+
+@dataclass
+class GradeReport:
+    """A whole run: which implementation was graded and every exercise's result."""
+
+    implementation: str
+    exercises: list[ExerciseResult] = field(default_factory=list)
+
+    @property
+    def points(self) -> float:
+        return sum(e.points for e in self.exercises)
+
+    @property
+    def max_points(self) -> float:
+        return sum(e.max_points for e in self.exercises)
+
+    def exercise(self, slug: str) -> ExerciseResult | None:
+        return next((e for e in self.exercises if e.slug == slug), None)
+
+    def to_dict(self) -> dict:
+        out = {
+            "format": REPORT_FORMAT,
+            "implementation": self.implementation,
+            "points": self.points,
+            "max_points": self.max_points,
+            "exercises": [],
+        }
+        for ex in self.exercises:
+            tasks: dict[int | None, list[dict]] = {}
+            for t in ex.tests:
+                tasks.setdefault(t.task, []).append({**asdict(t), "points": t.points})
+            out["exercises"].append(
+                {
+                    "slug": ex.slug,
+                    "title": ex.title,
+                    "order": ex.order,
+                    "pack": ex.pack,
+                    "status": ex.status,
+                    "error": ex.error,
+                    "points": ex.points,
+                    "max_points": ex.max_points,
+                    "tasks": [
+                        {"task": number, "tests": tests}
+                        for number, tests in sorted(tasks.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+                    ],
+                }
+            )
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> GradeReport:
+        report = cls(implementation=str(data.get("implementation", "")))
+        for ex in data.get("exercises", []):
+            result = ExerciseResult(
+                slug=ex["slug"], title=ex.get("title", ex["slug"]), order=ex.get("order", 0),
+                pack=ex.get("pack", "core"), error=ex.get("error", ""),
+            )
+            for task in ex.get("tasks", []):
+                for t in task["tests"]:
+                    t = {k: v for k, v in t.items() if k != "points"}
+                    result.tests.append(TestResult(**t))
+            report.exercises.append(result)
+        return report

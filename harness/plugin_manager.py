@@ -1,0 +1,145 @@
+"""Builds the kit's pluggy plugin manager: built-in plugins, then installed packs.
+
+A pack is an installable package that names a plugin module in the ``sysdesign.packs``
+entry-point group. A pack that fails to import, misspells a hook or returns bad metadata costs
+one line in :attr:`Kit.problems`; the rest of the kit keeps working.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pluggy
+
+from harness import hookspecs
+from harness.exercise import Exercise, ExerciseDefinitionError, validate
+from harness.providers import DirectoryProvider, ImplementationProvider
+
+PACK_GROUP = "sysdesign.packs"
+
+#: Modules registered before any pack: they use the same hooks a pack does.
+BUILTIN_PLUGINS = (
+    "plugins.exercises_core",
+    "plugins.providers_builtin",
+    "plugins.report_json",
+)
+
+
+class ImplementationNotFound(LookupError):
+    """``--impl`` names no directory and no registered implementation set."""
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+@dataclass
+class Kit:
+    """The plugin manager plus what it found: exercises in order, and problems."""
+
+    pm: pluggy.PluginManager
+    exercises: list[Exercise] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def slugs(self) -> list[str]:
+        return [e.slug for e in self.exercises]
+
+    def exercise(self, slug: str) -> Exercise | None:
+        return next((e for e in self.exercises if e.slug == slug), None)
+
+    def exercise_for_path(self, path: Path) -> Exercise | None:
+        """The exercise whose grading suite holds ``path``, if any."""
+        return next((e for e in self.exercises if e.owns(path)), None)
+
+    def resolve_impl(self, spec: str) -> ImplementationProvider:
+        """``spec`` is a directory path or the name of a registered implementation set."""
+        answers = [a for a in self.pm.hook.sysdesign_resolve_impl(name=spec) if a is not None]
+        if len(answers) > 1:
+            owners = ", ".join(type(a).__name__ for a in answers)
+            raise ImplementationNotFound(f"--impl {spec}: {len(answers)} plugins answer ({owners}); expected one")
+        if answers:
+            return answers[0]
+        path = Path(spec)
+        if path.is_dir():
+            return DirectoryProvider(path)
+        if path.exists():
+            raise ImplementationNotFound(f"--impl {spec}: not a directory (give the folder holding <slug>.py modules)")
+        raise ImplementationNotFound(
+            f"--impl {spec}: no such directory, and no plugin provides an implementation set of that name"
+        )
+
+
+def _register_builtin(pm: pluggy.PluginManager) -> None:
+    for modname in BUILTIN_PLUGINS:
+        pm.register(importlib.import_module(modname), name=modname)
+
+
+def _register_packs(pm: pluggy.PluginManager, problems: list[str]) -> None:
+    for ep in sorted(importlib.metadata.entry_points(group=PACK_GROUP), key=lambda e: e.name):
+        if pm.has_plugin(ep.name) or pm.is_blocked(ep.name):
+            continue
+        try:
+            plugin = ep.load()
+            pm.register(plugin, name=ep.name)
+        except Exception as exc:
+            problems.append(f"pack '{ep.name}' ({ep.value}): {_one_line(exc)}; pack skipped")
+
+
+def _check_hooks(pm: pluggy.PluginManager, problems: list[str]) -> None:
+    """Report (and unregister) plugins whose hook implementations match no hookspec."""
+    for name, plugin in list(pm.list_name_plugin()):
+        for hook_name in dir(plugin):
+            if hook_name.startswith("sysdesign_") and not hasattr(hookspecs, hook_name):
+                where = getattr(plugin, "__file__", repr(plugin))
+                problems.append(f"pack '{name}' ({where}): unknown hook {hook_name}(); pack skipped")
+                pm.unregister(plugin)
+                break
+    pm.check_pending()
+
+
+def _collect_exercises(pm: pluggy.PluginManager, problems: list[str]) -> list[Exercise]:
+    found: dict[str, Exercise] = {}
+    # One plugin at a time, so one pack's failure cannot hide another's exercises.
+    for impl in reversed(pm.hook.sysdesign_exercises.get_hookimpls()):
+        try:
+            exercises = list(impl.function() or ())
+        except Exception as exc:
+            reason = str(exc) if isinstance(exc, ExerciseDefinitionError) else _one_line(exc)
+            problems.append(f"pack '{impl.plugin_name}': {reason}; pack skipped")
+            continue
+        for exercise in exercises:
+            if not isinstance(exercise, Exercise):
+                problems.append(f"pack '{impl.plugin_name}': returned {type(exercise).__name__}, expected Exercise")
+                continue
+            bad = validate(exercise)
+            if bad:
+                problems.extend(bad)
+                continue
+            if exercise.slug in found:
+                other = found[exercise.slug].pack
+                problems.append(
+                    f"pack '{exercise.pack}': exercise '{exercise.slug}' clashes with pack '{other}'; skipped"
+                )
+                continue
+            found[exercise.slug] = exercise
+    return sorted(found.values(), key=lambda e: (e.order, e.slug))
+
+
+def build_kit(*, load_packs: bool = True, extra_plugins: tuple[object, ...] = ()) -> Kit:
+    """A ready plugin manager with every exercise it could load, and the problems it met."""
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    problems: list[str] = []
+    _register_builtin(pm)
+    for plugin in extra_plugins:
+        pm.register(plugin)
+    if load_packs:
+        _register_packs(pm, problems)
+    _check_hooks(pm, problems)
+    exercises = _collect_exercises(pm, problems)
+    return Kit(pm=pm, exercises=exercises, problems=problems)

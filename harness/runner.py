@@ -1,0 +1,62 @@
+"""Run one exercise's grading suite in this process and hand back the grading model.
+
+This is the learner's fast loop (``sysdesign check``): components stay in-process so
+tracebacks and debuggers work as usual. Classroom grading isolates learner code instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from harness.exercise import Exercise
+from harness.grading import GradeReport
+
+
+@dataclass
+class SuiteOutcome:
+    """The grading model of one run plus anything that went wrong around the tests."""
+
+    report: GradeReport | None
+    exit_code: int
+    problems: list[str] = field(default_factory=list)
+
+
+class _Collector:
+    """A pytest plugin object that keeps the run's grading model and collection errors."""
+
+    def __init__(self) -> None:
+        self.report: GradeReport | None = None
+        self.problems: list[str] = []
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            lines = str(report.longrepr).strip().splitlines()
+            self.problems.append(f"{report.nodeid}: {lines[-1] if lines else 'collection failed'}")
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        from plugins.pytest_plugin import STATE
+
+        state = session.config.stash.get(STATE, None)
+        if state is not None:
+            self.report = state.report()
+
+
+def run_exercise(exercise: Exercise, impl_args: list[str], extra: list[str] | None = None) -> SuiteOutcome:
+    """Run ``exercise``'s suite quietly with ``impl_args`` (``--solutions`` / ``--impl X``)."""
+    collector = _Collector()
+    args = [str(exercise.suite), "-p", "no:terminal", "-p", "no:cacheprovider", *impl_args, *(extra or [])]
+    code = pytest.main(args, plugins=[collector])
+    return SuiteOutcome(report=collector.report, exit_code=int(code), problems=collector.problems)
+
+
+def coverage_lines(cov, path: str) -> tuple[float, list[tuple[int, str]]]:
+    """(percent of statements run, [(line number, source)] never run) for ``path``."""
+    _, statements, _, missing, _ = cov.analysis2(path)
+    percent = 100.0 * (len(statements) - len(missing)) / len(statements) if statements else 100.0
+    with open(path, encoding="utf-8") as fh:
+        source = fh.read().splitlines()
+    return percent, [(n, source[n - 1].rstrip()) for n in missing if 0 < n <= len(source)]
+

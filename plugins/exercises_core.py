@@ -1,0 +1,28 @@
+"""The built-in exercise pack: every ``tests/<slug>/exercise.toml`` of the kit.
+
+Pristine stubs live in ``plugins/pristine/<slug>.py`` (the learner's working copy is
+``exercises/<slug>.py``), references in ``solutions/<slug>.py``.
+"""
+
+from __future__ import annotations
+
+from harness import KIT_ROOT
+from harness.exercise import Exercise, load_exercise_toml
+from harness.hookspecs import hookimpl
+
+PRISTINE = KIT_ROOT / "plugins" / "pristine"
+SOLUTIONS = KIT_ROOT / "solutions"
+SUITES = KIT_ROOT / "tests"
+
+
+@hookimpl
+def sysdesign_exercises() -> list[Exercise]:
+    return [
+        load_exercise_toml(
+            toml,
+            stub=PRISTINE / f"{toml.parent.name}.py",
+            reference=SOLUTIONS / f"{toml.parent.name}.py",
+            pack="core",
+        )
+        for toml in sorted(SUITES.glob("*/exercise.toml"))
+    ]

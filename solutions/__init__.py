@@ -1,0 +1,1 @@
+"""Reference implementations, the same public API as the stubs in exercises/."""

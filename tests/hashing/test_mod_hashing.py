@@ -1,0 +1,44 @@
+"""Task 2: mod hashing, and why adding a node hurts."""
+
+import pytest
+
+from harness.distribution import moved_fraction
+from harness.messages import expect_equal, expect_true
+
+pytestmark = pytest.mark.task(2)
+
+NODES = [f"node-{i}" for i in range(10)]
+KEYS = [f"key-{i}" for i in range(5_000)]
+
+
+def test_owner_is_stable_hash_mod_node_count(hashing):
+    ring = hashing.ModHashing(NODES)
+    for key in KEYS[:500]:
+        expected = NODES[hashing.stable_hash(key) % len(NODES)]
+        expect_equal(f"ModHashing({len(NODES)} nodes).node_for({key!r})", ring.node_for(key), expected,
+                     "nodes[stable_hash(key) % len(nodes)], nodes in the order they were added")
+
+
+def test_errors(hashing):
+    with pytest.raises(LookupError):
+        hashing.ModHashing().node_for("k")
+    ring = hashing.ModHashing(["a"])
+    with pytest.raises(ValueError):
+        ring.add_node("a")
+    with pytest.raises(KeyError):
+        ring.remove_node("zzz")
+
+
+def test_adding_a_node_moves_most_keys(hashing):
+    ring = hashing.ModHashing(NODES)
+    before = {k: ring.node_for(k) for k in KEYS}
+    ring.add_node("node-10")
+    fraction = moved_fraction(before, ring.node_for)
+    expect_true(fraction > 0.8, "ModHashing: add_node('node-10') to 10 nodes, fraction of keys whose owner changed",
+                round(fraction, 3), "> 0.8 (about 10/11 for mod hashing)",
+                "this is the weakness the ring fixes; if few keys move here, this is not mod hashing")
+
+
+def test_two_interpreters_agree(hashing, cross_process):
+    here = [hashing.ModHashing(cross_process.nodes).node_for(k) for k in cross_process.keys]
+    cross_process.check("ModHashing", here)

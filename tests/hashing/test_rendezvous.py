@@ -1,0 +1,87 @@
+"""Tasks 6-7: rendezvous (highest random weight) hashing."""
+
+import pytest
+
+from harness.distribution import max_over_mean, moved_keys, shares
+from harness.messages import expect_equal, expect_true
+
+NODES = [f"node-{i}" for i in range(10)]
+KEYS = [f"key-{i}" for i in range(20_000)]
+
+
+@pytest.mark.task(6)
+@pytest.mark.points(2)
+def test_the_highest_score_wins(hashing):
+    rv = hashing.RendezvousHashing(NODES)
+    for key in KEYS[:1_000]:
+        scores = {n: rv.score(key, n) for n in NODES}
+        best = max(scores, key=scores.get)
+        expect_equal(f"RendezvousHashing(10 nodes).node_for({key!r})", rv.node_for(key), best,
+                     f"the node with the highest score(key, node); lowest was {min(scores, key=scores.get)!r}")
+
+
+@pytest.mark.task(6)
+def test_errors(hashing):
+    with pytest.raises(LookupError):
+        hashing.RendezvousHashing().node_for("k")
+    rv = hashing.RendezvousHashing(["a"])
+    with pytest.raises(ValueError):
+        rv.add_node("a")
+    with pytest.raises(ValueError):
+        rv.add_node("b", weight=0)
+    with pytest.raises(KeyError):
+        rv.remove_node("zzz")
+
+
+@pytest.mark.task(6)
+def test_keys_spread_evenly(hashing):
+    rv = hashing.RendezvousHashing(NODES)
+    counts = {n: 0 for n in NODES}
+    for key in KEYS[:10_000]:
+        counts[rv.node_for(key)] += 1
+    ratio = max_over_mean(counts.values())
+    expect_true(ratio <= 1.12, "max/mean keys per node, 10 nodes, 10000 keys", round(ratio, 3), "<= 1.12",
+                f"counts: {counts}")
+
+
+@pytest.mark.task(6)
+@pytest.mark.points(2)
+def test_adding_and_removing_move_only_what_must_move(hashing):
+    rv = hashing.RendezvousHashing(NODES)
+    keys = KEYS[:10_000]
+    before = {k: rv.node_for(k) for k in keys}
+    rv.add_node("node-new")
+    moved = moved_keys(before, rv.node_for)
+    fraction = len(moved) / len(keys)
+    expect_true(0.06 <= fraction <= 0.12, "fraction of keys that changed owner after add_node('node-new') to 10 nodes",
+                round(fraction, 3), "about 1/11 = 0.091")
+    expect_equal("keys that moved somewhere other than the new node",
+                 dict(list({k: v for k, v in moved.items() if v[1] != "node-new"}.items())[:5]), {})
+    rv.remove_node("node-new")
+    rv.remove_node("node-4")
+    moved = moved_keys(before, rv.node_for)
+    wrong = {k: v for k, v in moved.items() if v[0] != "node-4"}
+    expect_equal("keys that changed owner after remove_node('node-4') although node-4 did not own them",
+                 dict(list(wrong.items())[:5]), {}, "only the removed node's keys move")
+
+
+@pytest.mark.task(7)
+@pytest.mark.points(2)
+def test_weights_are_respected(hashing):
+    rv = hashing.RendezvousHashing(["a", "b", "c"])
+    rv.add_node("heavy", weight=3)
+    got = shares(rv.node_for(k) for k in KEYS[:12_000])
+    expect_true(0.45 <= got.get("heavy", 0) <= 0.55, "share of keys owned by 'heavy' (weight 3) among a, b, c (weight 1)",
+                round(got.get("heavy", 0), 3), "about 3/6 = 0.5", f"shares: {got}")
+    rv2 = hashing.RendezvousHashing()
+    rv2.add_node("x", weight=1)
+    rv2.add_node("y", weight=2)
+    got2 = shares(rv2.node_for(k) for k in KEYS[:12_000])
+    expect_true(0.62 <= got2.get("y", 0) <= 0.71, "share of keys owned by 'y' (weight 2) against 'x' (weight 1)",
+                round(got2.get("y", 0), 3), "about 2/3")
+
+
+@pytest.mark.task(6)
+def test_two_interpreters_agree(hashing, cross_process):
+    here = [hashing.RendezvousHashing(cross_process.nodes).node_for(k) for k in cross_process.keys]
+    cross_process.check("RendezvousHashing", here)

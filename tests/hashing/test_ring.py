@@ -1,0 +1,140 @@
+"""Tasks 3-5: the consistent-hash ring."""
+
+import bisect
+
+import pytest
+
+from harness.distribution import max_over_mean, moved_keys, shares
+from harness.messages import expect_equal, expect_true
+
+NODES = [f"node-{i}" for i in range(10)]
+KEYS = [f"key-{i}" for i in range(20_000)]
+
+
+def owner_from_points(points, position):
+    """The node the ring must answer for a key at ``position``: first point at or after it, wrapping."""
+    positions = [p for p, _ in points]
+    index = bisect.bisect_left(positions, position)
+    return points[index % len(points)][1]
+
+
+@pytest.mark.task(3)
+def test_points_are_sorted_and_named_by_node_and_index(hashing):
+    ring = hashing.ConsistentHashRing(["a", "b", "c"], vnodes=4)
+    points = ring.points()
+    expect_equal("ConsistentHashRing(['a','b','c'], vnodes=4).points() positions",
+                 [p for p, _ in points], sorted(p for p, _ in points), "points sorted by position")
+    expected = sorted((hashing.stable_hash(f"{n}#{i}"), n) for n in "abc" for i in range(4))
+    expect_equal("ConsistentHashRing(['a','b','c'], vnodes=4).points()", points, expected,
+                 "point i of node n sits at stable_hash(f'{n}#{i}')")
+
+
+@pytest.mark.task(3)
+@pytest.mark.points(2)
+def test_lookup_is_first_point_at_or_after_the_key(hashing):
+    ring = hashing.ConsistentHashRing(NODES, vnodes=20)
+    points = ring.points()
+    for key in KEYS[:2_000]:
+        expected = owner_from_points(points, hashing.stable_hash(key))
+        expect_equal(f"ring.node_for({key!r}) (10 nodes, vnodes=20)", ring.node_for(key), expected,
+                     "the owner of the first point at or after stable_hash(key)")
+
+
+@pytest.mark.task(3)
+@pytest.mark.points(2)
+def test_keys_past_the_last_point_wrap_to_the_first(hashing):
+    ring = hashing.ConsistentHashRing(["a", "b", "c"], vnodes=1)
+    points = ring.points()
+    last, first_owner = points[-1][0], points[0][1]
+    wrapping = [k for k in KEYS if hashing.stable_hash(k) > last][:50]
+    assert wrapping, "the suite found no key past the last point (cannot happen with a 64-bit hash)"
+    for key in wrapping:
+        expect_equal(f"ring.node_for({key!r}) with stable_hash(key) past the last point {last}",
+                     ring.node_for(key), first_owner, "past the last point the ring wraps round to the first point")
+
+
+@pytest.mark.task(3)
+def test_errors(hashing):
+    with pytest.raises(LookupError):
+        hashing.ConsistentHashRing().node_for("k")
+    with pytest.raises(ValueError):
+        hashing.ConsistentHashRing(vnodes=0)
+    ring = hashing.ConsistentHashRing(["a"])
+    with pytest.raises(ValueError):
+        ring.add_node("a")
+    with pytest.raises(ValueError):
+        ring.add_node("b", weight=0)
+    with pytest.raises(KeyError):
+        ring.remove_node("zzz")
+
+
+@pytest.mark.task(4)
+def test_every_virtual_node_is_on_the_ring(hashing):
+    ring = hashing.ConsistentHashRing(["a", "b"], vnodes=50)
+    ring.add_node("big", weight=3)
+    counts = {n: 0 for n in ("a", "b", "big")}
+    for _, node in ring.points():
+        counts[node] += 1
+    expect_equal("points per node after ConsistentHashRing(['a','b'], vnodes=50); add_node('big', weight=3)",
+                 counts, {"a": 50, "b": 50, "big": 150}, "weight * vnodes points per node")
+
+
+@pytest.mark.task(4)
+@pytest.mark.points(2)
+def test_virtual_nodes_balance_the_load(hashing):
+    ring = hashing.ConsistentHashRing(NODES, vnodes=200)
+    counts = {n: 0 for n in NODES}
+    for key in KEYS:
+        counts[ring.node_for(key)] += 1
+    ratio = max_over_mean(counts.values())
+    expect_true(ratio <= 1.25, f"max/mean keys per node, 10 nodes, vnodes=200, {len(KEYS)} keys", round(ratio, 3),
+                "<= 1.25", f"counts: {counts}")
+
+
+@pytest.mark.task(4)
+@pytest.mark.points(2)
+def test_weights_are_respected(hashing):
+    ring = hashing.ConsistentHashRing(["a", "b", "c"], vnodes=200)
+    ring.add_node("heavy", weight=3)
+    got = shares(ring.node_for(k) for k in KEYS)
+    expect_true(0.42 <= got.get("heavy", 0) <= 0.58, "share of keys owned by 'heavy' (weight 3) among a, b, c (weight 1)",
+                round(got.get("heavy", 0), 3), "about 3/6 = 0.5", f"shares: {got}")
+
+
+@pytest.mark.task(5)
+@pytest.mark.points(2)
+def test_adding_a_node_moves_about_one_in_n_plus_one_keys_all_to_it(hashing):
+    ring = hashing.ConsistentHashRing(NODES, vnodes=100)
+    before = {k: ring.node_for(k) for k in KEYS}
+    ring.add_node("node-new")
+    moved = moved_keys(before, ring.node_for)
+    fraction = len(moved) / len(KEYS)
+    expect_true(0.05 <= fraction <= 0.14, "fraction of keys that changed owner after add_node('node-new') to 10 nodes",
+                round(fraction, 3), "about 1/11 = 0.091")
+    elsewhere = {k: v for k, v in moved.items() if v[1] != "node-new"}
+    expect_equal("keys that moved somewhere other than the new node", dict(list(elsewhere.items())[:5]), {},
+                 "a new node only takes keys; keys never move between old nodes")
+
+
+@pytest.mark.task(5)
+@pytest.mark.points(2)
+def test_removing_a_node_moves_only_its_keys(hashing):
+    ring = hashing.ConsistentHashRing(NODES, vnodes=100)
+    before = {k: ring.node_for(k) for k in KEYS}
+    ring.remove_node("node-3")
+    moved = moved_keys(before, ring.node_for)
+    wrong = {k: v for k, v in moved.items() if v[0] != "node-3"}
+    expect_equal("keys that changed owner after remove_node('node-3') although node-3 did not own them",
+                 dict(list(wrong.items())[:5]), {}, "only the removed node's keys move")
+    orphans = [k for k, owner in before.items() if owner == "node-3" and ring.node_for(k) == "node-3"]
+    expect_equal("keys still sent to the removed node-3", orphans[:5], [])
+    ring.add_node("node-3")
+    back = moved_keys(before, ring.node_for)
+    expect_equal("keys whose owner differs after remove_node('node-3') then add_node('node-3')",
+                 dict(list(back.items())[:5]), {}, "the same node lands on the same points")
+
+
+@pytest.mark.task(3)
+def test_two_interpreters_agree(hashing, cross_process):
+    here = [hashing.ConsistentHashRing(cross_process.nodes, vnodes=50).node_for(k) for k in cross_process.keys]
+    cross_process.check("ConsistentHashRing", here)

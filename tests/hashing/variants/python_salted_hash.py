@@ -1,0 +1,9 @@
+"""Known-wrong: stable_hash built on Python's hash(), salted differently in every process."""
+
+from solutions.hashing import *  # noqa: F401,F403
+
+EXPECT_FAIL = ["test_stable_hash.py::test_two_interpreters_agree"]
+
+
+def stable_hash(key):
+    return hash(key) % 2**64

@@ -1,0 +1,50 @@
+"""Fixtures for the kit's own tests: run a grading suite in-process against any
+implementation and read back the grading model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness import KIT_ROOT
+from harness.grading import GradeReport
+
+
+class SuiteRun:
+    """Runs pytest in-process on suites, with ``--impl`` and ``--grade-json``."""
+
+    def __init__(self, pytester: pytest.Pytester) -> None:
+        self.pytester = pytester
+        self.runs = 0
+
+    def __call__(self, paths: list[str], impl: str, *extra: str) -> tuple[GradeReport, pytest.RunResult]:
+        self.runs += 1
+        target = self.pytester.path / f"grade-{self.runs}.json"
+        result = self.pytester.runpytest_inprocess(
+            *paths, "--impl", impl, "--grade-json", str(target), "-p", "no:cacheprovider",
+            "--rootdir", str(KIT_ROOT), "-c", str(KIT_ROOT / "pyproject.toml"), *extra,
+        )
+        if not target.exists():
+            raise AssertionError(f"the inner run wrote no grading model:\n{result.stdout.str()[-3000:]}")
+        return GradeReport.from_dict(json.loads(target.read_text())), result
+
+
+@pytest.fixture
+def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> SuiteRun:
+    monkeypatch.setenv("SYSDESIGN_STATE_DIR", str(pytester.path / "state"))
+    return SuiteRun(pytester)
+
+
+def statuses(report: GradeReport) -> dict[str, str]:
+    """nodeid -> status for every graded test in the report."""
+    return {t.nodeid: t.status for ex in report.exercises for t in ex.tests}
+
+
+def variant_as_impl(variant: Path, slug: str, tmp: Path) -> Path:
+    """A directory holding ``variant`` as ``<slug>.py``: the shape ``--impl DIR`` takes."""
+    folder = tmp / f"impl-{variant.stem}"
+    folder.mkdir()
+    (folder / f"{slug}.py").write_text(variant.read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
