@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from harness.exercise import Exercise
 from harness.grading import NOT_STARTED, ExerciseResult
-from harness.plugin_manager import ImplementationNotFound, Kit, build_kit
+from harness.plugin_manager import ImplementationNotFound, Kit, shared_kit
 from harness.providers import display_path
 from harness.term import progress_bar, status_colour, style
 
@@ -20,7 +20,7 @@ class CliError(Exception):
 
 
 def _kit() -> Kit:
-    kit = build_kit()
+    kit = shared_kit()
     for problem in kit.problems:
         print(f"sysdesign: {problem}", file=sys.stderr)
     return kit
@@ -114,15 +114,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"  problem: {problem}")
     result = outcome.report.exercise(exercise.slug) if outcome.report else None
     if result is None:
+        print(outcome.output[-3000:])
         print(f"  no graded test ran (pytest exit code {outcome.exit_code}); run: pytest {display_path(exercise.suite)}")
         return 1
     if result.error:
         print(f"  {style('error', 'red')}: {result.error}")
+        print("  The module must import before anything in it can be graded; the other exercises are unaffected.")
+        return 1
     _print_tasks(exercise, result)
     status = result.status
     print(f"  {style(status, status_colour(status))}: {_fmt(result.points)}/{_fmt(result.max_points)} points")
     problem = result.first_problem()
-    if problem is not None and not result.error:
+    if problem is not None:
         print(f"\nFirst problem: {problem.nodeid}" + (f" (task {problem.task})" if problem.task else ""))
         for line in problem.message.splitlines()[:25]:
             print(f"  {line}")

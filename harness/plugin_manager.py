@@ -7,6 +7,7 @@ one line in :attr:`Kit.problems`; the rest of the kit keeps working.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.metadata
 from dataclasses import dataclass, field
@@ -143,3 +144,9 @@ def build_kit(*, load_packs: bool = True, extra_plugins: tuple[object, ...] = ()
     _check_hooks(pm, problems)
     exercises = _collect_exercises(pm, problems)
     return Kit(pm=pm, exercises=exercises, problems=problems)
+
+
+@functools.cache
+def shared_kit() -> Kit:
+    """The kit built once per process (the CLI and the pytest plugin in it share it)."""
+    return build_kit()

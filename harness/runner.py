@@ -6,6 +6,8 @@ tracebacks and debuggers work as usual. Classroom grading isolates learner code 
 
 from __future__ import annotations
 
+import contextlib
+import io
 from dataclasses import dataclass, field
 
 import pytest
@@ -21,6 +23,7 @@ class SuiteOutcome:
     report: GradeReport | None
     exit_code: int
     problems: list[str] = field(default_factory=list)
+    output: str = ""
 
 
 class _Collector:
@@ -47,9 +50,12 @@ class _Collector:
 def run_exercise(exercise: Exercise, impl_args: list[str], extra: list[str] | None = None) -> SuiteOutcome:
     """Run ``exercise``'s suite quietly with ``impl_args`` (``--solutions`` / ``--impl X``)."""
     collector = _Collector()
-    args = [str(exercise.suite), "-p", "no:terminal", "-p", "no:cacheprovider", *impl_args, *(extra or [])]
-    code = pytest.main(args, plugins=[collector])
-    return SuiteOutcome(report=collector.report, exit_code=int(code), problems=collector.problems)
+    args = [str(exercise.suite), "-q", "-p", "no:cacheprovider", "--tb=native", *impl_args, *(extra or [])]
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(captured):
+        code = pytest.main(args, plugins=[collector])
+    return SuiteOutcome(report=collector.report, exit_code=int(code), problems=collector.problems,
+                        output=captured.getvalue())
 
 
 def coverage_lines(cov, path: str) -> tuple[float, list[tuple[int, str]]]:

@@ -18,7 +18,7 @@ import pytest
 from harness.clock import VirtualClock
 from harness.exercise import Exercise
 from harness.grading import ERROR, FAILED, NOT_STARTED, PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult
-from harness.plugin_manager import ImplementationNotFound, Kit, build_kit
+from harness.plugin_manager import ImplementationNotFound, Kit, shared_kit
 from harness.providers import ImplementationLoadError, ImplementationProvider, display_path
 
 MARKERS = (
@@ -77,7 +77,7 @@ def pytest_configure(config: pytest.Config) -> None:
     solutions, spec = config.getoption("solutions"), config.getoption("impl")
     if solutions and spec:
         raise pytest.UsageError("--solutions and --impl choose the implementation twice; give one")
-    kit = build_kit()
+    kit = shared_kit()
     for problem in kit.problems:
         config.issue_config_time_warning(pytest.PytestConfigWarning(f"sysdesign: {problem}"), stacklevel=2)
     try:
@@ -122,13 +122,11 @@ def _raise_site(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
     return f"{display_path(Path(frames[-1].filename))}:{frames[-1].lineno}" if frames else ""
 
 
-def _classify(item: pytest.Item, call: pytest.CallInfo, rep: pytest.TestReport) -> tuple[str, str]:
-    """(status, one-line message) for a failed phase."""
-    excinfo = call.excinfo
-    failed = FAILED if rep.when == "call" else ERROR
+def _classify(when: str, excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, str]:
+    """(status, message) for a failed phase."""
+    failed = FAILED if when == "call" else ERROR
     if excinfo is None:
-        lines = rep.longreprtext.strip().splitlines()
-        return failed, lines[-1] if lines else ""
+        return failed, ""
     if excinfo.errisinstance(ImplementationLoadError):
         return ERROR, str(excinfo.value)
     if excinfo.errisinstance(NotImplementedError):
@@ -138,28 +136,38 @@ def _classify(item: pytest.Item, call: pytest.CallInfo, rep: pytest.TestReport) 
     return failed, excinfo.exconly().strip()
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
-    rep: pytest.TestReport = yield
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport | None:
+    """Grade one phase of a graded test. An unfinished stub (NotImplementedError) or a module
+    that does not load gets a one-line report, without pytest's costly traceback formatting."""
     state = item.config.stash.get(STATE, None)
     result = state.results.get(item.nodeid) if state else None
     if result is None:
-        return rep
+        return None
+    excinfo = call.excinfo
+    quick = excinfo is not None and excinfo.errisinstance((ImplementationLoadError, NotImplementedError))
+    if quick:
+        status, message = _classify(call.when, excinfo)
+        rep = pytest.TestReport(
+            item.nodeid, item.location, {k: 1 for k in item.keywords}, "failed",
+            f"{STATUS_LABELS[status]}: {message}", call.when, [], call.duration, call.start, call.stop,
+            user_properties=list(item.user_properties),
+        )
+    else:
+        rep = pytest.TestReport.from_item_and_call(item, call)
     if rep.failed:
-        status, message = _classify(item, call, rep)
+        if not quick:
+            status, message = _classify(call.when, excinfo)
+        if status == ERROR and excinfo is not None and excinfo.errisinstance(ImplementationLoadError):
+            state.load_errors[result.exercise] = message
         if result.status in (PASSED, NOT_STARTED) or status == ERROR:
             result.status, result.message = status, message
-        if status == ERROR and call.excinfo is not None and call.excinfo.errisinstance(ImplementationLoadError):
-            state.load_errors[result.exercise] = message
-        if status in (NOT_STARTED, ERROR) and call.excinfo is not None and call.excinfo.errisinstance(
-            (ImplementationLoadError, NotImplementedError)
-        ):
-            rep.longrepr = f"{STATUS_LABELS[status]}: {message}"
         rep.user_properties.append(("sysdesign_status", status))
         if result.hint and status == FAILED:
             rep.sections.append((f"hint (task {result.task})", result.hint))
     elif rep.skipped and result.status == PASSED:
-        result.status, result.message = "skipped", str(rep.longrepr[-1]) if isinstance(rep.longrepr, tuple) else "skipped"
+        reason = rep.longrepr[-1] if isinstance(rep.longrepr, tuple) else "skipped"
+        result.status, result.message = "skipped", str(reason)
     return rep
 
 

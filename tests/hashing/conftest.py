@@ -20,9 +20,9 @@ def attempt(fn):
         return "error: " + type(exc).__name__
 result = {{
     "stable_hash": attempt(lambda: [m.stable_hash(k) for k in keys]),
-    "ModHashing": attempt(lambda: [m.ModHashing(nodes).node_for(k) for k in keys]),
-    "ConsistentHashRing": attempt(lambda: [m.ConsistentHashRing(nodes, vnodes=50).node_for(k) for k in keys]),
-    "RendezvousHashing": attempt(lambda: [m.RendezvousHashing(nodes).node_for(k) for k in keys]),
+    "ModHashing": attempt(lambda: [r.node_for(k) for r in [m.ModHashing(nodes)] for k in keys]),
+    "ConsistentHashRing": attempt(lambda: [r.node_for(k) for r in [m.ConsistentHashRing(nodes, vnodes=50)] for k in keys]),
+    "RendezvousHashing": attempt(lambda: [r.node_for(k) for r in [m.RendezvousHashing(nodes)] for k in keys]),
 }}
 """
 
@@ -49,11 +49,17 @@ class CrossProcess:
                 ))
 
 
-@pytest.fixture(scope="session")
-def cross_process(impl):
-    from harness.interpreters import run_in_fresh_interpreter
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_interpreters(impl):
+    """Start the two child interpreters with the first test, so they run while other tests do."""
+    from harness.interpreters import FreshInterpreters
 
-    path = impl("hashing").__file__
-    results = {seed: run_in_fresh_interpreter(path, _SNIPPET, hashseed=seed) for seed in (1, 2)}
-    return CrossProcess(CROSS_KEYS, NODES, results)
+    children = FreshInterpreters(impl("hashing").__file__, _SNIPPET, hashseeds=(1, 2))
+    yield children
+    children.close()
+
+
+@pytest.fixture(scope="session")
+def cross_process(_fresh_interpreters):
+    return CrossProcess(CROSS_KEYS, NODES, _fresh_interpreters.results())
 

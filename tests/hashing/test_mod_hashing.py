@@ -37,8 +37,3 @@ def test_adding_a_node_moves_most_keys(hashing):
     expect_true(fraction > 0.8, "ModHashing: add_node('node-10') to 10 nodes, fraction of keys whose owner changed",
                 round(fraction, 3), "> 0.8 (about 10/11 for mod hashing)",
                 "this is the weakness the ring fixes; if few keys move here, this is not mod hashing")
-
-
-def test_two_interpreters_agree(hashing, cross_process):
-    here = [hashing.ModHashing(cross_process.nodes).node_for(k) for k in cross_process.keys]
-    cross_process.check("ModHashing", here)

@@ -2,7 +2,7 @@
 
 from solutions.hashing import *  # noqa: F401,F403
 
-EXPECT_FAIL = ["test_stable_hash.py::test_two_interpreters_agree"]
+EXPECT_FAIL = ["test_two_interpreters.py::test_stable_hash_agrees"]
 
 
 def stable_hash(key):
