@@ -172,7 +172,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
-    if ("sysdesign_status", NOT_STARTED) in report.user_properties:
+    if ("sysdesign_status", NOT_STARTED) in getattr(report, "user_properties", ()):
         return "not started", "n", ("NOT STARTED", {"yellow": True})
     return None
 

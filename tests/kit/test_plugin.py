@@ -17,7 +17,7 @@ from harness.providers import ImplementationLoadError, LearnerProvider, load_mod
 from .conftest import statuses
 
 KIT = build_kit(load_packs=False)
-FIRST, SECOND = KIT.exercises[0], KIT.exercises[1]
+FIRST, SECOND = KIT.exercises[0], KIT.exercises[-1]
 
 
 def impl_dir(tmp_path, **modules: str):
@@ -90,6 +90,7 @@ def test_two_plugins_answering_one_name_is_an_error_not_a_choice(tmp_path):
     ids=["syntax-error", "exception-at-import", "exit-at-import", "missing-name"],
 )
 def test_a_broken_module_errors_its_exercise_only(run_suite, tmp_path, source, expected):
+    assert FIRST is not SECOND, "this test needs two exercises"
     folder = impl_dir(tmp_path, **{FIRST.slug: source, SECOND.slug: "reference"})
     report, result = run_suite([str(FIRST.suite), str(SECOND.suite)], str(folder))
     broken, fine = report.exercise(FIRST.slug), report.exercise(SECOND.slug)
