@@ -80,4 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # ``python -m harness.cli``: run the imported module, so commands share one CliError class.
+    from harness import cli
+
+    sys.exit(cli.main())
