@@ -1,0 +1,242 @@
+"""Tasks 6-7: RetryingClient against scripted fake servers, on the virtual clock.
+
+Every fake server records the virtual time of each call (``time.monotonic()`` under the clock
+fixture) and the ``timeout`` the client passed to ``requests``, so the backoff gaps and the
+timeouts are checked exactly.
+"""
+
+import pytest
+import requests
+import responses
+
+from harness.messages import explain, expect_equal, expect_true
+
+from .conftest import URL, FakeServer, RunawayClient, describe
+
+
+def mock():
+    return responses.RequestsMock(assert_all_requests_are_fired=False)
+
+
+def run(call, server):
+    """Run ``call()``; a client that never stops calling is reported, not left to spin."""
+    try:
+        return call()
+    except RunawayClient as exc:
+        raise AssertionError(explain("the client against a server that always fails", f"{len(server.calls)} calls",
+                                     "at most max_attempts calls", str(exc))) from None
+
+
+def check_timeouts(server, rsps, expected, call):
+    got = [c.timeout for c in server.calls]
+    expect_equal(f"timeout passed to requests on each attempt of {call}", got, [expected] * len(got),
+                 "every attempt carries the timeout; requests waits forever without one")
+    recorded = [c.request.req_kwargs.get("timeout") for c in rsps.calls]
+    expect_equal(f"responses' record of each call's timeout ({call})", recorded, [expected] * len(recorded))
+
+
+# -- task 6 ------------------------------------------------------------------------------------
+@pytest.mark.task(6)
+@pytest.mark.points(2)
+def test_success_returns_at_once_with_a_timeout(http_basics, clock):
+    with mock() as rsps:
+        server = FakeServer(rsps, [200])
+        client = http_basics.RetryingClient()
+        response = client.get(URL)
+        expect_equal(f"RetryingClient().get({URL!r}).status_code", response.status_code, 200)
+        expect_equal("response.text", response.text, "answer 1: 200", "the server's response is returned as is")
+        expect_equal("calls the server received", len(server.calls), 1)
+        check_timeouts(server, rsps, 5.0, "RetryingClient().get(url)")
+    expect_equal("virtual seconds spent", clock.now(), 0.0, "no sleep when nothing failed")
+
+
+@pytest.mark.task(6)
+@pytest.mark.parametrize("status", [400, 404, 409, 429])
+def test_4xx_is_never_retried(http_basics, clock, status):
+    with mock() as rsps:
+        server = FakeServer(rsps, [status, 200])
+        response = run(lambda: http_basics.RetryingClient(max_attempts=5).get(URL), server)
+        expect_equal(f"status returned by get(url) when the server answers {status}", response.status_code, status,
+                     "a 4xx is returned to the caller")
+        expect_equal(f"calls the server received for a {status} answer", len(server.calls), 1,
+                     f"{status} is the client's own problem: asking again gets the same answer")
+    expect_equal("virtual seconds spent", clock.now(), 0.0, "no backoff without a retry")
+
+
+@pytest.mark.task(6)
+def test_per_call_timeout_and_arguments_reach_the_server(http_basics, clock):
+    with mock() as rsps:
+        server = FakeServer(rsps, [200], methods=("PUT",))
+        session = requests.Session()
+        session.headers["X-Trace"] = "t-1"
+        client = http_basics.RetryingClient(timeout=(2.0, 7.0), session=session)
+        client.request("PUT", URL, params={"v": "2"}, json={"name": "lamp"}, headers={"X-A": "1"}, timeout=1.5)
+        call = server.calls[0]
+        sent = {"method": call.method, "url": call.request.url, "body": call.request.body,
+                "X-A": call.request.headers.get("X-A"), "X-Trace": call.request.headers.get("X-Trace")}
+        expect_equal("what the server saw for client.request('PUT', url, params=..., json=..., headers=...)", sent,
+                     {"method": "PUT", "url": URL + "?v=2", "body": b'{"name": "lamp"}', "X-A": "1", "X-Trace": "t-1"},
+                     "keyword arguments go to session.request unchanged, through the session given")
+        check_timeouts(server, rsps, 1.5, "client.request('PUT', url, ..., timeout=1.5)")
+
+
+@pytest.mark.task(6)
+@pytest.mark.points(2)
+def test_refuses_to_run_without_a_timeout(http_basics, clock):
+    for kwargs in ({"timeout": None}, {"timeout": 0}, {"timeout": -1.0}, {"timeout": (1.0, 0)},
+                   {"max_attempts": 0}, {"base_delay": -0.5}, {"base_delay": 2.0, "max_delay": 1.0}):
+        try:
+            http_basics.RetryingClient(**kwargs)
+        except ValueError:
+            continue
+        raise AssertionError(explain(f"RetryingClient(**{kwargs})", "a client", "ValueError",
+                                     "a client with no timeout can hang forever; attempts and delays must make sense"))
+    with mock() as rsps:
+        server = FakeServer(rsps, [200])
+        client = http_basics.RetryingClient()
+        try:
+            client.get(URL, timeout=None)
+        except ValueError:
+            pass
+        else:
+            raise AssertionError(explain("client.get(url, timeout=None)", "a response", "ValueError",
+                                         "a per-call timeout of None would remove the timeout"))
+        expect_equal("calls made by client.get(url, timeout=None)", len(server.calls), 0)
+
+
+@pytest.mark.task(6)
+@pytest.mark.points(2)
+def test_backoff_schedule(http_basics):
+    client = http_basics.RetryingClient(base_delay=0.5, max_delay=4.0)
+    got = [client.backoff(n) for n in range(1, 8)]
+    expect_equal("[backoff(n) for n in 1..7] with base_delay=0.5, max_delay=4", got, [0.5, 1, 2, 4, 4, 4, 4],
+                 "base_delay * 2 ** (n - 1), never above max_delay")
+    slow = http_basics.RetryingClient(base_delay=0.25, max_delay=100.0)
+    expect_equal("[backoff(n) for n in 1..5] with base_delay=0.25", [slow.backoff(n) for n in range(1, 6)],
+                 [0.25, 0.5, 1, 2, 4])
+
+
+# -- task 7 ------------------------------------------------------------------------------------
+@pytest.mark.task(7)
+@pytest.mark.points(3)
+def test_retries_5xx_with_exact_backoff_gaps(http_basics, clock):
+    script = [500, 502, 503, 200]
+    with mock() as rsps:
+        server = FakeServer(rsps, script)
+        response = run(lambda: http_basics.RetryingClient(max_attempts=4, base_delay=0.5).get(URL), server)
+        expect_equal(f"get(url) against a server answering {describe(script)}: status", response.status_code, 200)
+        expect_equal("virtual times (s) of the server's calls", server.times, [0.0, 0.5, 1.5, 3.5],
+                     "sleep backoff(1)=0.5, backoff(2)=1, backoff(3)=2 before the retries, with time.sleep")
+    expect_equal("virtual seconds when get() returned", clock.now(), 3.5, "no sleep after the successful attempt")
+
+
+@pytest.mark.task(7)
+@pytest.mark.points(2)
+def test_connection_errors_and_timeouts_are_retried(http_basics, clock):
+    script = [requests.ConnectionError("refused"), requests.ReadTimeout("slow"), requests.ConnectTimeout("no route"),
+              200]
+    with mock() as rsps:
+        server = FakeServer(rsps, script)
+        response = run(lambda: http_basics.RetryingClient(max_attempts=4, base_delay=1.0).get(URL), server)
+        expect_equal(f"get(url) against {describe(script)}: status", response.status_code, 200,
+                     "connection errors and timeouts may be transient: retry them")
+        expect_equal("virtual times (s) of the server's calls", server.times, [0.0, 1.0, 3.0, 7.0])
+
+
+@pytest.mark.task(7)
+@pytest.mark.points(2)
+def test_every_attempt_carries_the_timeout(http_basics, clock):
+    script = [503, requests.ConnectionError("reset"), 504, 200]
+    with mock() as rsps:
+        server = FakeServer(rsps, script)
+        run(lambda: http_basics.RetryingClient(timeout=(2.0, 7.0), max_attempts=4).get(URL), server)
+        expect_equal("calls the server received", len(server.calls), 4)
+        check_timeouts(server, rsps, (2.0, 7.0), f"get(url) against {describe(script)}")
+
+
+@pytest.mark.task(7)
+@pytest.mark.points(3)
+def test_delay_is_capped(http_basics, clock):
+    with mock() as rsps:
+        server = FakeServer(rsps, [503])
+        client = http_basics.RetryingClient(max_attempts=7, base_delay=1.0, max_delay=4.0)
+        response = run(lambda: client.get(URL), server)
+        expect_equal("gaps (s) between the calls, server always 503, base_delay=1, max_delay=4", server.gaps,
+                     [1, 2, 4, 4, 4, 4], "the delay doubles but never exceeds max_delay")
+        expect_equal("status returned after the last attempt", response.status_code, 503,
+                     "when the attempts run out the last 5xx response is returned")
+    expect_equal("virtual seconds when get() returned", clock.now(), 19.0, "no sleep after the last attempt")
+
+
+@pytest.mark.task(7)
+@pytest.mark.points(2)
+def test_attempts_are_capped_then_the_5xx_is_returned(http_basics, clock):
+    with mock() as rsps:
+        server = FakeServer(rsps, [500])
+        response = run(lambda: http_basics.RetryingClient(max_attempts=3).get(URL), server)
+        expect_equal("calls to a server that always answers 500, max_attempts=3", len(server.calls), 3,
+                     "max_attempts counts every attempt, the first included")
+        expect_equal("status returned", response.status_code, 500)
+        single = FakeServer(rsps, [502], url=URL + "/one")
+        status = run(lambda: http_basics.RetryingClient(max_attempts=1).get(URL + "/one"), single).status_code
+        expect_equal("(calls, status) with max_attempts=1", (len(single.calls), status), (1, 502),
+                     "one attempt, no retry")
+
+
+@pytest.mark.task(7)
+@pytest.mark.points(2)
+def test_attempts_are_capped_then_the_error_is_raised(http_basics, clock):
+    with mock() as rsps:
+        server = FakeServer(rsps, [requests.ConnectionError("connection refused")])
+        client = http_basics.RetryingClient(max_attempts=3, base_delay=0.5)
+        try:
+            run(lambda: client.get(URL), server)
+        except requests.ConnectionError:
+            pass
+        else:
+            raise AssertionError(explain("get(url) against a server that is down", "a response",
+                                         "requests.ConnectionError after the last attempt"))
+        expect_equal("virtual times (s) of the calls to a server that is down, max_attempts=3", server.times,
+                     [0.0, 0.5, 1.5])
+    expect_equal("virtual seconds when get() raised", clock.now(), 1.5,
+                 "after the last attempt there is nothing to wait for: raise at once")
+
+
+@pytest.mark.task(7)
+def test_a_4xx_after_a_5xx_ends_the_retries(http_basics, clock):
+    with mock() as rsps:
+        server = FakeServer(rsps, [503, 404, 200])
+        response = run(lambda: http_basics.RetryingClient(max_attempts=5).request("get", URL), server)
+        expect_equal("(status, calls) for request('get', url) against [503, 404, 200]",
+                     (response.status_code, len(server.calls)), (404, 2),
+                     "the method is compared upper-cased; the 404 is final")
+
+
+@pytest.mark.task(7)
+@pytest.mark.points(2)
+def test_post_is_not_retried(http_basics, clock):
+    with mock() as rsps:
+        server = FakeServer(rsps, [503, 201], methods=("POST",))
+        response = run(lambda: http_basics.RetryingClient(max_attempts=4).post(URL, json={"amount": 5}), server)
+        expect_equal("(status, calls) for post(url) against [503, 201]", (response.status_code, len(server.calls)),
+                     (503, 1), "the server may have charged the card before failing: a POST is sent once")
+        down = FakeServer(rsps, [requests.ConnectionError("reset")], url=URL + "/down", methods=("POST",))
+        with pytest.raises(requests.ConnectionError):
+            run(lambda: http_basics.RetryingClient(max_attempts=4).post(URL + "/down"), down)
+        expect_equal("calls for post(url) against a connection error", len(down.calls), 1)
+        opted = FakeServer(rsps, [503, 201], url=URL + "/opt-in", methods=("POST",))
+        client = http_basics.RetryingClient(max_attempts=4, retry_methods={"GET", "POST"})
+        status = run(lambda: client.post(URL + "/opt-in"), opted).status_code
+        expect_equal("(status, calls) for post(url) with retry_methods={'GET', 'POST'}", (status, len(opted.calls)),
+                     (201, 2), "retry_methods decides which methods are retried")
+    expect_equal("virtual seconds spent", clock.now(), 0.5)
+
+
+@pytest.mark.task(7)
+def test_other_errors_propagate_at_once(http_basics, clock):
+    with mock():
+        client = http_basics.RetryingClient(max_attempts=4)
+        with pytest.raises(requests.exceptions.MissingSchema):
+            client.get("api.test/items")
+    expect_true(clock.now() == 0.0, "virtual seconds spent by get('api.test/items') (no scheme)", clock.now(), 0.0,
+                "only connection errors, timeouts and 5xx answers are retried; a malformed URL will not heal")
