@@ -105,9 +105,14 @@ class VirtualClock:
         self.micros = micros
         self._apply()
 
-    def _apply(self) -> None:
+    def show(self, micros: int) -> None:
+        """Make learner-visible clocks read ``micros`` since the start without moving this clock
+        (a node with a skewed clock sees its own time while it runs)."""
         if self._factory is not None:
-            self._factory.time_to_freeze = self._start + _dt.timedelta(microseconds=self.micros)
+            self._factory.time_to_freeze = self._start + _dt.timedelta(microseconds=micros)
+
+    def _apply(self) -> None:
+        self.show(self.micros)
 
     def _sleep(self, seconds: float) -> None:
         if seconds < 0:

@@ -1,0 +1,355 @@
+"""The simulated cluster: nodes, network, clock, event loop, trace.
+
+One seeded ``random.Random(seed)`` drives every random choice the cluster makes (latencies,
+losses, chaos plans through derived streams), so a seed replays the same run exactly. Time is
+the virtual clock (freezegun, integer microseconds) moved by the event loop; nothing ever
+sleeps for real.
+
+Blocking, in virtual time: ``time.sleep(s)``, an HTTP request or a service call made from the
+test body runs the cluster meanwhile (``time.sleep(5)`` in a test is ``cluster.run_for(5)``);
+made from a node's handler, it blocks that node only (its messages and timers wait) while the
+rest of the cluster runs. Blocking calls nest on one Python stack: a node whose wait ends while
+another node's handler is itself blocked resumes when that handler returns (so many nodes making
+back-to-back blocking calls at once resume a little late). A node paused while it was blocked
+resumes its handler when it is resumed (or after ``max_wait`` seconds, never later).
+
+Exceptions raised by handlers propagate to the test (out of ``run_for``, or out of the request
+the test made). One raised by another event while a node was blocked travels through that
+node's code as :class:`~harness.cluster.errors.Escape`, which ``except Exception`` in learner
+code does not catch, and is unwrapped where the test called in.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import random
+import tempfile
+from collections.abc import Callable, Iterator
+from heapq import heappop
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from harness.clock import VirtualClock
+from harness.cluster import sockets
+from harness.cluster.calls import round_trip
+from harness.cluster.errors import ClusterError, Escape, NodeKilled
+from harness.cluster.events import EventQueue
+from harness.cluster.faults import Faults
+from harness.cluster.http import HttpNetwork, Router
+from harness.cluster.network import ANY, CLIENT, Network
+from harness.cluster.node import Node
+from harness.cluster.trace import Trace
+
+if TYPE_CHECKING:
+    import requests
+
+    from harness.cluster.services.base import Service
+
+_MICRO = 1_000_000
+_tracked: list[Cluster] | None = None
+
+
+def track_clusters() -> list[Cluster]:
+    """Start collecting every cluster created from now on (the pytest plugin uses it to show
+    the seed and trace of a failing test); returns the list that fills up."""
+    global _tracked
+    _tracked = []
+    return _tracked
+
+
+def stop_tracking() -> None:
+    global _tracked
+    _tracked = None
+
+
+class Cluster(Faults):
+    """A deterministic simulated cluster.
+
+    Use it as a context manager (or the ``cluster`` pytest fixture): while active, learner code
+    sees the virtual clock, ``time.sleep`` advances it, ``requests`` reaches the nodes, and real
+    network connections are refused.
+
+    ``seed``: everything random derives from it. ``base_path``: where node disks live (a
+    temporary folder by default). ``clock``: a :class:`~harness.clock.VirtualClock` to share
+    (one freezegun freeze per test); by default the cluster has its own.
+    ``raise_http_errors``: raise handler exceptions in the HTTP caller instead of answering 500.
+    ``max_wait``: how long a call without a timeout waits before giving up.
+    ``trace_limit``: how many trace events to keep (None: all).
+    """
+
+    def __init__(self, seed: int = 0, *, base_path: str | Path | None = None, clock: VirtualClock | None = None,
+                 raise_http_errors: bool = False, max_wait: float = 120.0, trace_limit: int | None = 100_000,
+                 extensions: dict[str, Any] | None = None, block_network: bool = True) -> None:
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.clock = clock if clock is not None else VirtualClock()
+        self._own_clock = clock is None
+        self.start_us = self.clock.micros
+        self.queue = EventQueue()
+        self.trace = Trace(self.start_us, trace_limit)
+        self.trace.bind_clock(lambda: self.clock.micros)
+        self.network = Network(self, self.rng)
+        self.http = HttpNetwork(self)
+        self.nodes: dict[str, Node] = {}
+        self.services: dict[str, Service] = {}
+        #: The node whose code is running (None: the test itself, or a scheduled action).
+        self.current: Node | None = None
+        #: While a call is being served: the name of the node that sent it ("client": the test).
+        self.caller: str | None = None
+        self.any_skew = False
+        #: Exceptions HTTP handlers raised (each answered as 500), oldest first.
+        self.errors: list[Any] = []
+        self.raise_http_errors = raise_http_errors
+        self.max_wait = max_wait
+        self.extensions: dict[str, Any] = extensions or {}
+        self.block_network = block_network
+        #: Set when a scenario failed on this cluster (the plugin reports that one first).
+        self.failed = False
+        self._depth = 0
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._base = Path(base_path) if base_path is not None else None
+        self._active = False
+        self._saved_sleep: Callable[[float], None] | None = None
+        if _tracked is not None:
+            _tracked.append(self)
+
+    def __repr__(self) -> str:
+        return f"<Cluster seed={self.seed} t={self.now():g}s nodes={list(self.nodes)}>"
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> Cluster:
+        """Activate: virtual clock, ``time.sleep`` routing, fake HTTP, real network refused."""
+        if self._active:
+            return self
+        if not self.clock.running:
+            self.clock.start()
+        self._saved_sleep = self.clock.on_sleep
+        self.clock.on_sleep = self._sleep
+        self.http.start()
+        if self.block_network:
+            sockets.block()
+        self._active = True
+        return self
+
+    def stop(self) -> None:
+        """Deactivate (the reverse of :meth:`start`); node disks are removed if temporary."""
+        if not self._active:
+            return
+        self._active = False
+        if self.block_network:
+            sockets.unblock()
+        self.http.stop()
+        if self._saved_sleep is not None:
+            self.clock.on_sleep = self._saved_sleep
+        if self._own_clock:
+            self.clock.stop()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> Cluster:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    @property
+    def base_path(self) -> Path:
+        """The folder holding one sub-folder per node (its disk)."""
+        if self._base is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="sysdesign-cluster-")
+            self._base = Path(self._tmp.name)
+        return self._base
+
+    # -- nodes -----------------------------------------------------------------------------
+    def add_node(self, name: str, start: Callable[[Node], Any] | None = None, *, service_time: float = 0.0) -> Node:
+        """Add a running node called ``name``; ``start(node)`` runs now and after each restart
+        (its result becomes ``node.app``). ``service_time``: seconds each message or call
+        costs the node (see :meth:`slow`)."""
+        if not isinstance(name, str) or not name or name in (CLIENT, ANY) or "/" in name or name.startswith("."):
+            raise ClusterError(f"bad node name {name!r} ({CLIENT!r} and {ANY!r} are reserved; no '/')")
+        if name in self.nodes:
+            raise ClusterError(f"a node named {name!r} already exists")
+        disk = self.base_path / name
+        disk.mkdir(parents=True, exist_ok=True)
+        node = Node(self, name, disk, Router())
+        node.service_time = service_time
+        node._recompute_cost()
+        self.nodes[name] = node
+        self.network.node_added(node)
+        self.trace.record("node", name, "", "added")
+        if start is not None:
+            node.on_start(start)
+        return node
+
+    def node(self, name: str) -> Node:
+        """The node called ``name`` (a clear error if there is none)."""
+        node = self.nodes.get(name)
+        if node is None:
+            raise ClusterError(f"no node named {name!r} (nodes: {', '.join(self.nodes) or 'none'})")
+        return node
+
+    __getitem__ = node
+
+    def add_service(self, kind: str, name: str | None = None, **params: Any) -> Any:
+        """Add a fake service as a node: ``"slow_db"`` (node ``db``), ``"etcd"``, ``"redis"``,
+        ``"payments"`` (nodes named like the kind), or a kind a pack added; ``name`` overrides
+        the node name. Returns the service (``.client(node_name)``, ``.node``...)."""
+        from harness.cluster.services import BUILTIN_SERVICES
+
+        factory = BUILTIN_SERVICES.get(kind) or self.extensions.get("services", {}).get(kind)
+        if factory is None:
+            known = ", ".join([*BUILTIN_SERVICES, *sorted(self.extensions.get("services", {}))])
+            raise ClusterError(f"unknown service {kind!r} (known: {known})")
+        name = name or getattr(factory, "default_name", kind)
+        service = factory(self, name, **params)
+        self.services[name] = service
+        return service
+
+    # -- time ------------------------------------------------------------------------------
+    def now(self) -> float:
+        """Cluster time: virtual seconds since the cluster was created."""
+        return (self.clock.micros - self.start_us) / _MICRO
+
+    def random(self, stream: str) -> random.Random:
+        """A random generator derived from the seed and ``stream`` (independent of the
+        network's draws), e.g. for a seeded balancer or a workload."""
+        return random.Random(f"{self.seed}:{stream}")
+
+    def show_time(self, node: Node | None) -> None:
+        """Make the frozen clock show ``node``'s local time (None: cluster time)."""
+        self.clock.show(self.clock.micros + (node.skew_offset_us() if node is not None else 0))
+
+    # -- running ---------------------------------------------------------------------------
+    def run_for(self, seconds: float) -> None:
+        """Process every event due in the next ``seconds`` of virtual time."""
+        self._check_top("run_for")
+        if seconds < 0:
+            raise ClusterError(f"run_for({seconds!r}): time never goes back")
+        self._run(self.clock.micros + round(seconds * _MICRO))
+
+    def run_until(self, predicate: Callable[[], Any], timeout: float) -> bool:
+        """Run until ``predicate()`` is true (checked after every event) or ``timeout``
+        seconds have passed. Returns whether the predicate became true."""
+        self._check_top("run_until")
+        if predicate():
+            return True
+        self._run(self.clock.micros + round(timeout * _MICRO), predicate)
+        return bool(predicate())
+
+    def run_to(self, t: float) -> None:
+        """Run until cluster time ``t`` (seconds since the cluster started)."""
+        self.run_for(max(0.0, t - self.now()))
+
+    def call_later(self, delay: float, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Call ``fn(*args, **kwargs)`` from the test's side (no node) after ``delay`` seconds."""
+        self.after(delay, fn, *args, **kwargs)
+
+    def pending(self) -> int:
+        """How many events wait in the queue (cancelled timers included)."""
+        return len(self.queue)
+
+    def _check_top(self, what: str) -> None:
+        if self._depth:
+            raise ClusterError(f"{what}() is for the test body; code running in the cluster waits "
+                               "with time.sleep() or a timer")
+
+    def _run(self, until_us: int | None, stop: Callable[[], Any] | None = None) -> bool:
+        """The event loop: run events due up to ``until_us`` (None: until the queue is empty),
+        stopping early when ``stop()`` becomes true. Reentrant (blocking calls nest it)."""
+        heap = self.queue.heap
+        clock = self.clock
+        self._depth += 1
+        try:
+            while heap:
+                if until_us is not None and heap[0][0] > until_us:
+                    break
+                t, _, fn, arg = heappop(heap)
+                if t > clock.micros:
+                    clock.advance_to_micros(t)
+                fn(arg)
+                if stop is not None and stop():
+                    return True
+            if until_us is not None and until_us > clock.micros:
+                clock.advance_to_micros(until_us)
+            return False
+        except Escape as escape:
+            if self._depth == 1:  # back where the test called in: the original exception
+                raise escape.error from None
+            raise
+        finally:
+            self._depth -= 1
+
+    def block_until(self, until_us: int, stop: Callable[[], Any] | None = None) -> None:
+        """Wait until ``until_us`` (or ``stop()``) in virtual time; see the module docstring."""
+        node = self.current
+        if node is None:
+            if self._depth == 0:  # the test body: only kit code between here and the test
+                self._run(until_us, stop)
+                return
+            try:  # a scheduled action blocking inside the loop
+                self._run(until_us, stop)
+            except Exception as error:
+                raise Escape(error) from None
+            return
+        incarnation = node.incarnation
+
+        def halt() -> bool:
+            return node.incarnation != incarnation or (stop is not None and bool(stop()))
+
+        node.blocked += 1
+        node.held = True
+        self.current = None
+        try:
+            if not halt():
+                self._run(until_us, halt)
+            if node.paused and node.incarnation == incarnation:  # paused meanwhile: wait for resume
+                limit = self.clock.micros + round(self.max_wait * _MICRO)
+                self._run(limit, lambda: not node.paused or node.incarnation != incarnation)
+        except Exception as error:  # raised by another event: not this node's code's business
+            raise Escape(error) from None
+        finally:
+            self.current = node
+            node.blocked -= 1
+            node._release()
+            if self.any_skew:
+                self.show_time(node)
+        if node.incarnation != incarnation:
+            raise NodeKilled(node)
+
+    def _sleep(self, seconds: float) -> None:
+        micros = round(seconds * _MICRO)
+        if micros > 0:
+            self.block_until(self.clock.micros + micros)
+
+    # -- calls -----------------------------------------------------------------------------
+    def call(self, src: str | None, dst: str, method: str, *args: Any, timeout: Any = None, **kwargs: Any) -> Any:
+        """Call ``method(*args, **kwargs)`` on the app of node ``dst`` as a request from node
+        ``src`` (None: the test), with the latency, timeouts and failures of an HTTP call
+        (see :mod:`harness.cluster.calls`). The fake services' clients are built on this."""
+
+        def invoke() -> Any:
+            return getattr(self.nodes[dst].app, method)(*args, **kwargs)
+
+        return round_trip(self, src, dst, invoke, timeout=timeout, label=f"{dst}.{method}")
+
+    def session(self) -> requests.Session:
+        """A ``requests`` session for the test's own calls (skips environment proxy lookups)."""
+        return self.http.session()
+
+    # -- reading ---------------------------------------------------------------------------
+    def up(self) -> list[str]:
+        """Names of the nodes that are up (not crashed), in the order they were added."""
+        return [n.name for n in self.nodes.values() if n.alive]
+
+    def iter_nodes(self) -> Iterator[Node]:
+        return iter(list(self.nodes.values()))
+
+    def describe(self) -> str:
+        """One line: seed, time, and the state of each node."""
+        states = ", ".join(f"{n.name}={n.status}" for n in self.nodes.values())
+        return f"seed={self.seed} t={self.now():.6f}s nodes: {states or 'none'}"

@@ -1,0 +1,360 @@
+"""A node of the simulated cluster: a process with memory, a disk, handlers and timers.
+
+What survives what:
+
+==================  =========  ===============  =============
+state               crash      restart          lose_disk
+==================  =========  ===============  =============
+``memory`` (dict)   wiped      starts empty     wiped
+``app``             dropped    rebuilt by the   dropped
+                               start hooks
+timers, queued      cancelled  (none)           cancelled
+messages
+``disk`` (folder)   kept       kept             emptied
+``durable`` (dict)  kept       kept             emptied
+==================  =========  ===============  =============
+
+``on_start(fn)`` hooks run when the node is added and after every restart; whatever ``fn``
+returns becomes ``node.app``, so a suite plugs a component in as
+``cluster.add_node("kv", start=lambda node: DurableKV(node.disk))`` and the component rebuilds
+itself from disk after a crash. Handlers and routes registered *inside* a start hook belong to
+that incarnation and are removed by a crash; handlers registered from the test are wiring and
+stay.
+
+Message handlers and timers of one node run one at a time: while a handler is blocked (in
+``time.sleep``, an HTTP call, a service call) the node's other messages and timers wait in its
+backlog, and the rest of the cluster keeps running. HTTP requests and service calls are served
+concurrently, as a threaded server would.
+
+Clock skew: ``cluster.skew(name, offset, drift)`` shifts what the node's code reads. While a
+node's handler, timer or start hook runs, ``time.time()``, ``time.monotonic()`` and
+``datetime.now()`` all return the node's local time (cluster time + offset + drift x elapsed),
+so learner code reads its own skewed clock the normal way; ``node.local_time()`` gives the same
+reading (in seconds since the cluster started) from anywhere, e.g. from the test.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from harness.cluster.errors import ClusterError, Escape, NodeKilled
+
+if TYPE_CHECKING:
+    from harness.cluster.cluster import Cluster
+    from harness.cluster.http import Router
+    from harness.cluster.network import Link, Message
+
+_MICRO = 1_000_000
+
+
+def qualname(fn: Any) -> str:
+    """A stable name for a callable (no memory addresses, so traces replay identically)."""
+    return getattr(fn, "__qualname__", None) or type(fn).__name__
+
+
+class Timer:
+    """A pending call on a node; ``cancel()`` it, or let a crash cancel it."""
+
+    __slots__ = ("node", "fn", "args", "when", "interval", "incarnation", "cancelled")
+
+    def __init__(self, node: Node, fn: Callable[..., Any], args: tuple, when: int, interval: int) -> None:
+        self.node, self.fn, self.args, self.when, self.interval = node, fn, args, when, interval
+        self.incarnation = node.incarnation
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    @property
+    def active(self) -> bool:
+        """Still due to fire: not cancelled, not spent, and its node has not crashed since."""
+        return not self.cancelled and self.incarnation == self.node.incarnation
+
+    def __repr__(self) -> str:
+        every = f" every {self.interval / _MICRO:g}s" if self.interval else ""
+        return f"{qualname(self.fn)}{every}"
+
+
+class Node:
+    """One process of the cluster, addressed by ``name`` (messages and ``http://name/``)."""
+
+    def __init__(self, cluster: Cluster, name: str, disk: Path, router: Router) -> None:
+        self.cluster = cluster
+        self.name = name
+        self.disk = disk
+        self.router = router
+        self.alive = True
+        self.incarnation = 0
+        #: Volatile key/value memory, wiped by a crash.
+        self.memory: dict[str, Any] = {}
+        #: Python-object "disk" for fake services and suites: kept across crashes like ``disk``.
+        self.durable: dict[str, Any] = {}
+        #: What the start hooks returned for this incarnation (the plugged-in component).
+        self.app: Any = None
+        self.is_service = False
+        # scheduling
+        self.paused = False
+        self.blocked = 0
+        self.held = False
+        self._backlog: deque[tuple[Callable[[Any], Any], Any]] = deque()
+        self._draining = False
+        self._parked_calls: list[Any] = []
+        self._open_calls: dict[int, Any] = {}
+        # handlers
+        self._message_handler: Callable[[Message], Any] | None = None
+        self._handler_volatile = False
+        self._start_hooks: list[Callable[[Node], Any]] = []
+        self._crash_listeners: list[Callable[[Node, Any], Any]] = []
+        self._in_start = False
+        # speed and clock
+        self.service_time = 0.0
+        self.slow_factor = 1.0
+        self.slow_delay = 0.0
+        self.cost_us = 0
+        self.busy_until = 0
+        self.skew_us = 0
+        self.drift = 0.0
+        self._skew_since = 0
+        # outgoing links, by destination name (created on first use)
+        self._out: dict[str, Link] = {}
+
+    def __repr__(self) -> str:
+        return f"<Node {self.name} {self.status}>"
+
+    @property
+    def status(self) -> str:
+        """``up``, ``down`` or ``paused``."""
+        return "down" if not self.alive else "paused" if self.paused else "up"
+
+    # -- wiring ----------------------------------------------------------------------------
+    def on_message(self, handler: Callable[[Message], Any] | None) -> None:
+        """Call ``handler(msg)`` for each message delivered to this node (replaces the previous
+        handler). ``msg.src``, ``msg.body``, ``msg.id``, ``msg.sent_at``."""
+        self._message_handler = handler
+        self._handler_volatile = self._in_start
+
+    def route(self, method: str, path: str, handler: Callable[..., Any]) -> None:
+        """Serve ``method path`` over HTTP (``"*"`` for any method; ``/users/<id>`` captures
+        ``req.params["id"]``; a path ending in ``/*`` matches the prefix). The handler takes
+        an :class:`~harness.cluster.http.HttpRequest` and returns ``(status, headers, body)``,
+        ``(status, body)``, an :class:`~harness.cluster.http.HttpResponse`, or a body alone."""
+        self.router.add(method, path, handler, volatile=self._in_start)
+
+    def on_http(self, handler: Callable[..., Any]) -> None:
+        """Serve every HTTP request this node gets that no route matches (e.g. a proxy)."""
+        self.router.add("*", "/*", handler, volatile=self._in_start)
+
+    def on_start(self, hook: Callable[[Node], Any]) -> None:
+        """Run ``hook(node)`` now (if the node is up) and after every restart; its return
+        value, when not None, becomes ``node.app``."""
+        self._start_hooks.append(hook)
+        if self.alive:
+            self._run_start_hook(hook)
+
+    def on_crash(self, listener: Callable[[Node, Any], Any]) -> None:
+        """Kit-internal: call ``listener(node, app)`` when this node crashes, with the app that
+        dies. The dead node's code never runs; fake services use this to model what *peers*
+        notice (an etcd crash breaks the watch streams of its clients)."""
+        self._crash_listeners.append(listener)
+
+    def _run_start_hook(self, hook: Callable[[Node], Any]) -> None:
+        self._in_start = True
+        try:
+            result = self.execute(hook, self)
+        finally:
+            self._in_start = False
+        if result is not None:
+            self.app = result
+
+    # -- messages --------------------------------------------------------------------------
+    def send(self, dest: str, body: Any) -> None:
+        """Send ``body`` to node ``dest``; it arrives after the link's latency, or never (down
+        node, partition, drop). Bodies are copied, so sender and receiver never share objects."""
+        if not self.alive:
+            self.cluster.trace.record("drop", self.name, dest, "sender is down")
+            return
+        self.cluster.network.send(self, dest, body)
+
+    def reply(self, msg: Message, body: Any) -> None:
+        """Send ``body`` back to the sender of ``msg``."""
+        self.send(msg.src, body)
+
+    def broadcast(self, body: Any, to: list[str] | None = None) -> None:
+        """Send ``body`` to every other node (services excluded), or to the names in ``to``."""
+        names = to if to is not None else [n.name for n in self.cluster.nodes.values() if not n.is_service]
+        for name in names:
+            if name != self.name:
+                self.send(name, body)
+
+    # -- timers and tasks ------------------------------------------------------------------
+    def set_timer(self, delay: float, fn: Callable[..., Any], *args: Any) -> Timer:
+        """Call ``fn(*args)`` on this node after ``delay`` seconds of its local time."""
+        return self._timer(delay, fn, args, 0)
+
+    def every(self, interval: float, fn: Callable[..., Any], *args: Any, first: float | None = None) -> Timer:
+        """Call ``fn(*args)`` every ``interval`` seconds (first after ``first``, default
+        ``interval``) until cancelled or the node crashes."""
+        step = self._local_to_us(interval)
+        if step <= 0:
+            raise ClusterError(f"every({interval!r}): the interval must be positive")
+        return self._timer(interval if first is None else first, fn, args, step)
+
+    def _timer(self, delay: float, fn: Callable[..., Any], args: tuple, interval_us: int) -> Timer:
+        if delay < 0:
+            raise ClusterError(f"set_timer({delay!r}): negative delay")
+        cluster = self.cluster
+        timer = Timer(self, fn, args, cluster.clock.micros + self._local_to_us(delay), interval_us)
+        if not self.alive:
+            timer.cancelled = True
+            return timer
+        cluster.queue.push(timer.when, self._fire, timer)
+        return timer
+
+    def post(self, fn: Callable[..., Any], *args: Any, delay: float = 0.0) -> None:
+        """Run ``fn(*args)`` on this node as a task of the current incarnation (like a timer
+        that cannot be cancelled)."""
+        self._timer(delay, fn, args, 0)
+
+    def _local_to_us(self, seconds: float) -> int:
+        if self.drift:
+            seconds = seconds / (1.0 + self.drift)
+        return round(seconds * _MICRO)
+
+    def _fire(self, timer: Timer) -> None:
+        if timer.cancelled or timer.incarnation != self.incarnation:
+            return
+        if self.held:
+            self._defer(self._fire_now, timer)
+            return
+        self._fire_now(timer)
+
+    def _fire_now(self, timer: Timer) -> None:
+        if timer.cancelled or timer.incarnation != self.incarnation:
+            return
+        cluster = self.cluster
+        cluster.trace.events.append((cluster.clock.micros, "timer", self.name, "", timer))
+        if timer.interval:
+            timer.when = max(timer.when + timer.interval, cluster.clock.micros)
+            cluster.queue.push(timer.when, self._fire, timer)
+        else:
+            timer.cancelled = True  # a one-shot timer is spent once it fires
+        self.execute(timer.fn, *timer.args)
+
+    # -- running code as this node ---------------------------------------------------------
+    def execute(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn(*args)`` now as this node: its clock skew applies, HTTP requests come from
+        it, and its crash unwinds the call. Tests use it to act "from" a node."""
+        cluster = self.cluster
+        prev = cluster.current
+        cluster.current = self
+        skewed = cluster.any_skew
+        if skewed:
+            cluster.show_time(self)
+        try:
+            return fn(*args)
+        except NodeKilled as killed:
+            if killed.node is not self:
+                raise
+            return None
+        except Escape as escape:
+            if cluster._depth == 0:  # called from the test body: hand it the original exception
+                raise escape.error from None
+            raise
+        finally:
+            cluster.current = prev
+            if skewed:
+                cluster.show_time(prev)
+
+    def local_time(self) -> float:
+        """This node's clock, in seconds since the cluster started (cluster time + skew)."""
+        return (self.cluster.clock.micros - self.cluster.start_us + self.skew_offset_us()) / _MICRO
+
+    def skew_offset_us(self) -> int:
+        """How far this node's clock is ahead of the cluster's right now (negative: behind)."""
+        if not self.drift:
+            return self.skew_us
+        return self.skew_us + round(self.drift * (self.cluster.clock.micros - self._skew_since))
+
+    def note(self, what: str, data: Any = None) -> None:
+        """Record a state change of this node in the trace (e.g. ``note("leader", term)``)."""
+        self.cluster.trace.record("note", self.name, "", what if data is None else f"{what} {data!r}")
+
+    # -- hold: paused or blocked nodes queue their work ------------------------------------
+    def _update_hold(self) -> None:
+        self.held = self.paused or self.blocked > 0 or bool(self._backlog)
+
+    def _defer(self, runner: Callable[[Any], Any], arg: Any) -> None:
+        self._backlog.append((runner, arg))
+        self.held = True
+
+    def _release(self) -> None:
+        """Called when the node stops being paused or blocked: drain its backlog in order."""
+        self._update_hold()
+        if not self.paused and self.blocked == 0:
+            if self._backlog and not self._draining:
+                self._draining = True
+                self.cluster.queue.push(self.cluster.clock.micros, self._drain, self.incarnation)
+            if self._parked_calls:
+                parked, self._parked_calls = self._parked_calls, []
+                for call in parked:
+                    self.cluster.queue.push(self.cluster.clock.micros, call.serve, None)
+
+    def _drain(self, incarnation: int) -> None:
+        self._draining = False
+        if incarnation != self.incarnation or not self.alive:
+            return
+        if self.paused or self.blocked:
+            return
+        runner, arg = self._backlog.popleft()
+        if self._backlog:
+            self._draining = True
+            self.cluster.queue.push(self.cluster.clock.micros, self._drain, self.incarnation)
+        else:
+            self._update_hold()
+        runner(arg)
+
+    # -- lifecycle (driven by the cluster's faults) ----------------------------------------
+    def _crash(self) -> None:
+        dying = self.app
+        self.alive = False
+        self.incarnation += 1
+        self.memory = {}
+        self.app = None
+        self.paused = False
+        self._backlog.clear()
+        self._draining = False
+        self.busy_until = 0
+        if self._handler_volatile:
+            self._message_handler = None
+            self._handler_volatile = False
+        self.router.drop_volatile()
+        self._update_hold()
+        calls = list(self._open_calls.values()) + self._parked_calls
+        self._open_calls.clear()
+        self._parked_calls = []
+        for call in calls:
+            call.reset("connection reset: node crashed")
+        for listener in list(self._crash_listeners):
+            listener(self, dying)
+
+    def _start(self) -> None:
+        self.alive = True
+        self.memory = {}
+        self._update_hold()
+        for hook in list(self._start_hooks):
+            if not self.alive:
+                break
+            self._run_start_hook(hook)
+
+    def _wipe_disk(self) -> None:
+        if self.disk.exists():
+            shutil.rmtree(self.disk)
+        self.disk.mkdir(parents=True)
+        self.durable = {}
+
+    def _recompute_cost(self) -> None:
+        self.cost_us = max(0, round((self.service_time * self.slow_factor + self.slow_delay) * _MICRO))
