@@ -21,7 +21,6 @@ code does not catch, and is unwrapped where the test called in.
 
 from __future__ import annotations
 
-import datetime as _dt
 import random
 import tempfile
 from collections.abc import Callable, Iterator
