@@ -75,3 +75,13 @@ def test_a_damaged_results_file_is_reported_and_replaced(sysdesign, tmp_path):
     done = sysdesign("list")
     assert done.returncode == 0
     assert "unreadable results" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_bench_prints_one_json_object_with_the_three_figures(sysdesign):
+    import json
+
+    done = sysdesign("bench", "--quick")
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert set(figures) == {"sim_messages_per_s", "http_requests_per_s", "virtual_speedup"}
+    assert all(isinstance(v, (int, float)) and v > 0 for v in figures.values())
