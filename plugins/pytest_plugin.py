@@ -214,9 +214,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     for ex in report.exercises:
         colour = {"passing": "green", "not started": "yellow"}.get(ex.status, "red")
         points = f"{_fmt_points(ex.points)}/{_fmt_points(ex.max_points)}"
-        tr.write(f"  {ex.slug:<{width}}  ")
-        tr.write(f"{ex.status:<12}", **{colour: True})
-        tr.write_line(f"  {points:>9} points")
+        status = tr._tw.markup(f"{ex.status:<12}", **{colour: True})
+        tr.write_line(f"  {ex.slug:<{width}}  {status}  {points:>9} points")
         if ex.error:
             tr.write_line(f"  {'':<{width}}  {ex.error}")
     total = f"{_fmt_points(report.points)}/{_fmt_points(report.max_points)}"
