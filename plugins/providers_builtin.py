@@ -1,13 +1,17 @@
 """The built-in implementation sets: ``learner`` (default), ``reference`` (``--solutions``) and
-``pristine`` (the stubs as shipped, for the kit's own tests)."""
+``pristine`` (the stubs as shipped, for the kit's own tests).
+
+The learner's modules are read from ``$SYSDESIGN_WORKSPACE`` when it is set (a folder holding
+``<slug>.py``), else from ``exercises/`` in the kit."""
 
 from __future__ import annotations
 
 from harness.hookspecs import hookimpl
 from harness.providers import ImplementationProvider, LearnerProvider, PristineStubProvider, ReferenceProvider
+from harness.state import workspace_dir
 
 _NAMED = {
-    "learner": LearnerProvider,
+    "learner": lambda: LearnerProvider(workspace=workspace_dir()),
     "reference": ReferenceProvider,
     "solutions": ReferenceProvider,
     "pristine": PristineStubProvider,

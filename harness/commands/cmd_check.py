@@ -1,16 +1,12 @@
 """``sysdesign check [SLUG]``: run one exercise's suite and show the result, the first problem
-and its task's hint."""
+in full and its task's hint."""
 
 from __future__ import annotations
 
 import argparse
 
-from harness.cli import add_impl_options, find_exercise, fmt_points, impl_args, load_kit
-from harness.commands.cmd_list import first_unfinished
-from harness.exercise import Exercise
-from harness.grading import NOT_STARTED, ExerciseResult
+from harness.cli import add_impl_options, find_exercise, impl_args, load_kit
 from harness.providers import display_path
-from harness.term import status_colour, style
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,27 +17,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _print_tasks(exercise: Exercise, result: ExerciseResult) -> None:
-    for task in exercise.tasks:
-        tests = [t for t in result.tests if t.task == task.number]
-        if not tests:
-            continue
-        got, total = sum(t.points for t in tests), sum(t.max_points for t in tests)
-        statuses = {t.status for t in tests}
-        label = "passing" if statuses == {"passed"} else "not started" if statuses == {NOT_STARTED} else "failing"
-        print(f"  task {task.number:<2} {style(f'{label:<12}', status_colour(label))} {fmt_points(got):>4}/{fmt_points(total):<4} {task.title}")
-
-
 def run(args: argparse.Namespace) -> int:
+    from harness import state
+    from harness.learner import core, render
     from harness.runner import coverage_lines, run_exercise
-    from harness.state import load_last_results
+    from harness.term import progress_bar
 
     kit = load_kit()
     options, provider = impl_args(args, kit)
+    learner = provider.name == "learner"
     if args.slug:
         exercise = find_exercise(kit, args.slug)
     else:
-        exercise = first_unfinished(kit, load_last_results()) or kit.exercises[-1]
+        finished = core.finished_slugs(kit.exercises)
+        exercise = core.next_exercise(kit.exercises, None, finished) or kit.exercises[-1]
+    if learner and core.is_missing(exercise):
+        print(f"{exercise.slug}: {exercise.title}")
+        for line in core.missing_lines(exercise):
+            print(f"  {line}")
+        return 1
     cov = None
     if args.coverage:
         import coverage
@@ -49,38 +43,42 @@ def run(args: argparse.Namespace) -> int:
         cov = coverage.Coverage(branch=True, data_file=None, include=[str(provider.path_for(exercise))])
         cov.start()
     try:
-        outcome = run_exercise(exercise, options)
+        if learner:
+            done = core.run_learner(exercise, kit.exercises, runner=lambda ex, _opts: run_exercise(ex, options))
+            outcome, recorded = done.outcome, done.recorded
+        else:
+            outcome, recorded = run_exercise(exercise, options), []
     finally:
         if cov is not None:
             cov.stop()
-    print(style(f"{exercise.slug}: {exercise.title}", "bold") + f"  ({provider.description})")
-    for problem in outcome.problems:
-        print(f"  problem: {problem}")
+    full = f"pytest {display_path(exercise.suite)}" + (" " + " ".join(options) if options else "")
+    for line in render.result_lines(
+        exercise, outcome,
+        description=f"your code in {display_path(state.workspace_dir())}/" if learner else provider.description, module=provider.path_for(exercise),
+        hint_level=(lambda n: state.hint_level(exercise.slug, n)) if learner else None,
+        hint_more=f"sysdesign hint {exercise.slug} --more" if learner else "", full_output=full,
+    ):
+        print(line)
+    if outcome.exit_code == 2:
+        print("\nThe run was interrupted; nothing was recorded.")
+        return 1
     result = outcome.report.exercise(exercise.slug) if outcome.report else None
-    if result is None:
-        print(outcome.output[-3000:])
-        print(f"  no graded test ran (pytest exit code {outcome.exit_code}); run: pytest {display_path(exercise.suite)}")
-        return 1
-    if result.error:
-        print(f"  {style('error', 'red')}: {result.error}")
-        print("  The module must import before anything in it can be graded; the other exercises are unaffected.")
-        return 1
-    _print_tasks(exercise, result)
-    status = result.status
-    print(f"  {style(status, status_colour(status))}: {fmt_points(result.points)}/{fmt_points(result.max_points)} points")
-    problem = result.first_problem()
-    if problem is not None:
-        print(f"\nFirst problem: {problem.nodeid}" + (f" (task {problem.task})" if problem.task else ""))
-        for line in problem.message.splitlines()[:25]:
-            print(f"  {line}")
-        task = exercise.task(problem.task) if problem.task else None
-        if task is not None:
-            print(f"\nHint (task {task.number}): {task.hint(1)}")
-        print(f"Full output: pytest {display_path(exercise.suite)}" + (" " + " ".join(options) if options else ""))
-    elif status == "passing":
-        later = [e for e in kit.exercises if e.order > exercise.order]
-        if later:
-            print(f"\nWell done. Next: sysdesign check {later[0].slug}")
+    status = result.status if result is not None else "error"
+    if status == "passing":
+        if recorded:
+            print(f"\nRecorded in PROGRESS.md: {', '.join(recorded)}.")
+        if learner:
+            finished = core.finished_slugs(kit.exercises)
+            nxt = core.next_exercise(kit.exercises, exercise, finished)
+            print(f"Done {progress_bar(len(finished & set(kit.slugs)), len(kit.exercises))} exercises")
+            if nxt is not None:
+                print(f"\nWell done. Next: sysdesign check {nxt.slug}  (or sysdesign watch {nxt.slug})")
+            else:
+                print("\nWell done: every exercise passes.")
+        else:
+            later = [e for e in kit.exercises if e.order > exercise.order]
+            if later:
+                print(f"\nWell done. Next: sysdesign check {later[0].slug}")
     if cov is not None:
         path = str(provider.path_for(exercise))
         percent, missed = coverage_lines(cov, path)

@@ -1,4 +1,5 @@
-"""``sysdesign list``: the exercises in order, with the learner's status and points so far."""
+"""``sysdesign list``: the exercises in order, with the learner's last status, points, the date
+each was done, and a progress bar over the curriculum."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from harness.term import progress_bar, status_colour, style
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("list", help="exercises in order, with your status and points so far")
+    p = sub.add_parser("list", help="exercises in order, with your status, points and progress")
     p.set_defaults(func=run)
 
 
@@ -20,22 +21,53 @@ def first_unfinished(kit: Kit, last: dict) -> Exercise | None:
     return next((e for e in kit.exercises if last.get(e.slug, {}).get("status") != "passing"), None)
 
 
-def run(args: argparse.Namespace) -> int:
-    from harness.state import load_last_results
+def list_lines(kit: Kit, stream=None, current: Exercise | None = None) -> list[str]:
+    """The table, the progress bar and what to do next (shared with ``sysdesign watch``)."""
+    from harness import progress, state
+    from harness.learner import core
 
-    kit = load_kit()
-    last = load_last_results()
+    last = state.load_last_results()
+    record = progress.load()
+    done = record.done()
+    finished = core.finished_slugs(kit.exercises, last, done)
     width = max([len(s) for s in kit.slugs] + [8])
-    print(f"  {'#':>2}  {'exercise':<{width}}  {'status':<12}  {'points':>9}  title")
+    out = [f"  {'#':>2}  {'exercise':<{width}}  {'status':<13}  {'points':>9}  {'done on':<10}  title"]
+    notes = set()
     for n, ex in enumerate(kit.exercises, 1):
         result = last.get(ex.slug)
-        status = result["status"] if result else "not run yet"
-        points = f"{fmt_points(result['points'])}/{fmt_points(result['max_points'])}" if result else "-"
+        if core.is_missing(ex):
+            status, mark = "file missing", ""
+            notes.add("missing")
+        else:
+            status = result.get("status", "?") if result else "not run yet"
+            stale = bool(result) and result.get("digest") is not None and not state.is_fresh(result, ex.slug)
+            mark = "*" if stale else ""
+            if stale:
+                notes.add("stale")
+        points = f"{fmt_points(result.get('points', 0))}/{fmt_points(result.get('max_points', 0))}" if result else "-"
+        entry = record.entries.get(ex.slug)
+        day = entry.done.isoformat() if entry is not None and entry.done else ""
         pack = "" if ex.pack == "core" else f"  [{ex.pack}]"
-        print(f"  {n:>2}  {ex.slug:<{width}}  {style(f'{status:<12}', status_colour(status))}  {points:>9}  {ex.title}{pack}")
-    done = sum(1 for ex in kit.exercises if last.get(ex.slug, {}).get("status") == "passing")
-    print(f"\nProgress {progress_bar(done, len(kit.exercises))} exercises passing")
-    nxt = first_unfinished(kit, last)
-    if nxt is not None:
-        print(f"Next: edit exercises/{nxt.slug}.py, then run: sysdesign check {nxt.slug}")
+        pointer = ">" if current is not None and ex.slug == current.slug else " "
+        shown = f"{status}{mark}"
+        out.append(f"{pointer} {n:>2}  {ex.slug:<{width}}  {style(f'{shown:<13}', status_colour(status), stream)}  "
+                   f"{points:>9}  {day:<10}  {ex.title}{pack}")
+    if "stale" in notes:
+        out.append("  * your module changed since this result; run sysdesign check SLUG to refresh it")
+    if "missing" in notes:
+        out.append("  file missing: sysdesign reset SLUG restores the pristine stub")
+    out.append("")
+    out.append(f"Progress {progress_bar(len(finished), len(kit.exercises), stream=stream)} exercises done")
+    nxt = core.next_exercise(kit.exercises, None, finished)
+    if nxt is not None and current is None:
+        out.append(f"Next: edit {core.shown_path(nxt)}, then run: sysdesign watch {nxt.slug}  (or sysdesign check {nxt.slug})")
+    elif nxt is None:
+        out.append("Every exercise is done.")
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    kit = load_kit()
+    for line in list_lines(kit):
+        print(line)
     return 0

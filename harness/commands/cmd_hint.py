@@ -1,0 +1,68 @@
+"""``sysdesign hint [SLUG] [--more] [--task N]``: the hint for the first task of an exercise that
+does not pass yet; ``--more`` goes one level further (the level reached is remembered)."""
+
+from __future__ import annotations
+
+import argparse
+
+from harness.cli import find_exercise, load_kit
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("hint", help="a hint for the first task of an exercise your code does not pass yet")
+    p.add_argument("slug", nargs="?", help="the exercise, e.g. hashing (default: the first unfinished one)")
+    p.add_argument("--more", action="store_true", help="the next, more specific hint for that task")
+    p.add_argument("--task", type=int, metavar="N", help="a hint for task N instead of the first failing one")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness import state
+    from harness.learner import core, hints
+    from harness.providers import display_path
+
+    kit = load_kit()
+    if args.slug:
+        exercise = find_exercise(kit, args.slug)
+    else:
+        exercise = core.next_exercise(kit.exercises, None, core.finished_slugs(kit.exercises)) or kit.exercises[-1]
+    if args.task is not None:
+        task = exercise.task(args.task)
+        if task is None:
+            from harness.cli import CliError
+
+            numbers = ", ".join(str(t.number) for t in exercise.tasks)
+            raise CliError(f"'{exercise.slug}' has no task {args.task}; its tasks: {numbers}")
+    else:
+        if core.is_missing(exercise):
+            for line in core.missing_lines(exercise):
+                print(line)
+            return 1
+        entry = state.load_last_results().get(exercise.slug)
+        if not state.is_fresh(entry, exercise.slug):
+            print(f"(running the {exercise.slug} suite on {core.shown_path(exercise)} to find the first failing task)")
+            done = core.run_learner(exercise, kit.exercises)
+            if done.interrupted:
+                print("The run was interrupted.")
+                return 1
+            entry = state.load_last_results().get(exercise.slug)
+        entry = entry or {}
+        if entry.get("status") == "passing":
+            print(f"{exercise.slug} passes every test: no hint needed. sysdesign solution {exercise.slug} "
+                  f"shows the reference to compare with.")
+            return 0
+        if entry.get("error"):
+            print(f"{exercise.slug}: your module does not import, so no task can be graded yet:")
+            print(f"  {entry['error']}")
+            print("Fix that line first; then sysdesign hint shows the hint for the first failing task.")
+            return 1
+        task = hints.target_task(exercise, entry)
+        if task is None:
+            print(f"{exercise.slug} has no tasks with hints.")
+            return 1
+    shown = hints.hint(exercise, task, more=args.more)
+    more_cmd = f"sysdesign hint {exercise.slug} --more" + (f" --task {task.number}" if args.task is not None else "")
+    for line in shown.lines(more_cmd):
+        print(line)
+    print(f"Edit {display_path(state.learner_file(exercise.slug))}, then: sysdesign check {exercise.slug}")
+    return 0
