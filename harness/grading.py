@@ -2,8 +2,8 @@
 
 Statuses of a test: ``passed``; ``failed``; ``not_started`` (the learner's code raised
 NotImplementedError: the stub is untouched there); ``error`` (the module did not load, or the
-test could not run). Graders add ``skipped``, ``missing``, ``timed_out`` and ``crashed``; every
-status but ``passed`` scores 0.
+test could not run); ``missing`` (collected but never run, e.g. an interrupted run). Graders
+add ``skipped``, ``timed_out`` and ``crashed``; every status but ``passed`` scores 0.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ PASSED = "passed"
 FAILED = "failed"
 NOT_STARTED = "not_started"
 ERROR = "error"
+MISSING = "missing"
 STATUS_LABELS = {
     PASSED: "passed",
     FAILED: "failed",

@@ -136,11 +136,11 @@ class LearnerProvider(_CachingProvider):
     """The learner's own modules: ``exercises/<slug>.py`` in the workspace."""
 
     name = "learner"
-    description = "your code in exercises/"
 
     def __init__(self, workspace: Path | None = None) -> None:
         super().__init__()
         self.workspace = Path(workspace or KIT_ROOT / "exercises")
+        self.description = f"your code in {display_path(self.workspace)}/"
 
     def path_for(self, exercise: Exercise) -> Path:
         return self.workspace / f"{exercise.slug}.py"

@@ -17,7 +17,7 @@ import pytest
 
 from harness.clock import VirtualClock
 from harness.exercise import Exercise
-from harness.grading import ERROR, FAILED, NOT_STARTED, PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult
+from harness.grading import ERROR, FAILED, MISSING, NOT_STARTED, PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult
 from harness.plugin_manager import ImplementationNotFound, Kit, shared_kit
 from harness.providers import ImplementationLoadError, ImplementationProvider, display_path
 
@@ -160,12 +160,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
             status, message = _classify(call.when, excinfo)
         if status == ERROR and excinfo is not None and excinfo.errisinstance(ImplementationLoadError):
             state.load_errors[result.exercise] = message
-        if result.status in (PASSED, NOT_STARTED) or status == ERROR:
+        if result.status in (MISSING, PASSED, NOT_STARTED) or status == ERROR:
             result.status, result.message = status, message
         rep.user_properties.append(("sysdesign_status", status))
         if result.hint and status == FAILED:
             rep.sections.append((f"hint (task {result.task})", result.hint))
-    elif rep.skipped and result.status == PASSED:
+    elif rep.passed and rep.when == "call" and result.status == MISSING:
+        result.status = PASSED
+    elif rep.skipped and result.status in (MISSING, PASSED):
         reason = rep.longrepr[-1] if isinstance(rep.longrepr, tuple) else "skipped"
         result.status, result.message = "skipped", str(reason)
     return rep
@@ -193,6 +195,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             exercise=exercise.slug,
             task=task_number,
             max_points=float(points_mark.args[0]) if points_mark else 1.0,
+            status=MISSING,
             hint=task.hint(1) if task else "",
             visibility=str(visibility_mark.args[0]) if visibility_mark else "visible",
         )
@@ -231,7 +234,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     target = config.getoption("grade_json")
     if target:
         state.kit.pm.hook.sysdesign_write_report(report=report, fmt="json", path=target)
-    if state.provider.name == "learner":
+    if state.provider.name == "learner" and exitstatus != pytest.ExitCode.INTERRUPTED:
         from harness.state import record_results
 
         record_results(report)
