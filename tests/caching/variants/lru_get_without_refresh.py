@@ -6,6 +6,7 @@ from solutions.caching import *  # noqa: F401,F403
 EXPECT_FAIL = [
     "test_lru.py::test_get_refreshes_recency",
     "test_against_models.py::test_matches_the_model_on_random_sequences[LRUCache]",
+    "test_cluster.py::test_local_caches_serve_stale_data_after_a_write_through_another_server",
 ]
 
 

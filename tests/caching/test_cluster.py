@@ -1,0 +1,223 @@
+"""Where the cache sits, in the simulated cluster: three web servers in front of the cluster's
+slow database, and a client that writes through one server and reads through another.
+
+* Each server with a local cache (your ``LRUCache``, task 1): a write through one server
+  updates the database and that server's cache, but the other servers still hold the old
+  copy and serve it. The suite counts those stale reads, exactly, against a model of every
+  server's cache.
+* One shared cache node (your ``CacheAside`` over the suite's own LRU, task 6) that every
+  server asks, invalidated on every write: no server ever serves stale data, and the database
+  is still spared most reads.
+"""
+
+import random
+
+import pytest
+import requests
+
+from harness.messages import expect_equal, expect_true
+
+KEYS = [f"item:{i}" for i in range(12)]
+SERVERS = ["web-1", "web-2", "web-3"]
+LOCAL_CAPACITY = 8
+
+
+def initial_data():
+    return {key: f"{key}@v0" for key in KEYS}
+
+
+def workload(seed, n=150, write_share=0.25):
+    """``[(op, server, key, value)]``: reads and writes, each through a random server."""
+    rng = random.Random(seed)
+    ops = []
+    for i in range(n):
+        key, server = rng.choice(KEYS), rng.choice(SERVERS)
+        if rng.random() < write_share:
+            ops.append(("write", server, key, f"{key}@w{i}"))
+        else:
+            ops.append(("read", server, key, None))
+    return ops
+
+
+class LocalServer:
+    """A web server with a local cache in its own memory (``node.app``)."""
+
+    def __init__(self, node, cache, db):
+        self.node, self.cache, self.db = node, cache, db
+
+    def read(self, key):
+        missing = object()
+        value = self.cache.get(key, missing)
+        if value is missing:
+            value = self.db.get(key)
+            if value is not None:
+                self.cache.put(key, value)
+        return value
+
+    def write(self, key, value):
+        self.db.put(key, value)
+        self.cache.put(key, value)  # this server's copy is fresh; the others know nothing
+
+
+def wire_web(node):
+    """HTTP routes of a web server, dispatching to ``node.app`` (``read``/``write``)."""
+
+    def get(req):
+        value = node.app.read(req.params["key"])
+        return (404, {}, {"error": "not found"}) if value is None else (200, {}, {"value": value})
+
+    def put(req):
+        node.app.write(req.params["key"], req.json()["value"])
+        return 200, {}, {"ok": True}
+
+    node.route("GET", "/items/<key>", get)
+    node.route("PUT", "/items/<key>", put)
+
+
+def drive(session, ops, data):
+    """Run ``ops`` from the test, one after the other, on a database holding ``data``; returns
+    ``[(index, server, key, got, latest)]`` for every read, ``latest`` being the last value
+    written before it."""
+    latest = dict(data)
+    reads = []
+    for index, (op, server, key, value) in enumerate(ops):
+        url = f"http://{server}/items/{key}"
+        if op == "write":
+            answer = session.put(url, json={"value": value}, timeout=5)
+            expect_equal(f"PUT {url} (write {index})", answer.status_code, 200)
+            latest[key] = value
+        else:
+            answer = session.get(url, timeout=5)
+            expect_equal(f"GET {url} (read {index})", answer.status_code, 200)
+            reads.append((index, server, key, answer.json()["value"], latest[key]))
+    return reads
+
+
+def stale_of(reads):
+    return [r for r in reads if r[3] != r[4]]
+
+
+def model_stale_reads(ops, suite_lru, data):
+    """The suite's own prediction of the local-cache architecture: which reads are stale, with
+    a model LRU of the same capacity for every server (caches empty, the database holding
+    ``data``)."""
+    db = dict(data)
+    caches = {s: suite_lru(LOCAL_CAPACITY) for s in SERVERS}
+    stale = []
+    missing = object()
+    for index, (op, server, key, value) in enumerate(ops):
+        cache = caches[server]
+        if op == "write":
+            db[key] = value
+            cache.put(key, value)
+            continue
+        got = cache.get(key, missing)
+        if got is missing:
+            got = db[key]
+            cache.put(key, got)
+        if got != db[key]:
+            stale.append(index)
+    return stale
+
+
+@pytest.mark.task(1)
+@pytest.mark.points(3)
+def test_local_caches_serve_stale_data_after_a_write_through_another_server(caching, cluster, suite_lru):
+    db = cluster.add_service("slow_db", service_time=0.05, data=initial_data())
+    for name in SERVERS:
+        node = cluster.add_node(name, start=lambda node: LocalServer(node, caching.LRUCache(LOCAL_CAPACITY),
+                                                                     db.client(node.name, timeout=5)))
+        wire_web(node)
+    session = cluster.session()
+
+    # the story, step by step
+    first = session.get("http://web-2/items/item:1", timeout=5).json()["value"]
+    session.put("http://web-1/items/item:1", json={"value": "item:1@new"}, timeout=5)
+    through_writer = session.get("http://web-1/items/item:1", timeout=5).json()["value"]
+    through_other = session.get("http://web-2/items/item:1", timeout=5).json()["value"]
+    expect_equal("GET web-1/items/item:1 right after PUT web-1/items/item:1 = 'item:1@new'", through_writer,
+                 "item:1@new", "the server that took the write updated the database and its own cache")
+    expect_equal("GET web-2/items/item:1 after that write through web-1 (web-2 had read it before)", through_other,
+                 first, "demonstration: web-2's local cache still holds the old copy and serves it; nothing told "
+                 "it about the write, and nothing will until the entry is evicted")
+    expect_equal("the value in the database", db.data["item:1"], "item:1@new")
+
+    # measured over a random workload: exactly the stale reads a model of the caches predicts
+    for name in SERVERS:
+        cluster.restart(name)  # empty caches
+    db_reads_before, data = db.counts["get"], db.data
+    ops = workload(seed=11)
+    reads = drive(session, ops, data)
+    stale = stale_of(reads)
+    expected = model_stale_reads(ops, suite_lru, data)
+    expect_true(len(stale) >= 5, f"stale reads among {len(reads)} reads (3 servers, local LRU caches of "
+                f"{LOCAL_CAPACITY}, 12 keys, a quarter of the operations writes)", len(stale), "at least 5",
+                "local caches that nobody invalidates serve old values after writes through other servers")
+    expect_equal("indexes of the operations that read a stale value", [r[0] for r in stale], expected,
+                 "each server's LRUCache must hit and evict exactly like an LRU of capacity 8 "
+                 "(the suite's model of the three caches predicts every stale read)")
+    db_reads = db.counts["get"] - db_reads_before
+    expect_true(db_reads < len(reads) // 2, "database reads for the workload's reads", db_reads,
+                f"fewer than half of {len(reads)}", "the local caches still answer most reads")
+
+
+class SharedCacheNode:
+    """The shared cache (``node.app``): the learner's CacheAside over the suite's own LRU."""
+
+    def __init__(self, cache_aside):
+        self.cache = cache_aside
+
+
+class ThinServer:
+    """A web server without a cache of its own: it asks the shared cache node over HTTP."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def read(self, key):
+        answer = self.session.get(f"http://cache/items/{key}", timeout=5)
+        return None if answer.status_code == 404 else answer.json()["value"]
+
+    def write(self, key, value):
+        answer = self.session.put(f"http://cache/items/{key}", json={"value": value}, timeout=5)
+        if answer.status_code != 200:
+            raise requests.HTTPError(f"the cache node answered {answer.status_code}")
+
+
+@pytest.mark.task(6)
+@pytest.mark.points(3)
+def test_a_shared_cache_invalidated_on_write_never_serves_stale_data(caching, cluster, suite_lru):
+    db = cluster.add_service("slow_db", service_time=0.05, data=initial_data())
+    shared = cluster.add_node("cache", start=lambda node: SharedCacheNode(
+        caching.CacheAside(db.client(node.name, timeout=5), suite_lru(LOCAL_CAPACITY))))
+
+    def cache_get(req):
+        value = shared.app.cache.get(req.params["key"])
+        return (404, {}, {"error": "not found"}) if value is None else (200, {}, {"value": value})
+
+    def cache_put(req):
+        shared.app.cache.put(req.params["key"], req.json()["value"])
+        return 200, {}, {"ok": True}
+
+    shared.route("GET", "/items/<key>", cache_get)
+    shared.route("PUT", "/items/<key>", cache_put)
+    for name in SERVERS:
+        wire_web(cluster.add_node(name, start=lambda node: ThinServer(cluster.session())))
+    session = cluster.session()
+
+    first = session.get("http://web-2/items/item:1", timeout=5).json()["value"]
+    session.put("http://web-1/items/item:1", json={"value": "item:1@new"}, timeout=5)
+    through_other = session.get("http://web-2/items/item:1", timeout=5).json()["value"]
+    expect_equal(f"GET web-2/items/item:1 (it read {first!r} before) after PUT web-1/items/item:1 = 'item:1@new'",
+                 through_other, "item:1@new",
+                 "one shared cache, and the write deleted its copy: the next read fetches the new value")
+
+    ops = workload(seed=11)
+    reads = drive(session, ops, db.data)
+    stale = stale_of(reads)
+    expect_equal("stale reads with one shared cache invalidated on write (same workload that made local caches "
+                 "serve stale data)", [(i, s, k, got, want) for i, s, k, got, want in stale], [],
+                 "invariant: never a stale read; CacheAside.put writes the database, then deletes the cached copy")
+    cache = shared.app.cache
+    expect_true(cache.hits >= len(reads) // 3, f"CacheAside.hits for {len(reads)} reads", cache.hits,
+                f"at least {len(reads) // 3}", "the shared cache still spares the database many reads")
