@@ -1,0 +1,91 @@
+"""Task 7: staged rollout by user id: stable buckets, close to the percentage, only ever growing."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.messages import expect_equal, expect_true
+
+from .conftest import ROLLOUT_USERS
+
+pytestmark = pytest.mark.task(7)
+
+USERS = [f"user-{i}" for i in range(10_000)]
+
+
+def test_buckets_are_in_range_and_deterministic(cfg):
+    for user in ("", "user-1", "ünïcode", "a" * 300):
+        for salt in ("", "checkout"):
+            bucket = cfg.rollout_bucket(user, salt)
+            expect_true(isinstance(bucket, int) and 0 <= bucket < cfg.BUCKETS,
+                        f"rollout_bucket({user[:20]!r}, {salt!r})", bucket, f"an int in range({cfg.BUCKETS})")
+            expect_equal(f"rollout_bucket({user[:20]!r}, {salt!r}) twice", cfg.rollout_bucket(user, salt), bucket)
+    expect_equal("rollout_bucket('user-1') with the default salt", cfg.rollout_bucket("user-1"),
+                 cfg.rollout_bucket("user-1", ""), "the salt defaults to ''")
+
+
+@pytest.mark.points(2)
+def test_a_user_is_in_exactly_when_the_bucket_is_below_the_percentage(cfg):
+    for percent in (0, 0.01, 0.5, 1, 10, 33.33, 99.99, 100):
+        limit = round(percent * cfg.BUCKETS / 100)
+        for user in USERS[:1500]:
+            expect_equal(f"in_rollout({user!r}, {percent}, 'checkout') with bucket {cfg.rollout_bucket(user, 'checkout')}",
+                         cfg.in_rollout(user, percent, "checkout"), cfg.rollout_bucket(user, "checkout") < limit,
+                         f"in exactly when the bucket is below round({percent} * {cfg.BUCKETS} / 100) = {limit}")
+    expect_equal("in_rollout(u, 0) for 1,500 users", sum(cfg.in_rollout(u, 0) for u in USERS[:1500]), 0,
+                 "0% is nobody")
+    expect_equal("in_rollout(u, 100) for 1,500 users", sum(cfg.in_rollout(u, 100) for u in USERS[:1500]), 1500,
+                 "100% is everybody")
+    for bad in (-1, 100.5, 1000):
+        with pytest.raises(ValueError):
+            cfg.in_rollout("user-1", bad)
+
+
+@pytest.mark.points(2)
+def test_close_to_the_percentage_over_ten_thousand_users(cfg):
+    for percent, tolerance in ((1, 0.35), (10, 0.1), (50, 0.04)):
+        count = sum(cfg.in_rollout(u, percent, "checkout") for u in USERS)
+        expected = len(USERS) * percent / 100
+        expect_true(abs(count - expected) <= tolerance * expected,
+                    f"users of {len(USERS)} inside in_rollout(u, {percent}, 'checkout')", count,
+                    f"{expected:.0f} within {tolerance:.0%}", "the hash spreads users evenly over the buckets")
+    buckets = [cfg.rollout_bucket(u, "checkout") for u in USERS]
+    distinct = len(set(buckets))
+    expect_true(distinct >= 5500, f"distinct buckets among {len(USERS)} users", distinct,
+                "about 6,300 (10,000 users thrown into 10,000 buckets)", "every bucket must be reachable")
+    top = sum(b >= cfg.BUCKETS // 2 for b in buckets) / len(buckets)
+    expect_true(0.46 <= top <= 0.54, "share of users in the upper half of the buckets", round(top, 3), "about 0.5")
+
+
+@pytest.mark.points(3)
+def test_growing_the_percentage_only_adds_users(cfg):
+    previous: set[str] = set()
+    stages = (0.5, 1, 2, 5, 10, 25, 50, 100)
+    for percent in stages:
+        inside = {u for u in USERS if cfg.in_rollout(u, percent, "checkout")}
+        dropped = sorted(previous - inside)
+        expect_equal(f"users inside at the previous stage but outside at {percent}%", dropped[:5], [],
+                     "a user who saw the new feature at 1% must still see it at 10% and 100%, never flip back")
+        previous = inside
+
+
+def test_two_features_reach_different_users(cfg):
+    first = {u for u in USERS if cfg.in_rollout(u, 10, "checkout")}
+    second = {u for u in USERS if cfg.in_rollout(u, 10, "dark-mode")}
+    overlap = len(first & second)
+    expect_true(50 <= overlap <= 160, "users inside both 'checkout' and 'dark-mode' at 10% each", overlap,
+                "about 100 (10% of 10%)", "the salt (the feature's name) must change the buckets, or the same "
+                "unlucky tenth of the users gets every experiment")
+
+
+@pytest.mark.points(3)
+def test_every_process_puts_a_user_in_the_same_bucket(cfg, other_processes):
+    here = {"buckets": [cfg.rollout_bucket(u, "checkout") for u in ROLLOUT_USERS],
+            "in_10": [cfg.in_rollout(u, 10, "checkout") for u in ROLLOUT_USERS]}
+    for seed, there in other_processes.items():
+        for what, label in (("buckets", "rollout_bucket(u, 'checkout')"), ("in_10", "in_rollout(u, 10, 'checkout')")):
+            expect_equal(f"{label} for the first users in a fresh interpreter with PYTHONHASHSEED={seed}",
+                         there[what][:4] if isinstance(there[what], list) else there[what], here[what][:4],
+                         "every server must put a user in the same bucket; Python's hash() is salted per process")
+            expect_true(there[what] == here[what], f"{label} for {len(ROLLOUT_USERS)} users in another process",
+                        "different answers for some users", "the same answer for every user")

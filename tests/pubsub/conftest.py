@@ -1,0 +1,181 @@
+"""Fixtures for the pubsub suite: the broker and consumers under test on cluster nodes, and the
+suite's own parts around them: a publisher that retries until it is answered, endpoints that
+record what they receive and ack on command, and a handler whose side effect is a counter per
+message id."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+
+import pytest
+
+from harness.messages import explain
+
+
+@pytest.fixture
+def pubsub(impl):
+    """The active implementation of exercises/pubsub.py."""
+    return impl("pubsub")
+
+
+def add_broker(cluster, pubsub, subscriptions, *, visibility_timeout=2.0, max_attempts=5, name="broker"):
+    """A node running ``Broker(node, subscriptions, ...)``, rebuilt by every restart.
+    ``subscriptions``: ``(name, topic, endpoint)`` triples."""
+    specs = [pubsub.Subscription(*s) for s in subscriptions]
+    return cluster.add_node(name, start=lambda node: pubsub.Broker(
+        node, specs, visibility_timeout=visibility_timeout, max_attempts=max_attempts))
+
+
+# -- a publisher that retries ---------------------------------------------------------------------
+class Publisher:
+    """The suite's publisher: one message in flight per key (so the broker sees each key's
+    messages in order), resent with the same id every ``retry`` seconds until the broker
+    answers ``published``. Keyless messages are all sent at once."""
+
+    def __init__(self, node, broker="broker", retry=0.5):
+        self.node, self.broker = node, broker
+        self.waiting: dict[object, deque] = defaultdict(deque)
+        self.bodies: dict[str, dict] = {}
+        self.answered: dict[str, float] = {}
+        self.sent: list[str] = []
+        node.on_message(self.on_message)
+        node.every(retry, self.resend)
+
+    def publish(self, topic, key, payload, mid):
+        body = {"type": "publish", "topic": topic, "id": mid, "key": key, "payload": payload}
+        self.bodies[mid] = body
+        self.sent.append(mid)
+        queue = self.waiting[key if key is not None else ("none", mid)]
+        queue.append(mid)
+        if len(queue) == 1:
+            self.node.send(self.broker, body)
+
+    def resend(self):
+        for queue in self.waiting.values():
+            if queue:
+                self.node.send(self.broker, self.bodies[queue[0]])
+
+    def on_message(self, msg):
+        body = msg.body
+        if body.get("type") != "published" or body.get("id") in self.answered:
+            return
+        mid = body["id"]
+        self.answered[mid] = self.node.cluster.now()
+        key = self.bodies[mid]["key"]
+        queue = self.waiting[key if key is not None else ("none", mid)]
+        if queue and queue[0] == mid:
+            queue.popleft()
+            if queue:
+                self.node.send(self.broker, self.bodies[queue[0]])
+
+    def order_of(self, key) -> list[str]:
+        return [m for m in self.sent if self.bodies[m]["key"] == key]
+
+
+def add_publisher(cluster, name="pub", retry=0.5):
+    return cluster.add_node(name, start=lambda node: Publisher(node, retry=retry))
+
+
+def publish(cluster, topic, key, payload, mid, publisher="pub"):
+    node = cluster[publisher]
+    node.execute(node.app.publish, topic, key, payload, mid)
+
+
+# -- endpoints that record and ack on command ------------------------------------------------------
+@dataclass
+class Received:
+    at: float
+    body: dict
+
+
+@dataclass
+class Endpoint:
+    """A subscription endpoint run by the suite: it records every ``deliver`` and acks it when
+    ``ack_when(body)`` says so (default: always)."""
+
+    node: object
+    ack_when: object = None
+    received: list[Received] = field(default_factory=list)
+
+    def __call__(self, msg):
+        body = msg.body
+        if body.get("type") != "deliver":
+            return
+        self.received.append(Received(self.node.cluster.now(), body))
+        if self.ack_when is None or self.ack_when(body):
+            self.ack(body["id"], body["subscription"], to=msg.src)
+
+    def ack(self, mid, subscription, to="broker"):
+        self.node.send(to, {"type": "ack", "subscription": subscription, "id": mid})
+
+    def ids(self) -> list[str]:
+        return [r.body["id"] for r in self.received]
+
+    def first_seen(self, key=...) -> list[str]:
+        """Distinct ids in the order they first arrived (only those of ``key`` if given)."""
+        out: list[str] = []
+        for r in self.received:
+            if r.body["id"] not in out and (key is ... or r.body["key"] == key):
+                out.append(r.body["id"])
+        return out
+
+    def times_of(self, mid) -> list[float]:
+        return [r.at for r in self.received if r.body["id"] == mid]
+
+    def attempts_of(self, mid) -> list[int]:
+        return [r.body["attempt"] for r in self.received if r.body["id"] == mid]
+
+
+def add_endpoint(cluster, name, ack_when=None) -> Endpoint:
+    node = cluster.add_node(name)
+    endpoint = Endpoint(node, ack_when)
+    node.on_message(endpoint)
+    return endpoint
+
+
+# -- the idempotent consumer and its side effect ---------------------------------------------------
+class Effects:
+    """The side effect of processing: a counter per message id, and the order per key. Kept by
+    the suite, outside every node, like a bank ledger: a crash does not undo it."""
+
+    def __init__(self, work=0.05):
+        self.work = work
+        self.counts: dict[str, int] = defaultdict(int)
+        self.order: dict[object, list[str]] = defaultdict(list)
+        self.attempts: dict[str, list[int]] = defaultdict(list)
+        self.calls: list = []
+
+    def handler(self, delivery):
+        self.attempts[delivery.id].append(delivery.attempt)
+        self.calls.append(delivery)
+        if self.work:
+            time.sleep(self.work)  # virtual: the consumer's node is busy meanwhile
+        if isinstance(delivery.payload, dict) and delivery.payload.get("poison"):
+            raise ValueError(f"cannot process {delivery.id}")
+        self.counts[delivery.id] += 1
+        self.order[delivery.key].append(delivery.id)
+
+
+def add_consumer(cluster, pubsub, effects: Effects, name="c1"):
+    return cluster.add_node(name, start=lambda node: pubsub.IdempotentConsumer(node, effects.handler))
+
+
+def check_exactly_once(effects: Effects, ids, why="") -> None:
+    wrong = {m: effects.counts.get(m, 0) for m in ids if effects.counts.get(m, 0) != 1}
+    if wrong:
+        lost = sorted(m for m, c in wrong.items() if c == 0)
+        twice = sorted(m for m, c in wrong.items() if c > 1)
+        raise AssertionError(explain(
+            f"times each of the {len(ids)} published messages was processed (those not exactly once)",
+            {"never": lost[:8], "more than once": {m: wrong[m] for m in twice[:8]}}, "every one exactly once",
+            f"invariant: every published message is processed exactly once. {why}"))
+
+
+def check_order(effects: Effects, publisher: Publisher, keys) -> None:
+    for key in keys:
+        got, expected = effects.order.get(key, []), publisher.order_of(key)
+        if got != expected:
+            raise AssertionError(explain(f"ids processed for key {key!r}, in processing order", got, expected,
+                                         "invariant: messages with the same key are processed in publish order"))
