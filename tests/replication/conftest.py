@@ -1,0 +1,125 @@
+"""Fixtures for the replication suite: a primary-replica pair wired into the simulated cluster.
+
+``make_pair(cluster, mode, **options)`` adds two nodes, ``db-1`` (configured primary) and
+``db-2`` (configured replica), each running ``Replica(node, peer, role, mode, **options)`` as its
+start hook (so a restart rebuilds it from the node's disk), with the node's messages wired to
+``node.app.on_message``. The pair's ``put`` calls ``Replica.put`` as the node and records what the
+``done`` callback said and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from harness.messages import explain
+
+NAMES = ("db-1", "db-2")
+
+
+@pytest.fixture
+def replication(impl):
+    """The active implementation of exercises/replication.py."""
+    return impl("replication")
+
+
+@dataclass
+class Write:
+    """One client write: where it was sent, and what ``done`` reported (``ok`` stays None until
+    ``done`` is called; a node that crashes with the write pending never calls it)."""
+
+    node: str
+    key: str
+    value: Any
+    sent_at: float
+    ok: bool | None = None
+    done_at: float | None = None
+    calls: int = 0
+    #: What the nodes held at the moment ``done`` was called: {node: value of key or None}.
+    seen: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"put({self.key!r}, {self.value!r}) on {self.node}"
+
+
+class Pair:
+    def __init__(self, cluster, replication, mode: str, **options: Any) -> None:
+        self.cluster = cluster
+        self.mode = mode
+        self.options = options
+        self.writes: list[Write] = []
+        for name, peer, role in (("db-1", "db-2", "primary"), ("db-2", "db-1", "replica")):
+            def start(node, peer=peer, role=role):
+                return replication.Replica(node, peer, role, mode, **options)
+
+            node = cluster.add_node(name, start=start)
+            node.on_message(lambda msg, node=node: node.app.on_message(msg))
+
+    # -- acting through the nodes -------------------------------------------------------------
+    def app(self, name: str):
+        return self.cluster[name].app
+
+    def put(self, name: str, key: str, value: Any) -> Write:
+        """``Replica.put(key, value, done)`` on node ``name``, run as that node."""
+        write = Write(name, key, value, self.cluster.now())
+        self.writes.append(write)
+
+        def done(ok):
+            write.calls += 1
+            if write.calls == 1:
+                write.ok, write.done_at = ok, self.cluster.now()
+                write.seen = {n: self.peek(n, key) for n in NAMES}
+
+        node = self.cluster[name]
+        node.execute(node.app.put, key, value, done)
+        return write
+
+    def put_and_wait(self, name: str, key: str, value: Any, timeout: float = 5.0) -> Write:
+        write = self.put(name, key, value)
+        self.cluster.run_until(lambda: write.ok is not None, timeout)
+        return write
+
+    def peek(self, name: str, key: str) -> Any:
+        app = self.cluster[name].app
+        return None if app is None else app.get(key)
+
+    def data(self, name: str) -> dict | None:
+        app = self.cluster[name].app
+        return None if app is None else app.data()
+
+    def role(self, name: str) -> str | None:
+        app = self.cluster[name].app
+        return None if app is None else app.role
+
+    def roles(self) -> dict[str, str | None]:
+        return {n: self.role(n) for n in NAMES}
+
+    def primaries(self) -> list[str]:
+        return [n for n in NAMES if self.role(n) == "primary"]
+
+    def acked(self) -> list[Write]:
+        return [w for w in self.writes if w.ok]
+
+    # -- invariants ----------------------------------------------------------------------------
+    def check_done_once(self) -> None:
+        twice = [w for w in self.writes if w.calls > 1]
+        if twice:
+            raise AssertionError(explain(f"{twice[0]!r}: done(ok) calls", twice[0].calls, 1,
+                                         "invariant: every write is answered exactly once"))
+
+    def missing_acked(self, name: str) -> list[Write]:
+        """Acknowledged writes (unique keys) that node ``name`` does not hold."""
+        data = self.data(name) or {}
+        return [w for w in self.acked() if data.get(w.key) != w.value]
+
+
+@pytest.fixture
+def make_pair(replication):
+    """``make_pair(cluster, mode="sync", **options)``: the two nodes, wired; returns a Pair."""
+
+    def make(cluster, mode: str = "sync", **options: Any) -> Pair:
+        return Pair(cluster, replication, mode, **options)
+
+    return make

@@ -1,0 +1,99 @@
+"""Task 2: asynchronous replication. The primary acknowledges at once and ships the write
+later, on its heartbeats: reads from the replica are stale for a bounded time, then converge."""
+
+import pytest
+
+from harness.messages import expect_equal, expect_true
+
+pytestmark = pytest.mark.task(2)
+
+INTERVAL = 0.5
+#: Staleness bound: the next heartbeat plus the link latency.
+BOUND = INTERVAL + 0.02
+
+
+def test_write_is_acknowledged_at_once_even_with_the_replica_cut_off(cluster, make_pair):
+    pair = make_pair(cluster, "async", heartbeat_interval=INTERVAL)
+    cluster.run_for(1.0)
+    cluster.partition(["db-1"], ["db-2"])
+    write = pair.put("db-1", "k", "v1")
+    expect_equal("async put('k', 'v1', done) on db-1 with db-2 cut off: done(ok) called at once with",
+                 write.ok, True, "asynchronous replication acknowledges first and replicates later")
+    expect_equal("db-1.get('k') right after the acknowledgement", pair.peek("db-1", "k"), "v1",
+                 "the primary applied the write before acknowledging it")
+    expect_equal("db-2.get('k') while db-2 is cut off", pair.peek("db-2", "k"), None,
+                 "the replica has not received it yet")
+    pair.check_done_once()
+
+
+@pytest.mark.points(2)
+def test_replica_reads_are_stale_for_a_bounded_time_then_converge(cluster, make_pair):
+    pair = make_pair(cluster, "async", heartbeat_interval=INTERVAL)
+    rng = cluster.random("writes")
+    cluster.run_for(1.0)
+    for i in range(20):
+        cluster.run_for(rng.uniform(0.05, 0.7))
+        write = pair.put("db-1", f"k{i % 4}", f"v{i}")
+        expect_true(write.ok is True, f"async put('k{i % 4}', 'v{i}') on db-1", write.ok, True,
+                    "the primary acknowledges asynchronous writes at once")
+        expect_true(pair.peek("db-2", write.key) != write.value,
+                    f"db-2.get({write.key!r}) at the moment db-1 acknowledged {write.value!r}",
+                    pair.peek("db-2", write.key), "an older value (a stale read)",
+                    "asynchronous: the primary must not wait for the replica before acknowledging")
+        arrived = cluster.run_until(lambda: pair.peek("db-2", write.key) == write.value, BOUND)
+        expect_true(arrived, f"db-2.get({write.key!r}) within {BOUND:g} s of the acknowledgement",
+                    pair.peek("db-2", write.key), write.value,
+                    "invariant: replica reads are stale for at most one heartbeat interval (plus latency); "
+                    "does every heartbeat carry what the replica lacks?")
+
+
+def test_converges_after_a_partition_heals(cluster, make_pair):
+    pair = make_pair(cluster, "async", heartbeat_interval=INTERVAL)
+    cluster.run_for(1.0)
+    pair.put("db-1", "before", 0)
+    cluster.run_for(1.0)
+    part = cluster.partition(["db-1"], ["db-2"])
+    for i in range(10):
+        pair.put("db-1", f"k{i}", i)
+        cluster.run_for(0.1)
+    part.heal()
+    converged = cluster.run_until(lambda: pair.data("db-2") == pair.data("db-1"), 2 * BOUND)
+    expect_true(converged, "db-2.data() within two heartbeats after the partition healed", pair.data("db-2"),
+                pair.data("db-1"), "invariant: async replicas converge once they can hear the primary again "
+                "(writes lost on the way must be sent again)")
+    expect_equal("roles after the heal", pair.roles(), {"db-1": "primary", "db-2": "replica"},
+                 "a 1-second partition is shorter than the failover timeout")
+
+
+def test_restarted_replica_keeps_its_data_then_catches_up(cluster, make_pair):
+    pair = make_pair(cluster, "async", heartbeat_interval=INTERVAL)
+    cluster.run_for(1.0)
+    for i in range(5):
+        pair.put("db-1", f"k{i}", i)
+    cluster.run_for(1.0)
+    before = pair.data("db-2")
+    cluster.crash("db-2")
+    for i in range(5, 8):
+        pair.put("db-1", f"k{i}", i)
+    cluster.run_for(0.3)
+    cluster.restart("db-2")
+    expect_equal("db-2.data() right after its restart (crash: memory lost, disk kept)", pair.data("db-2"), before,
+                 "every change is saved to the node's disk before it is acknowledged, and reloaded on restart")
+    converged = cluster.run_until(lambda: pair.data("db-2") == pair.data("db-1"), 2 * BOUND)
+    expect_true(converged, "db-2.data() within two heartbeats after its restart", pair.data("db-2"),
+                pair.data("db-1"), "invariant: a replica that comes back catches up with the primary")
+
+
+def test_replica_that_lost_its_disk_catches_up(cluster, make_pair):
+    pair = make_pair(cluster, "async", heartbeat_interval=INTERVAL)
+    cluster.run_for(1.0)
+    for i in range(5):
+        pair.put("db-1", f"k{i}", i)
+    cluster.run_for(1.0)
+    cluster.lose_disk("db-2")
+    cluster.restart("db-2")
+    expect_equal("db-2 after losing its disk: (role, data)", (pair.role("db-2"), pair.data("db-2")),
+                 ("replica", {}), "with nothing on its disk, the node starts as configured, empty")
+    converged = cluster.run_until(lambda: pair.data("db-2") == pair.data("db-1"), 2 * BOUND)
+    expect_true(converged, "db-2.data() within two heartbeats after it came back with an empty disk",
+                pair.data("db-2"), pair.data("db-1"), "invariant: an empty replica is sent everything")

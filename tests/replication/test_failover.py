@@ -1,0 +1,97 @@
+"""Task 4: failover. The replica promotes itself when the primary's heartbeats stop, but only
+if it holds everything the primary acknowledged."""
+
+import pytest
+
+from harness.messages import expect_equal, expect_true
+
+pytestmark = pytest.mark.task(4)
+
+INTERVAL, FAILOVER, ACK = 0.5, 2.0, 0.5
+OPTIONS = {"heartbeat_interval": INTERVAL, "failover_timeout": FAILOVER, "ack_timeout": ACK}
+SLACK = 0.02
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_replica_is_promoted_after_the_primary_crashes(cluster, make_pair, mode):
+    pair = make_pair(cluster, mode, **OPTIONS)
+    cluster.run_for(3.3)
+    term = pair.app("db-2").term
+    crashed_at = cluster.now()
+    cluster.crash("db-1")
+    promoted = cluster.run_until(lambda: pair.role("db-2") == "primary", FAILOVER + INTERVAL + SLACK)
+    took = cluster.now() - crashed_at
+    expect_true(promoted, f"db-2.role within failover_timeout + heartbeat_interval = {FAILOVER + INTERVAL:g} s "
+                "after the primary crashed", pair.role("db-2"), "primary",
+                "invariant: a replica that stops hearing heartbeats for failover_timeout promotes itself "
+                "(it checks on each of its own heartbeat ticks)")
+    expect_true(took >= FAILOVER - INTERVAL - SLACK, "time from the crash to db-2's promotion", f"{took:.3f} s",
+                f">= {FAILOVER - INTERVAL:g} s", "the replica waits failover_timeout after the last heartbeat it heard")
+    expect_true(pair.app("db-2").term > term, "db-2.term after its promotion", pair.app("db-2").term,
+                f"more than {term}", "each promotion starts a new, higher term")
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_no_failover_while_the_primary_is_alive(cluster, make_pair, mode):
+    pair = make_pair(cluster, mode, **OPTIONS)
+    cluster.run_for(30.0)
+    expect_equal("roles after 30 s of an idle, healthy pair", pair.roles(), {"db-1": "primary", "db-2": "replica"},
+                 "invariant: no failover while the primary is alive: its heartbeats keep the replica quiet even "
+                 "when there are no writes")
+    write = pair.put_and_wait("db-1", "k", 1)
+    cluster.run_for(10.0)
+    expect_equal("roles after a write and 10 more seconds", pair.roles(), {"db-1": "primary", "db-2": "replica"},
+                 "invariant: no failover while the primary is alive")
+    expect_equal("done(ok) for put('k', 1)", write.ok, True, "a healthy pair")
+
+
+@pytest.mark.points(3)
+def test_promoted_replica_holds_every_acknowledged_write(run_cluster_seeds, make_pair):
+    def scenario(cluster):
+        pair = make_pair(cluster, "sync", **OPTIONS)
+        rng = cluster.random("workload")
+        cluster.run_for(1.0)
+        cluster.set_link("db-1", "db-2", drop=0.2)
+        for i in range(20):
+            pair.put_and_wait("db-1", f"k{i}", i)
+            cluster.run_for(rng.uniform(0.0, 0.3))
+        cluster.crash("db-1")
+        cluster.reset_links()
+        promoted = cluster.run_until(lambda: pair.role("db-2") == "primary", FAILOVER + INTERVAL + SLACK)
+        expect_true(promoted, "db-2.role after db-1 crashed", pair.role("db-2"), "primary",
+                    "the replica takes over")
+        expect_equal("acknowledged writes missing on the promoted replica db-2", pair.missing_acked("db-2"), [],
+                     "invariant: the promoted replica holds every acknowledged write (sync mode)")
+        failed = pair.put_and_wait("db-2", "alone", 1)
+        expect_equal("done(ok) for a sync put on the new primary while the old one is still down", failed.ok, False,
+                     "synchronous: with no replica to confirm it, a write fails")
+        pair.check_done_once()
+
+    run_cluster_seeds(scenario, n=5)
+
+
+@pytest.mark.points(3)
+def test_a_replica_missing_writes_is_never_promoted(cluster, make_pair):
+    pair = make_pair(cluster, "sync", **OPTIONS)
+    cluster.run_for(1.0)
+    for i in range(5):
+        pair.put_and_wait("db-1", f"k{i}", i)
+    cluster.lose_disk("db-2")  # db-2 comes back empty ...
+    cluster.crash("db-1")      # ... and the primary dies before it could send db-2 anything
+    cluster.restart("db-2")
+    cluster.run_for(3 * FAILOVER)
+    expect_equal("db-2.role after 6 s with no primary, having restarted with an empty disk", pair.role("db-2"),
+                 "replica", "invariant: never promote a replica that may miss acknowledged writes: db-2 has not "
+                 "caught up with any primary since it lost its disk")
+    cluster.restart("db-1")
+    back = cluster.run_until(lambda: pair.role("db-1") == "primary", FAILOVER + INTERVAL + SLACK)
+    expect_true(back, "db-1.role after it restarted (its disk kept) with no primary around", pair.role("db-1"),
+                "primary", "db-1 comes back as a replica, holds every acknowledged write, and is the one to promote")
+    caught_up = cluster.run_until(lambda: pair.data("db-2") == pair.data("db-1"), 2 * INTERVAL)
+    expect_true(caught_up, "db-2.data() after db-1 took over again", pair.data("db-2"), pair.data("db-1"),
+                "the new primary brings its replica up to date")
+    expect_equal("acknowledged writes missing on db-1 and db-2",
+                 (pair.missing_acked("db-1"), pair.missing_acked("db-2")), ([], []),
+                 "invariant: no acknowledged write lost")

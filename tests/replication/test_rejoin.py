@@ -1,0 +1,106 @@
+"""Task 5: the old primary rejoins as a replica: it stops accepting writes, steps down when it
+hears a newer term, and catches up; in the end every node holds the same data."""
+
+import pytest
+
+from harness.messages import expect_equal, expect_true
+
+pytestmark = pytest.mark.task(5)
+
+INTERVAL, FAILOVER, ACK = 0.5, 2.0, 0.5
+OPTIONS = {"heartbeat_interval": INTERVAL, "failover_timeout": FAILOVER, "ack_timeout": ACK}
+SLACK = 0.02
+
+
+@pytest.mark.points(2)
+def test_old_primary_rejoins_as_a_replica_and_catches_up(cluster, make_pair):
+    pair = make_pair(cluster, "sync", **OPTIONS)
+    cluster.run_for(1.0)
+    for i in range(4):
+        pair.put_and_wait("db-1", f"k{i}", i)
+    cluster.crash("db-1")
+    cluster.run_until(lambda: pair.role("db-2") == "primary", FAILOVER + INTERVAL + SLACK)
+    cluster.restart("db-1")
+    expect_equal("db-1.role right after it restarted", pair.role("db-1"), "replica",
+                 "the old primary rejoins as a replica")
+    refused = pair.put("db-1", "stale", 1)
+    expect_equal("done(ok) for put('stale', 1) on the rejoined old primary", refused.ok, False,
+                 "invariant: a rejoined old primary does not accept writes")
+    cluster.run_for(2 * INTERVAL)
+    write = pair.put_and_wait("db-2", "new", "n")
+    expect_equal("done(ok) for put('new', 'n') on the new primary db-2 once db-1 is back", write.ok, True,
+                 "db-1 is now db-2's replica and confirms its writes")
+    expect_equal("db-1.get('new') when db-2 acknowledged it", write.seen["db-1"], "n",
+                 "synchronous replication now runs from db-2 to db-1")
+    expect_equal("db-1.data() vs db-2.data()", pair.data("db-1"), pair.data("db-2"),
+                 "invariant: after failover and rejoin all nodes hold the same data")
+    expect_equal("acknowledged writes missing on db-1", pair.missing_acked("db-1"), [],
+                 "invariant: no acknowledged write lost")
+    cluster.run_for(10.0)
+    expect_equal("roles 10 s later", pair.roles(), {"db-1": "replica", "db-2": "primary"},
+                 "the roles stay swapped while both are healthy")
+
+
+@pytest.mark.points(2)
+def test_partitioned_primary_steps_down_and_drops_its_divergent_writes(cluster, make_pair):
+    pair = make_pair(cluster, "async", **OPTIONS)
+    cluster.run_for(1.0)
+    for i in range(3):
+        pair.put("db-1", f"k{i}", i)
+    cluster.run_for(1.0)
+    part = cluster.partition(["db-1"], ["db-2"])
+    cluster.run_until(lambda: pair.role("db-2") == "primary", FAILOVER + INTERVAL + SLACK)
+    lost = pair.put("db-1", "split-1", "old side")
+    kept = pair.put("db-2", "split-2", "new side")
+    expect_equal("done(ok) for async writes on both sides of the partition", (lost.ok, kept.ok), (True, True),
+                 "two primaries during a partition both acknowledge async writes (split brain)")
+    cluster.run_for(1.0)
+    part.heal()
+    stepped_down = cluster.run_until(lambda: pair.role("db-1") == "replica", 2 * INTERVAL)
+    expect_true(stepped_down, "db-1.role within two heartbeats after the partition healed", pair.role("db-1"),
+                "replica", "invariant: a primary that hears of a newer term steps down")
+    refused = pair.put("db-1", "after", 1)
+    expect_equal("done(ok) for put('after', 1) on db-1 after it stepped down", refused.ok, False,
+                 "invariant: a deposed primary stops accepting writes")
+    converged = cluster.run_until(lambda: pair.data("db-1") == pair.data("db-2"), 2 * INTERVAL)
+    expect_true(converged, "db-1.data() after it stepped down", pair.data("db-1"), pair.data("db-2"),
+                "invariant: after failover and rejoin all nodes hold the new primary's data, so writes the old "
+                "primary accepted on its own are dropped")
+    expect_equal("db-2.get('split-1')", pair.peek("db-2", "split-1"), None,
+                 "the new primary never had the old side's write")
+
+
+@pytest.mark.points(4)
+def test_chaos_sync_pair_loses_no_acknowledged_write_and_converges(run_cluster_seeds, make_pair):
+    def scenario(cluster):
+        pair = make_pair(cluster, "sync", **OPTIONS)
+        plan = cluster.chaos(until=50.0, kinds=("crash", "partition", "pause"), gap=(3.0, 8.0), duration=(1.0, 6.0))
+        counter = iter(range(10_000))
+
+        def client():
+            primaries = [n for n in pair.primaries() if cluster[n].status == "up"]
+            if primaries:
+                i = next(counter)
+                pair.put(primaries[0], f"k{i}", i)
+            cluster.after(0.2, client)
+
+        cluster.after(0.5, client)
+        cluster.run_to(55.0)
+        for name in ("db-1", "db-2"):
+            if cluster[name].status == "down":
+                cluster.restart(name)
+        cluster.heal()
+        settled = cluster.run_until(lambda: len(pair.primaries()) == 1 and pair.data("db-1") == pair.data("db-2"),
+                                    5 * FAILOVER)
+        expect_true(settled, "roles and data 10 s after the chaos ended",
+                    (pair.roles(), len(pair.data("db-1")), len(pair.data("db-2"))),
+                    "one primary, both nodes holding the same data",
+                    f"invariant: after failover and rejoin all nodes hold the same data (plan: {plan})")
+        expect_true(len(pair.acked()) >= 20, "acknowledged writes over the run", len(pair.acked()), ">= 20",
+                    "the pair should work between faults")
+        for name in ("db-1", "db-2"):
+            expect_equal(f"acknowledged writes missing on {name}", pair.missing_acked(name), [],
+                         "invariant: no acknowledged write lost (sync mode), whatever crashed or was cut off")
+        pair.check_done_once()
+
+    run_cluster_seeds(scenario, n=10)

@@ -1,0 +1,59 @@
+"""Task 1: the replica's state, its roles, and what a replica refuses."""
+
+import pytest
+
+from harness.messages import expect_equal, expect_true
+
+pytestmark = pytest.mark.task(1)
+
+
+def test_configured_roles_on_first_start(cluster, make_pair):
+    pair = make_pair(cluster, "sync")
+    expect_equal("Replica(node, peer, role, 'sync').role for db-1 (role='primary') and db-2 (role='replica')",
+                 pair.roles(), {"db-1": "primary", "db-2": "replica"},
+                 "a node with nothing on its disk starts in the role it was configured with")
+    for name in ("db-1", "db-2"):
+        expect_equal(f"{name}: Replica.data() on a new pair", pair.data(name), {}, "a new pair holds no data")
+        expect_equal(f"{name}: Replica.get('missing')", pair.app(name).get("missing"), None,
+                     "get() of an absent key is None")
+    cluster.run_for(10.0)
+    expect_equal("roles after 10 s of a healthy, idle pair", pair.roles(), {"db-1": "primary", "db-2": "replica"},
+                 "nothing failed, so nothing changes")
+
+
+def test_replica_refuses_writes_at_once(cluster, make_pair):
+    pair = make_pair(cluster, "async")
+    cluster.run_for(1.0)
+    write = pair.put("db-2", "k", "v")
+    expect_equal("put('k', 'v', done) on the replica db-2: done(ok) called at once with", write.ok, False,
+                 "only the primary accepts writes; a replica answers done(False) straight away")
+    cluster.run_for(2.0)
+    expect_equal("db-2 data after a refused write", pair.data("db-2"), {}, "a refused write changes nothing")
+    expect_equal("db-1 data after a write refused by db-2", pair.data("db-1"), {}, "a refused write changes nothing")
+    pair.check_done_once()
+
+
+@pytest.mark.parametrize("args, options", [
+    (("leader", "sync"), {}),
+    (("primary", "semi-sync"), {}),
+    (("primary", "sync"), {"heartbeat_interval": 2.0, "failover_timeout": 2.0}),
+    (("primary", "sync"), {"heartbeat_interval": 0.0}),
+    (("primary", "sync"), {"ack_timeout": 0.0}),
+])
+def test_bad_arguments_raise_value_error(cluster, replication, args, options):
+    node = cluster.add_node("db-1")
+    with pytest.raises(ValueError):
+        replication.Replica(node, "db-2", *args, **options)
+        pytest.fail(f"Replica(node, 'db-2', {', '.join(map(repr, args))}, **{options}) should raise ValueError")
+
+
+def test_a_restarted_node_comes_back_as_a_replica(cluster, make_pair):
+    pair = make_pair(cluster, "async")
+    cluster.run_for(1.0)
+    cluster.restart("db-1")
+    expect_equal("db-1.role right after a restart of the primary", pair.role("db-1"), "replica",
+                 "a node that was down cannot know whether it was replaced: it comes back as a replica, "
+                 "whatever its configuration says (its disk shows it has run before)")
+    write = pair.put("db-1", "k", "v")
+    expect_true(write.ok is False, "put('k', 'v', done) on db-1 just after its restart", write.ok, False,
+                "a replica refuses writes")
