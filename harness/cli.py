@@ -28,6 +28,17 @@ def load_kit() -> Kit:
     return kit
 
 
+def load_learner_kit() -> Kit:
+    """:func:`load_kit` for the learner's commands: a pack exercise with no working copy yet
+    gets its stub copied into the workspace (never over a file that exists)."""
+    from harness.packs import materialise_workspace
+
+    kit = load_kit()
+    for problem in materialise_workspace(kit)[1]:
+        print(f"sysdesign: {problem}", file=sys.stderr)
+    return kit
+
+
 def find_exercise(kit: Kit, slug: str) -> Exercise:
     exercise = kit.exercise(slug)
     if exercise is None:

@@ -106,7 +106,7 @@ def _check_hooks(pm: pluggy.PluginManager, problems: list[str]) -> None:
 def _collect_exercises(pm: pluggy.PluginManager, problems: list[str]) -> list[Exercise]:
     found: dict[str, Exercise] = {}
     # One plugin at a time, so one pack's failure cannot hide another's exercises.
-    for impl in reversed(pm.hook.sysdesign_exercises.get_hookimpls()):
+    for impl in pm.hook.sysdesign_exercises.get_hookimpls():
         try:
             exercises = list(impl.function() or ())
         except Exception as exc:

@@ -93,7 +93,8 @@ def _test_clock(request: pytest.FixtureRequest) -> VirtualClock:
 
 
 def _extensions(config: pytest.Config) -> dict[str, Any]:
-    """Faults and services that packs add through ``sysdesign_cluster_extensions``."""
+    """Faults and services that packs add through ``sysdesign_cluster_extensions``, merged
+    once per run; a clash or a broken pack costs one warning line."""
     cached = config.stash.get(_EXTENSIONS, None)
     if cached is not None:
         return cached
@@ -104,20 +105,13 @@ def _extensions(config: pytest.Config) -> dict[str, Any]:
         state = config.stash.get(STATE, None)
     except ImportError:  # the kit's main plugin is not there: no extensions
         state = None
-    answers: list[Any] = []
     if state is not None:
-        try:
-            answers = list(state.kit.pm.hook.sysdesign_cluster_extensions())
-        except Exception as exc:  # a broken pack costs a warning, not the run
-            warnings.warn(pytest.PytestWarning(f"sysdesign: cluster extensions failed: {type(exc).__name__}: {exc}"),
-                          stacklevel=2)
-    for answer in answers:
-        if not isinstance(answer, dict):
-            warnings.warn(pytest.PytestWarning(f"sysdesign: cluster extensions must be a dict, got {answer!r}"),
-                          stacklevel=2)
-            continue
-        for key in ("faults", "services"):
-            merged[key].update(answer.get(key) or {})
+        from harness.packs import cluster_extensions
+
+        found = cluster_extensions(state.kit)
+        for problem in found.pop("problems", []):
+            warnings.warn(pytest.PytestWarning(f"sysdesign: {problem}"), stacklevel=2)
+        merged.update(found)
     config.stash[_EXTENSIONS] = merged
     return merged
 

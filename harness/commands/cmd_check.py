@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from harness.cli import add_impl_options, find_exercise, impl_args, load_kit
+from harness.cli import add_impl_options, find_exercise, impl_args, load_learner_kit
 from harness.providers import display_path
 
 
@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from harness.runner import coverage_lines, run_exercise
     from harness.term import progress_bar
 
-    kit = load_kit()
+    kit = load_learner_kit()
     options, provider = impl_args(args, kit)
     learner = provider.name == "learner"
     if args.slug:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from harness.cli import find_exercise, load_kit
+from harness.cli import find_exercise, load_learner_kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from harness.learner import core, hints
     from harness.providers import display_path
 
-    kit = load_kit()
+    kit = load_learner_kit()
     if args.slug:
         exercise = find_exercise(kit, args.slug)
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from harness.cli import fmt_points, load_kit
+from harness.cli import fmt_points, load_learner_kit
 from harness.exercise import Exercise
 from harness.plugin_manager import Kit
 from harness.term import progress_bar, status_colour, style
@@ -67,7 +67,7 @@ def list_lines(kit: Kit, stream=None, current: Exercise | None = None) -> list[s
 
 
 def run(args: argparse.Namespace) -> int:
-    kit = load_kit()
+    kit = load_learner_kit()
     for line in list_lines(kit):
         print(line)
     return 0

@@ -7,7 +7,7 @@ import argparse
 import signal
 import sys
 
-from harness.cli import find_exercise, load_kit
+from harness.cli import find_exercise, load_learner_kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from harness.learner import sources, watch
     from harness.term import cbreak, is_terminal
 
-    kit = load_kit()
+    kit = load_learner_kit()
     if args.slug:
         find_exercise(kit, args.slug)  # unknown slug: one line, exit 2
     previous = {sig: signal.signal(sig, _terminate) for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM))}

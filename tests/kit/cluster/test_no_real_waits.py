@@ -20,7 +20,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-SCANNED = ("harness", "tests")
+SCANNED = ("harness", "tests", "examples")
 PRAGMA = "# virtual"
 VIRTUAL_FIXTURES = {"clock", "cluster", "run_cluster_seeds"}
 VIRTUAL_MODULES = ("harness.clock", "harness.cluster")

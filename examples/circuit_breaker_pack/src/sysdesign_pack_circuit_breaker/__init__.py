@@ -1,0 +1,1 @@
+"""sysdesign-kit exercise pack: the circuit breaker."""

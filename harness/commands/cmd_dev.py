@@ -1,0 +1,109 @@
+"""``sysdesign dev check [--pack NAME]``: prove that exercises (a pack's, or all of them) are well
+formed, with the same checks the kit's own tests make of the core.
+
+For every exercise: the reference passes its suite (which runs at least 90% of its branches),
+the pristine stub is "not started" everywhere, every shipped known-wrong variant fails the tests
+it names, tasks, hints and points are all there. For the kit: every pack loads, declares a
+metadata format this kit reads, and claims no slug, cluster fault or service that is taken.
+Exit code 0 when all is well, 1 with one line per problem otherwise, 2 for a bad request.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from harness.cli import CliError
+from harness.packs import CORE, cluster_extensions
+from harness.plugin_manager import PACK_GROUP, Kit, shared_kit
+from harness.term import style
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("dev", help="tools for exercise and pack authors")
+    dev = p.add_subparsers(dest="dev_command", required=True, metavar="TOOL")
+    check = dev.add_parser("check", help="prove that exercises are well formed (a pack's, or all of them)")
+    check.add_argument("--pack", metavar="NAME", help="only this pack (its name in `sysdesign list`; 'core' for the kit's own)")
+    check.add_argument("--exercise", metavar="SLUG", action="append", help="only this exercise (repeatable)")
+    check.add_argument("--no-coverage", action="store_true", help="skip measuring how much of the reference the suite runs")
+    check.add_argument("-v", "--verbose", action="store_true", help="show the test output behind each problem")
+    check.set_defaults(func=run_check)
+
+
+def _about(pack: str, line: str) -> bool:
+    """``line`` (a kit problem) concerns ``pack``."""
+    return f"'{pack}'" in line or line.startswith(f"{pack}:")
+
+
+def pack_name_problems(kit: Kit) -> list[str]:
+    """A pack whose exercises say they belong to another pack name than its entry point's."""
+    import importlib.metadata
+
+    names = {ep.name for ep in importlib.metadata.entry_points(group=PACK_GROUP)}
+    problems = []
+    for impl in kit.pm.hook.sysdesign_exercises.get_hookimpls():
+        if impl.plugin_name not in names:
+            continue
+        try:
+            declared = {getattr(e, "pack", None) for e in impl.function() or ()}
+        except Exception:  # the kit reports it already
+            continue
+        for other in sorted(p for p in declared if p != impl.plugin_name and isinstance(p, str)):
+            problems.append(f"pack '{impl.plugin_name}': its exercises say pack='{other}'; use the entry-point "
+                            f"name '{impl.plugin_name}' so `sysdesign list` and `dev check --pack` agree")
+    return problems
+
+
+def run_check(args: argparse.Namespace) -> int:
+    import coverage
+
+    from harness.selfcheck import (
+        MIN_PACK_VARIANTS,
+        MIN_VARIANTS,
+        check_exercise,
+        run_suite_in_process,
+        slug_clashes,
+    )
+
+    kit = shared_kit()
+    kit_problems = [*kit.problems, *slug_clashes(kit), *pack_name_problems(kit),
+                    *cluster_extensions(kit)["problems"]]
+    kit_problems = list(dict.fromkeys(kit_problems))  # the same clash can be seen twice
+    exercises = kit.exercises
+    if args.pack:
+        exercises = [e for e in exercises if e.pack == args.pack]
+        kit_problems = [p for p in kit_problems if _about(args.pack, p)]
+        if not exercises and not kit_problems:
+            packs = sorted({e.pack for e in kit.exercises})
+            raise CliError(f"no pack named '{args.pack}' (packs: {', '.join(packs)})")
+    if args.exercise:
+        unknown = sorted(set(args.exercise) - set(kit.slugs))
+        if unknown:
+            raise CliError(f"unknown exercise {', '.join(unknown)}; valid: {', '.join(kit.slugs)}")
+        exercises = [e for e in exercises if e.slug in args.exercise]
+    measure = not args.no_coverage and coverage.Coverage.current() is None
+    problems = list(kit_problems)
+    for exercise in exercises:
+        label = exercise.slug if exercise.pack == CORE else f"{exercise.slug} [{exercise.pack}]"
+        print(f"checking {label} ...", end=" ", flush=True)
+        found = check_exercise(exercise, run_suite_in_process, measure_coverage=measure,
+                               min_variants=MIN_VARIANTS if exercise.pack == CORE else MIN_PACK_VARIANTS)
+        variants = len(exercise.variant_files())
+        print(style("ok", "green") if not found else style(f"{len(found)} problem(s)", "red"),
+              f"({variants} known-wrong variant{'s' if variants != 1 else ''})")
+        problems += found
+    if not measure and not args.no_coverage:
+        print("note: coverage of the references not measured (an outer coverage run is active)")
+    if problems:
+        print(f"\n{len(problems)} problem(s):")
+        for problem in problems:
+            lines = problem.splitlines() or [""]
+            print(f"  - {lines[0]}")
+            if args.verbose:
+                for line in lines[1:]:
+                    print(f"      {line}")
+        if not args.verbose and any("\n" in p for p in problems):
+            print("(run with -v for the test output behind each problem)")
+        return 1
+    scope = f"pack '{args.pack}'" if args.pack else "every exercise"
+    print(f"\n{scope}: well formed ({len(exercises)} exercise{'s' if len(exercises) != 1 else ''})")
+    return 0
