@@ -1,0 +1,252 @@
+"""Performance: latency, throughput and availability, in numbers.
+
+Three words come up in every design discussion, and each has arithmetic behind it.
+
+**Latency** is how long one thing takes: a request from the client to the server and back, a
+read from disk. Averages hide the pain: if one request in a hundred takes two seconds, the mean
+still looks fine while every user who loads a page making a hundred requests waits two seconds.
+So latency is reported as **percentiles**: p50 (the median), p95, p99. "p99 = 180 ms" means 99 %
+of requests took 180 ms or less. There are several ways to compute a percentile from samples;
+this kit uses two, defined exactly below, and both start by *sorting* the samples.
+
+**Throughput** is how much work gets done per unit of time: requests per second, bytes per
+second. Latency and throughput are related but do not determine each other: a fast step is no
+help if a slow step after it lets only a few requests through. **Little's law** ties them
+together for any stable system: the average number of requests inside it (L) equals the
+arrival rate (lambda) times the average time each spends inside (W): ``L = lambda * W``. A
+server holding 50 requests at once, each taking 0.2 s, handles at most 250 requests per
+second; to handle more, cut the time per request or hold more at once.
+
+**Availability** is the fraction of time a system does its job. It is quoted in "nines":
+99.9 % is three nines. Each extra nine divides the allowed downtime by ten; with a 365-day year:
+
+==========  ===============  ==================
+nines       availability     downtime per year
+==========  ===============  ==================
+2           99 %             87.6 hours
+3           99.9 %           8.76 hours
+4           99.99 %          52.6 minutes
+5           99.999 %         5.26 minutes
+==========  ===============  ==================
+
+(Tables you find elsewhere often say 87.7 h and 8.77 h: they count a year as 365.25 days. This
+kit's year is exactly 365 days; the suite accepts those published figures within 0.2 %.)
+
+Systems are built of parts. If a request needs *every* part (a load balancer, then a server,
+then a database), the parts are **in series** and their availabilities multiply: three parts at
+99.9 % give about 99.7 %, worse than any one of them. If *any one* of several redundant parts is
+enough (two servers behind a balancer), they are **in parallel**: the system is down only when
+all of them are down at once, so the *unavailabilities* multiply: two servers at 99 % give
+``1 - 0.01 * 0.01 = 99.99 %``. That is why redundancy removes single points of failure, and why
+it assumes the copies fail independently (the same bad deploy on both breaks that assumption).
+
+Redundancy only helps if someone notices the failure and uses the spare. An **active-passive**
+pair sends everything to the primary and keeps the secondary ready; a **failover client** tries
+the primary, falls back to the secondary when a request fails, *switches* to the secondary after
+several failures in a row, keeps health-checking the primary at a steady interval (never
+hammering a dead one on every request), and *fails back* when the primary has passed several
+checks in a row. Every call has a timeout, or one hung server hangs the client too.
+
+Plain Python and ``requests`` only (the suite's simulated network intercepts ``requests``, not
+``urllib`` or ``httpx``). Time: read ``time.monotonic()`` when you need it; the suite runs your
+client on a virtual clock inside a simulated cluster. Run ``sysdesign check performance``.
+
+Tasks
+-----
+1. ``availability_from_nines``, ``nines_of``, ``downtime_seconds``: nines and the downtime they allow.
+2. ``series``, ``parallel``, ``combined``: availability of parts in series, in parallel, and nested.
+3. ``percentile`` (linear interpolation) and ``nearest_rank``: percentiles of latency samples.
+4. ``littles_law``: L = lambda * W, solved for whichever one is missing.
+5. ``FailoverClient``: send to the active server, fall back per request, fail over after ``fall`` failures.
+6. ``FailoverClient``: health checks on an interval, and fail back after ``rise`` good ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import requests
+
+
+# -- task 1: nines and downtime ------------------------------------------------------------------
+def availability_from_nines(nines: float) -> float:
+    """Task 1. The availability (a fraction) with that many nines: ``1 - 10 ** -nines``.
+
+    ``availability_from_nines(3) == 1 - 10**-3`` (0.999); fractional nines are allowed
+    (3.5 nines is about 0.99968). A negative number raises ``ValueError``.
+    """
+    raise NotImplementedError("task 1: implement availability_from_nines")
+
+
+def nines_of(availability: float) -> float:
+    """Task 1. How many nines ``availability`` has: ``-log10(1 - availability)``.
+
+    ``nines_of(0.999)`` is 3 (up to floating-point rounding); ``nines_of(0.9995)`` is about 3.3;
+    ``nines_of(1.0)`` is ``math.inf``. An availability outside ``[0, 1]`` raises ``ValueError``.
+    """
+    raise NotImplementedError("task 1: implement nines_of")
+
+
+def downtime_seconds(availability: float, period: str = "year") -> float:
+    """Task 1. Seconds of downtime per ``period`` that ``availability`` (a fraction in
+    ``[0, 1]``) allows: ``(1 - availability) * length of the period``.
+
+    Periods: ``"year"`` is 365 days of 86,400 s; ``"month"`` is a twelfth of that year
+    (30.4166... days); ``"week"`` is 7 days; ``"day"`` is 86,400 s. So
+    ``downtime_seconds(0.999)`` is 31,536 s (8.76 h) and ``downtime_seconds(0.999, "month")`` is
+    2,628 s (43.8 min). An unknown period or an availability outside ``[0, 1]`` raises
+    ``ValueError``.
+    """
+    raise NotImplementedError("task 1: implement downtime_seconds")
+
+
+# -- task 2: series and parallel -----------------------------------------------------------------
+def series(*parts: float) -> float:
+    """Task 2. Availability of parts that are *all* needed: the product of their availabilities.
+
+    ``series(0.99, 0.99) == 0.99 * 0.99``. No part at all, or a part outside ``[0, 1]``,
+    raises ``ValueError``.
+    """
+    raise NotImplementedError("task 2: implement series")
+
+
+def parallel(*parts: float) -> float:
+    """Task 2. Availability of redundant parts where *any one* is enough: one minus the
+    product of their unavailabilities, ``1 - (1 - a1) * (1 - a2) * ...``.
+
+    ``parallel(0.99, 0.99)`` is 0.9999. No part at all, or a part outside ``[0, 1]``, raises
+    ``ValueError``.
+    """
+    raise NotImplementedError("task 2: implement parallel")
+
+
+def combined(spec: Any) -> float:
+    """Task 2. Availability of a system described by nested tuples.
+
+    A spec is a number (one part's availability), or a tuple whose first item is ``"series"``
+    or ``"parallel"`` followed by one or more specs::
+
+        combined(("series", 0.999, ("parallel", 0.99, 0.99), 0.9995))
+        # a balancer, then two redundant servers, then a database
+
+    Anything else (an unknown word, an empty group, a number outside ``[0, 1]``) raises
+    ``ValueError``. Lists work like tuples.
+    """
+    raise NotImplementedError("task 2: implement combined")
+
+
+# -- task 3: percentiles -------------------------------------------------------------------------
+def percentile(samples: Iterable[float], p: float) -> float:
+    """Task 3. The ``p``-th percentile (``0 <= p <= 100``) by linear interpolation between the
+    closest ranks: the same as ``statistics.quantiles(samples, n=100, method="inclusive")``
+    gives for ``p`` in 1..99, and defined for every ``p``.
+
+    Sort the samples into ``x[0] <= ... <= x[n-1]``; let ``h = (n - 1) * p / 100``,
+    ``lo = floor(h)``, ``hi = min(lo + 1, n - 1)``; the answer is
+    ``x[lo] + (h - lo) * (x[hi] - x[lo])``. So p0 is the minimum, p100 the maximum, p50 the
+    median. The suite compares to 1e-9 relative. Do not modify ``samples`` (it may be any
+    iterable). No samples, or ``p`` outside ``[0, 100]``, raises ``ValueError``.
+    """
+    raise NotImplementedError("task 3: implement percentile")
+
+
+def nearest_rank(samples: Iterable[float], p: float) -> float:
+    """Task 3. The ``p``-th percentile by the nearest-rank method: the smallest sample such
+    that at least ``p`` percent of the samples are less than or equal to it. Always one of the
+    samples.
+
+    Sort the samples into ``x[0] <= ... <= x[n-1]``; the rank (counting from 1) is
+    ``ceil(p * n / 100)``, at least 1; the answer is ``x[rank - 1]``. With 10 samples, p90 is
+    the 9th smallest and p91 the 10th. No samples, or ``p`` outside ``[0, 100]``, raises
+    ``ValueError``.
+    """
+    raise NotImplementedError("task 3: implement nearest_rank")
+
+
+# -- task 4: Little's law ------------------------------------------------------------------------
+def littles_law(*, in_system: float | None = None, arrival_rate: float | None = None,
+                time_in_system: float | None = None) -> float:
+    """Task 4. Little's law, ``in_system = arrival_rate * time_in_system`` (L = lambda * W),
+    solved for the one argument left out.
+
+    ``littles_law(arrival_rate=250, time_in_system=0.2)`` is 50 requests in the system;
+    ``littles_law(in_system=50, time_in_system=0.2)`` is 250 requests per second;
+    ``littles_law(in_system=50, arrival_rate=250)`` is 0.2 s. Units are yours to keep
+    consistent (per second with seconds). ``ValueError`` unless exactly one argument is
+    missing (None), for a negative value, or when the answer would divide by zero.
+    """
+    raise NotImplementedError("task 4: implement littles_law")
+
+
+# -- tasks 5-6: the failover client --------------------------------------------------------------
+class Unavailable(Exception):
+    """Task 5. Raised by ``FailoverClient.get`` when neither server answered."""
+
+
+class FailoverClient:
+    """Tasks 5-6. An active-passive client for a primary and a secondary server.
+
+    ``primary`` and ``secondary`` are base URLs such as ``"http://web-1"`` (a trailing ``/``
+    is ignored). Every HTTP call goes through ``session.get(url, timeout=timeout)``: no call
+    without a timeout, ever.
+
+    **Observations of the primary.** Every call the client makes to the primary (a request of
+    ``get`` or a health check) is one observation, good or failed, and goes through
+    ``record_primary``. The client is either *on the primary* (the start) or *on the
+    secondary*. On the primary, each failed observation adds one to a streak and a good one
+    resets the streak to 0; when the streak reaches ``fall``, the client switches to the
+    secondary. On the secondary, each good observation adds one to a streak and a failed one
+    resets it; when it reaches ``rise``, the client switches back to the primary. A switch
+    resets the streak to 0. The secondary is never health-checked and its results are not
+    recorded.
+
+    **Health checks** (task 6). ``GET primary + health_path`` with the timeout: good when the
+    status is 2xx, failed for any other status or any ``requests.RequestException``. A check
+    is due when at least ``check_interval`` seconds of ``time.monotonic()`` have passed since
+    the last one (or, before the first, since the client was built). ``get`` runs a due check
+    before its request; an application may also call ``tick`` from a timer.
+    """
+
+    def __init__(self, primary: str, secondary: str, *, fall: int = 3, rise: int = 3,
+                 check_interval: float = 5.0, timeout: float = 0.5, health_path: str = "/health",
+                 session: requests.Session | None = None) -> None:
+        """Task 5. Start on the primary with a streak of 0, and note ``time.monotonic()`` as
+        the time of the last check. ``session``: the ``requests.Session`` to use (a new one
+        when None). ``fall`` or ``rise`` below 1, or a ``check_interval`` or ``timeout`` not
+        above 0, raises ``ValueError``."""
+        raise NotImplementedError("task 5: implement FailoverClient.__init__")
+
+    @property
+    def active(self) -> str:
+        """Task 5. The base URL requests go to first: the primary's or the secondary's (as
+        given to the constructor, without a trailing ``/``)."""
+        raise NotImplementedError("task 5: implement FailoverClient.active")
+
+    def record_primary(self, ok: bool) -> None:
+        """Tasks 5-6. Count one observation of the primary and switch when the streak reaches
+        ``fall`` (on the primary) or ``rise`` (on the secondary); see the class."""
+        raise NotImplementedError("task 5: implement FailoverClient.record_primary")
+
+    def get(self, path: str) -> requests.Response:
+        """Task 5. ``GET path`` (such as ``"/page"``) with failover.
+
+        First run ``tick()`` (task 6). Then send the request to the active server. An answer
+        with a status below 500 (a 404 is the server's answer, not its failure) is returned.
+        A status of 500 or more, or a ``requests.RequestException``, is a failure: try the
+        other server once, and return its answer if its status is below 500. When both
+        failed, raise ``Unavailable``. Calls to the primary are recorded with
+        ``record_primary`` (good: status below 500), whether it was tried first or second.
+        """
+        raise NotImplementedError("task 5: implement FailoverClient.get")
+
+    def health_check(self) -> bool:
+        """Task 6. Check the primary now (see the class), record the result with
+        ``record_primary``, and return whether the check was good. The time of the last check
+        is ``time.monotonic()`` read when the check starts (before the call)."""
+        raise NotImplementedError("task 6: implement FailoverClient.health_check")
+
+    def tick(self) -> None:
+        """Task 6. Run ``health_check()`` if one is due: at least ``check_interval`` seconds
+        since the last check. Otherwise do nothing (no call at all)."""
+        raise NotImplementedError("task 6: implement FailoverClient.tick")

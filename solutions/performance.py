@@ -1,0 +1,194 @@
+"""Reference solution: performance (nines, series/parallel availability, percentiles, Little's
+law, an active-passive failover client)."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import requests
+
+SECONDS_PER_DAY = 24 * 3600
+PERIODS = {
+    "year": 365 * SECONDS_PER_DAY,
+    "month": 365 * SECONDS_PER_DAY / 12,
+    "week": 7 * SECONDS_PER_DAY,
+    "day": SECONDS_PER_DAY,
+}
+
+
+# -- task 1: nines and downtime ------------------------------------------------------------------
+def _check_availability(a: float) -> float:
+    if not 0.0 <= a <= 1.0:
+        raise ValueError(f"availability {a!r} is not between 0 and 1")
+    return float(a)
+
+
+def availability_from_nines(nines: float) -> float:
+    if nines < 0:
+        raise ValueError(f"nines={nines!r}: a number of nines is at least 0")
+    return 1.0 - 10.0 ** (-nines)
+
+
+def nines_of(availability: float) -> float:
+    a = _check_availability(availability)
+    if a == 1.0:
+        return math.inf
+    return -math.log10(1.0 - a)
+
+
+def downtime_seconds(availability: float, period: str = "year") -> float:
+    a = _check_availability(availability)
+    if period not in PERIODS:
+        raise ValueError(f"unknown period {period!r} (known: {', '.join(PERIODS)})")
+    return (1.0 - a) * PERIODS[period]
+
+
+# -- task 2: series and parallel -----------------------------------------------------------------
+def _parts(parts: Iterable[float]) -> list[float]:
+    values = [_check_availability(p) for p in parts]
+    if not values:
+        raise ValueError("at least one part is needed")
+    return values
+
+
+def series(*parts: float) -> float:
+    result = 1.0
+    for a in _parts(parts):
+        result *= a
+    return result
+
+
+def parallel(*parts: float) -> float:
+    down = 1.0
+    for a in _parts(parts):
+        down *= 1.0 - a
+    return 1.0 - down
+
+
+def combined(spec: Any) -> float:
+    if isinstance(spec, (int, float)) and not isinstance(spec, bool):
+        return _check_availability(spec)
+    if isinstance(spec, (tuple, list)) and spec and spec[0] in ("series", "parallel"):
+        inner = [combined(s) for s in spec[1:]]
+        return series(*inner) if spec[0] == "series" else parallel(*inner)
+    raise ValueError(f"not an availability spec: {spec!r}")
+
+
+# -- task 3: percentiles -------------------------------------------------------------------------
+def _sorted_samples(samples: Iterable[float], p: float) -> list[float]:
+    if not 0 <= p <= 100:
+        raise ValueError(f"p={p!r}: a percentile is between 0 and 100")
+    data = sorted(samples)
+    if not data:
+        raise ValueError("no samples")
+    return data
+
+
+def percentile(samples: Iterable[float], p: float) -> float:
+    data = _sorted_samples(samples, p)
+    h = (len(data) - 1) * p / 100
+    lo = math.floor(h)
+    hi = min(lo + 1, len(data) - 1)
+    return data[lo] + (h - lo) * (data[hi] - data[lo])
+
+
+def nearest_rank(samples: Iterable[float], p: float) -> float:
+    data = _sorted_samples(samples, p)
+    rank = max(1, math.ceil(p * len(data) / 100))
+    return data[rank - 1]
+
+
+# -- task 4: Little's law ------------------------------------------------------------------------
+def littles_law(*, in_system: float | None = None, arrival_rate: float | None = None,
+                time_in_system: float | None = None) -> float:
+    given = {"in_system": in_system, "arrival_rate": arrival_rate, "time_in_system": time_in_system}
+    missing = [k for k, v in given.items() if v is None]
+    if len(missing) != 1:
+        raise ValueError(f"give exactly two of in_system, arrival_rate, time_in_system (missing: {missing})")
+    for k, v in given.items():
+        if v is not None and v < 0:
+            raise ValueError(f"{k}={v!r} is negative")
+    if missing == ["in_system"]:
+        return arrival_rate * time_in_system
+    if missing == ["arrival_rate"]:
+        if time_in_system == 0:
+            raise ValueError("time_in_system is 0: the arrival rate is undefined")
+        return in_system / time_in_system
+    if arrival_rate == 0:
+        raise ValueError("arrival_rate is 0: the time in the system is undefined")
+    return in_system / arrival_rate
+
+
+# -- tasks 5-6: the failover client --------------------------------------------------------------
+class Unavailable(Exception):
+    """Neither server answered."""
+
+
+class FailoverClient:
+    def __init__(self, primary: str, secondary: str, *, fall: int = 3, rise: int = 3,
+                 check_interval: float = 5.0, timeout: float = 0.5, health_path: str = "/health",
+                 session: requests.Session | None = None) -> None:
+        if fall < 1 or rise < 1:
+            raise ValueError("fall and rise must be at least 1")
+        if check_interval <= 0 or timeout <= 0:
+            raise ValueError("check_interval and timeout must be positive")
+        self.primary, self.secondary = primary.rstrip("/"), secondary.rstrip("/")
+        self.fall, self.rise = fall, rise
+        self.check_interval, self.timeout = check_interval, timeout
+        self.health_path = health_path
+        self.session = session if session is not None else requests.Session()
+        self._on_primary = True
+        self._streak = 0
+        self._last_check = time.monotonic()
+
+    @property
+    def active(self) -> str:
+        return self.primary if self._on_primary else self.secondary
+
+    def record_primary(self, ok: bool) -> None:
+        if ok != self._on_primary:  # evidence against the current choice
+            self._streak += 1
+            if self._streak >= (self.fall if self._on_primary else self.rise):
+                self._on_primary = not self._on_primary
+                self._streak = 0
+        else:
+            self._streak = 0
+
+    def health_check(self) -> bool:
+        self._last_check = time.monotonic()
+        try:
+            answer = self.session.get(self.primary + self.health_path, timeout=self.timeout)
+            ok = 200 <= answer.status_code < 300
+        except requests.RequestException:
+            ok = False
+        self.record_primary(ok)
+        return ok
+
+    def tick(self) -> None:
+        if time.monotonic() - self._last_check >= self.check_interval:
+            self.health_check()
+
+    def _try(self, base: str, path: str) -> requests.Response | None:
+        try:
+            answer = self.session.get(base + path, timeout=self.timeout)
+        except requests.RequestException:
+            answer = None
+        ok = answer is not None and answer.status_code < 500
+        if base == self.primary:
+            self.record_primary(ok)
+        return answer if ok else None
+
+    def get(self, path: str) -> requests.Response:
+        self.tick()
+        first = self.active
+        answer = self._try(first, path)
+        if answer is not None:
+            return answer
+        other = self.secondary if first == self.primary else self.primary
+        answer = self._try(other, path)
+        if answer is not None:
+            return answer
+        raise Unavailable(f"GET {path}: neither {first} nor {other} answered")
