@@ -1,0 +1,78 @@
+"""Task 3: followers watch the leader key and run the election again."""
+
+import pytest
+
+from harness.messages import expect_equal, expect_true
+
+pytestmark = pytest.mark.task(3)
+
+
+def test_three_started_nodes_elect_one_leader_quickly(run_cluster_seeds, bench):
+    def scenario(cluster):
+        b = bench(cluster, charger=False)
+        b.sample_every(0.25)
+        cluster.run_until(lambda: b.terms, 1.0)
+        b.expect_leader(0.0, "start()")
+        cluster.run_for(10.0)
+        expect_equal("leaderships in the first 10 s", len(b.terms), 1)
+
+    run_cluster_seeds(scenario, n=5)
+
+
+@pytest.mark.points(3)
+def test_a_new_leader_soon_after_the_leader_crashes(run_cluster_seeds, bench):
+    def scenario(cluster):
+        b = bench(cluster, charger=False)
+        b.sample_every(0.5)
+        cluster.run_to(10.0)
+        for _ in range(4):
+            leader = b.holder_name()
+            crashed_at = cluster.now()
+            cluster.crash(leader)
+            cluster.after(20.0, cluster.restart, leader)
+            cluster.run_for(b.ttl + b.slack)
+            new = b.expect_leader(crashed_at, f"the crash of leader {leader}")
+            expect_true(new != leader, "the new leader", new, f"not {leader} (it is down)")
+            cluster.run_for(30.0)
+        tokens = [t["token"] for t in b.terms]
+        expect_equal("leadership tokens, in order", tokens, sorted(set(tokens)), "every leadership's token is larger")
+
+    run_cluster_seeds(scenario, n=5)
+
+
+@pytest.mark.points(2)
+def test_followers_watch_again_after_the_store_restarts(run_cluster_seeds, bench):
+    def scenario(cluster):
+        b = bench(cluster, charger=False)
+        b.sample_every(0.5)
+        cluster.run_to(10.0)
+        cluster.crash("etcd")  # every watch stream breaks: watchers get a "cancelled" event
+        cluster.run_for(2.0)
+        cluster.restart("etcd")
+        cluster.run_to(20.0)
+        leader = b.expect_leader(10.0, "a 2 s crash of the store")
+        cluster.crash(leader)
+        cluster.run_for(b.ttl + b.slack)
+        new = b.expect_leader(20.0, f"the crash of leader {leader} (after the store had restarted)")
+        expect_true(new != leader, "the new leader", new, f"not {leader} (it is down)")
+
+    run_cluster_seeds(scenario, n=3)
+
+
+@pytest.mark.points(2)
+def test_an_old_leader_rejoins_as_a_follower_after_a_partition_heals(run_cluster_seeds, bench):
+    def scenario(cluster):
+        b = bench(cluster, charger=False)
+        b.sample_every(0.25)
+        cluster.run_to(10.0)
+        old = b.holder_name()
+        cut = cluster.partition([old], ["etcd"])
+        cluster.run_for(b.ttl + b.slack)
+        new = b.expect_leader(10.0, f"cutting leader {old} off the store")
+        cluster.heal(cut)
+        cluster.run_for(60.0)
+        expect_equal("the leader 60 s after the partition healed", b.expect_leader(10.0, "the partition"), new,
+                     "invariant: never two leaders; the old leader finds the key taken and follows")
+        expect_equal(f"leaderships after {old} was cut off", [t["node"] for t in b.terms][1:], [new])
+
+    run_cluster_seeds(scenario, n=3)

@@ -1,0 +1,28 @@
+"""Known-wrong: a campaign puts the leader key without comparing its version first, so every
+candidate "wins" and overwrites the others."""
+
+import time
+
+from solutions import leader_election as _reference
+from solutions.leader_election import *  # noqa: F401,F403
+
+EXPECT_FAIL = [
+    "test_campaign.py::test_one_campaign_each_elects_exactly_one_leader",
+    "test_campaign.py::test_concurrent_campaigns_elect_exactly_one",
+]
+
+
+class LeaderElection(_reference.LeaderElection):
+    def campaign(self):
+        if self._leader:
+            return self.is_leader()
+        started = time.monotonic()
+        lease = self.store.grant(self.ttl)
+        revision = self.store.put(self.key, self.node.name, lease=lease)
+        self._lease, self.token, self._leader = lease, self.store.get(self.key).create_revision, True
+        self._deadline = started + self.ttl - self.safety_margin
+        self._refresher = self.node.every(self.refresh_interval, self._keepalive)
+        self._deadline_timer = self.node.set_timer(max(0.0, self._deadline - time.monotonic()), self._on_deadline)
+        if self.on_elected is not None:
+            self.on_elected(self.token)
+        return revision > 0
