@@ -1,0 +1,143 @@
+"""Fixtures for the p2p suite: the module under test, gossip groups and swarms on cluster nodes,
+and readings of the cluster's trace (who sent what to whom, and when)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+
+import pytest
+
+from harness.messages import explain
+
+UPLOAD_KINDS = ("send", "drop", "cut", "down")
+"""Trace kinds of a message that left its sender (delivered or not, it used the upload)."""
+
+
+@pytest.fixture
+def p2p(impl):
+    """The active implementation of exercises/p2p.py."""
+    return impl("p2p")
+
+
+def body_of(event):
+    return getattr(event.data, "body", None)
+
+
+def sent_messages(cluster, kind):
+    """``[(time, src, dest, body)]`` for every message of ``body["type"] == kind`` that left its
+    sender, oldest first."""
+    out = []
+    for e in cluster.trace:
+        if e.kind in UPLOAD_KINDS:
+            body = body_of(e)
+            if isinstance(body, dict) and body.get("type") == kind:
+                out.append((e.time, e.node, e.peer, body))
+    return out
+
+
+# -- gossip ---------------------------------------------------------------------------------------
+def names_for(n):
+    return [f"n{i:03d}" for i in range(n)]
+
+
+def gossip_group(cluster, p2p, n, *, mode="push", fanout=1, push_rounds=20, drop=0.0):
+    """``n`` nodes running your GossipNode, each with its own seeded rng; returns the names."""
+    if drop:
+        cluster.set_default_link(drop=drop)
+    names = names_for(n)
+    for name in names:
+        cluster.add_node(name, start=lambda node: p2p.GossipNode(
+            node, names, cluster.random(f"gossip:{node.name}"), mode=mode, fanout=fanout, push_rounds=push_rounds))
+    return names
+
+
+def origin_of(names):
+    """The node that starts the rumour: not the first name (a node that always picks the first
+    peer would otherwise look right)."""
+    return names[len(names) // 2 + 1]
+
+
+def rounds_to_inform(cluster, names, *, limit=60, rumor="r1", payload="deploy v42"):
+    """Start a rumour at t=0.5 on the origin; rounds run at t=1, 2, ...; returns how many rounds
+    it took until every node knew it (checked half-way between rounds), or None after ``limit``."""
+    cluster.at(0.5, lambda: cluster[origin_of(names)].app.start_rumor(rumor, payload))
+    for r in range(1, limit + 1):
+        cluster.run_to(r + 0.5)
+        if all(cluster[name].app.knows(rumor) for name in names):
+            return r
+    return None
+
+
+def uninformed(cluster, names, rumor="r1"):
+    return [name for name in names if not cluster[name].app.knows(rumor)]
+
+
+# -- file distribution ----------------------------------------------------------------------------
+def file_bytes(seed, chunks, chunk_size):
+    """A seeded file of ``chunks`` chunks, the last one shorter."""
+    return random.Random(f"file:{seed}").randbytes(chunks * chunk_size - chunk_size // 3)
+
+
+def build_swarm(cluster, p2p, n, chunks, *, chunk_size=256, seeder_slots=2, upload_slots=2, request_slots=4,
+                drop=0.05, extra=()):
+    """A seeder and ``n`` peers running your FilePeer over a lossy network; returns
+    ``(torrent, data, names)``. ``extra`` names more members of the swarm (run by the suite)."""
+    data = file_bytes(cluster.seed, chunks, chunk_size)
+    hashes = tuple(hashlib.sha256(data[i:i + chunk_size]).hexdigest() for i in range(0, len(data), chunk_size))
+    torrent = p2p.Torrent("image.tar", len(data), chunk_size, hashes)
+    if drop:
+        cluster.set_default_link(drop=drop)
+    names = ["seeder"] + [f"peer-{i:02d}" for i in range(n)]
+    members = names + list(extra)
+    cluster.add_node("seeder", start=lambda node: p2p.FilePeer(
+        node, torrent, members, cluster.random("swarm:seeder"), data=data, upload_slots=seeder_slots,
+        request_slots=request_slots))
+    for name in names[1:]:
+        cluster.add_node(name, start=lambda node: p2p.FilePeer(
+            node, torrent, members, cluster.random(f"swarm:{node.name}"), upload_slots=upload_slots,
+            request_slots=request_slots))
+    return torrent, data, names
+
+
+def run_swarm(cluster, names, limit):
+    """Run rounds until every member is complete (checked half-way between rounds); returns the
+    number of rounds, or None after ``limit``."""
+    for r in range(1, limit + 1):
+        cluster.run_to(r + 0.5)
+        if all(cluster[name].app.complete() for name in names):
+            return r
+    return None
+
+
+def check_complete(cluster, names, data, rounds, limit):
+    missing = {name: cluster[name].app.bitfield().count("0") for name in names if not cluster[name].app.complete()}
+    if rounds is None:
+        raise AssertionError(explain(f"chunks still missing after {limit} rounds, per peer", missing, "{}",
+                                     "invariant: every peer ends with every chunk"))
+    want = hashlib.sha256(data).hexdigest()
+    for name in names:
+        got = hashlib.sha256(cluster[name].app.assemble()).hexdigest()
+        if got != want:
+            raise AssertionError(explain(f"sha256({name}.assemble())", got, want,
+                                         "invariant: every peer ends with the file, byte for byte"))
+
+
+def received_valid(cluster, torrent):
+    """``{node: {index: first time a valid copy of chunk index reached it}}`` (from the trace)."""
+    first = {}
+    for e in cluster.trace:
+        if e.kind != "recv":
+            continue
+        body = body_of(e)
+        if isinstance(body, dict) and body.get("type") == "chunk":
+            i, data = body.get("index"), body.get("data")
+            if (isinstance(i, int) and 0 <= i < len(torrent.hashes) and isinstance(data, bytes)
+                    and hashlib.sha256(data).hexdigest() == torrent.hashes[i]):
+                first.setdefault(e.node, {}).setdefault(i, e.time)
+    return first
+
+
+def log2(n):
+    return math.log2(n)
