@@ -26,6 +26,10 @@ BUILTIN_PLUGINS = (
     "plugins.exercises_core",
     "plugins.providers_builtin",
     "plugins.report_json",
+    "plugins.report_gradescope",
+    "plugins.report_exercism",
+    "plugins.report_junit",
+    "plugins.report_markdown",
 )
 
 

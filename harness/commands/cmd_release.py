@@ -1,0 +1,29 @@
+"""``sysdesign release OUTDIR [--no-solutions]``: write the learner's distribution of the kit."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from harness.cli import CliError, load_kit
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("release", help="write the learner's distribution (stubs, visible suites, harness)")
+    p.add_argument("outdir", type=Path, metavar="OUTDIR", help="a new (or empty) folder")
+    p.add_argument("--no-solutions", action="store_true", help="leave the encoded references out entirely")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from harness.grade.release import ReleaseError, build_release
+
+    kit = load_kit()
+    try:
+        files = build_release(args.outdir, solutions=not args.no_solutions, kit=kit)
+    except ReleaseError as exc:
+        raise CliError(str(exc)) from None
+    print(f"Release written to {args.outdir}: {len(files)} files"
+          + (" (references left out)" if args.no_solutions else " (references encoded in .references/)"))
+    print(f"Check it: cd {args.outdir} && python -m pip install -e . && sysdesign list")
+    return 0

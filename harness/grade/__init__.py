@@ -1,0 +1,28 @@
+"""Classroom grading (``sysdesign grade``): learner code in a sandboxed worker process, the
+kit's pristine suites in a separate deciding process, reports written by the parent.
+
+- :mod:`~harness.grade.sandbox`: resource limits and the system-call filter of learner processes;
+- :mod:`~harness.grade.codec`: the JSON encoding of everything that crosses the boundary;
+- :mod:`~harness.grade.rpc`: the channel between the deciding process and the worker, proxies;
+- :mod:`~harness.grade.worker`: the worker process (imports the submission, serves calls);
+- :mod:`~harness.grade.provider`: the implementation provider of the deciding process;
+- :mod:`~harness.grade.runner`: the parent (one deciding process per exercise, the merge);
+- :mod:`~harness.grade.reporting`: what the report writers share (``plugins/report_*.py``);
+- :mod:`~harness.grade.batch`, :mod:`~harness.grade.release`, :mod:`~harness.grade.bundles`:
+  ``grade-batch``, ``release``, ``classroom-workflow`` and ``gradescope-bundle``.
+
+``docs/grading.md`` describes the design and the limits.
+"""
+
+#: Wall-clock seconds one exercise may take (collection, worker start and every test).
+DEFAULT_TIMEOUT = 300.0
+#: Megabytes of address space learner code may add to the worker's start-up footprint.
+DEFAULT_MEMORY_MB = 512
+#: Bytes of a test's output (what learner code printed) kept in the report.
+OUTPUT_LIMIT = 2000
+#: Bytes any file written by a learner process may reach (its captured output included).
+FILE_SIZE_LIMIT = 8 * 1024 * 1024
+#: Characters of an exception message or traceback kept when it crosses the boundary.
+MESSAGE_LIMIT = 4000
+#: Name of the implementation set the deciding process resolves to the worker provider.
+PROVIDER_NAME = "sysdesign-grade-worker"

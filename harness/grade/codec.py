@@ -1,0 +1,219 @@
+"""What crosses the boundary between the deciding process and the worker: JSON, never pickle.
+
+Plain JSON values travel as themselves (``None``, ``bool``, ``int``, ``float`` including
+``nan``/``inf``, ``str``, ``list``, and ``dict`` with ``str`` keys). Everything else is an object
+with a ``"__t__"`` tag:
+
+==========  =========================================================================
+tag         meaning
+==========  =========================================================================
+tuple       ``{"v": [...]}``; a named tuple also has ``"name"`` and ``"fields"``
+set         ``{"v": [...]}`` (``frozenset``: tag ``frozenset``)
+dict        ``{"v": [[key, value], ...]}``: keys that are not ``str`` (or the key ``"__t__"``)
+bytes       ``{"v": base64}`` (``bytearray`` arrives as ``bytes``)
+deque       ``{"v": [...]}``
+path        ``{"v": "/a/path"}`` (a ``pathlib`` path; arrives as ``pathlib.Path``)
+datetime    ``{"v": isoformat}``; ``date`` likewise; ``timedelta``: ``{"us": microseconds}``
+random      ``{"v": state}``: a ``random.Random`` travels as a copy of its state
+builtin     ``{"v": "ValueError"}``: a class of the ``builtins`` module (``int``, ``KeyError``)
+exc         an exception *value*: ``{"type", "mod", "args", "msg"}``
+ref         ``{"o": owner side, "h": handle, "c": class key, "n": type name}``: an object that
+            stays where it lives; the other side holds a proxy and calls back
+meth        ``{"h", "n", "c"}``: method ``n`` of the remote object ``h``
+xcls        an exception class defined by learner code (see :mod:`harness.grade.rpc`)
+==========  =========================================================================
+
+Subclasses of the plain types travel as the plain type (a ``str`` subclass with a rigged
+``__eq__`` arrives as a ``str``), so comparisons in the deciding process are always between
+plain data.
+"""
+
+from __future__ import annotations
+
+import base64
+import collections
+import datetime as _dt
+import pathlib
+import random
+from collections.abc import Callable
+from typing import Any
+
+TAG = "__t__"
+MAX_DEPTH = 64
+
+
+class EncodeError(TypeError):
+    """A value that cannot be sent (nested too deeply, or refused as a reference)."""
+
+
+class DecodeError(ValueError):
+    """A message that is not well formed."""
+
+
+def _builtin_class(value: Any) -> str | None:
+    import builtins
+
+    if isinstance(value, type) and value.__module__ == "builtins" and getattr(builtins, value.__name__, None) is value:
+        return value.__name__
+    return None
+
+
+class Codec:
+    """Encodes and decodes values for one side. ``make_ref(obj)`` turns an object that is not
+    data into a tag (or raises EncodeError); ``resolve(tag)`` turns a ``ref``/``meth``/``xcls``/
+    ``exc`` tag back into an object."""
+
+    def __init__(self, make_ref: Callable[[Any], dict], resolve: Callable[[dict], Any],
+                 proxy_base: type | None = None) -> None:
+        self.make_ref = make_ref
+        self.resolve = resolve
+        #: Proxies always travel as references (checked by type: a proxy may claim a class).
+        self.proxy_base = proxy_base
+
+    # -- encoding ----------------------------------------------------------------------------
+    def encode(self, value: Any, depth: int = 0) -> Any:
+        t = type(value)
+        if value is None or t is bool or t is str or t is int or t is float:
+            return value
+        if self.proxy_base is not None and issubclass(t, self.proxy_base):
+            return self.make_ref(value)
+        if depth > MAX_DEPTH:
+            raise EncodeError(f"value nested more than {MAX_DEPTH} levels deep (or a cycle)")
+        d = depth + 1
+        if t is list:
+            return [self.encode(v, d) for v in value]
+        if t is dict:
+            if all(type(k) is str for k in value) and TAG not in value:
+                return {k: self.encode(v, d) for k, v in value.items()}
+            return {TAG: "dict", "v": [[self.encode(k, d), self.encode(v, d)] for k, v in value.items()]}
+        if t is tuple:
+            return {TAG: "tuple", "v": [self.encode(v, d) for v in value]}
+        if isinstance(value, bool):  # pragma: no cover - bool cannot be subclassed
+            return bool(value)
+        if isinstance(value, int):
+            return int.__int__(value)
+        if isinstance(value, float):
+            return float.__float__(value)
+        if isinstance(value, str):
+            return str.__str__(value)
+        if isinstance(value, tuple):
+            fields = getattr(type(value), "_fields", None)
+            items = [self.encode(v, d) for v in tuple.__iter__(value)]
+            if isinstance(fields, tuple) and all(type(f) is str for f in fields) and len(fields) == len(items):
+                return {TAG: "tuple", "v": items, "name": type(value).__name__, "fields": list(fields)}
+            return {TAG: "tuple", "v": items}
+        if isinstance(value, (set, frozenset)):
+            kind = "frozenset" if isinstance(value, frozenset) else "set"
+            return {TAG: kind, "v": [self.encode(v, d) for v in value]}
+        if isinstance(value, (bytes, bytearray)):
+            return {TAG: "bytes", "v": base64.b64encode(bytes(value)).decode("ascii")}
+        if isinstance(value, collections.deque):
+            return {TAG: "deque", "v": [self.encode(v, d) for v in value]}
+        if isinstance(value, list):
+            return [self.encode(v, d) for v in list.__iter__(value)]
+        if isinstance(value, dict):
+            return self.encode(dict(dict.items(value)), depth)
+        if isinstance(value, pathlib.PurePath):
+            return {TAG: "path", "v": str(value)}
+        if isinstance(value, _dt.datetime):
+            return {TAG: "datetime", "v": _dt.datetime.isoformat(value)}
+        if isinstance(value, _dt.date):
+            return {TAG: "date", "v": _dt.date.isoformat(value)}
+        if isinstance(value, _dt.timedelta):
+            return {TAG: "timedelta", "us": _dt.timedelta.__floordiv__(value, _dt.timedelta(microseconds=1))}
+        if type(value) is random.Random:
+            return {TAG: "random", "v": self.encode(value.getstate(), d)}
+        name = _builtin_class(value)
+        if name is not None:
+            return {TAG: "builtin", "v": name}
+        return self.make_ref(value)
+
+    def encode_data(self, value: Any) -> Any:
+        """Like :meth:`encode`, but only plain data (no references); raises EncodeError."""
+        saved = self.make_ref
+        self.make_ref = _refuse_ref
+        try:
+            return self.encode(value)
+        finally:
+            self.make_ref = saved
+
+    # -- decoding ----------------------------------------------------------------------------
+    def decode(self, value: Any, depth: int = 0) -> Any:
+        t = type(value)
+        if value is None or t is bool or t is str or t is int or t is float:
+            return value
+        if depth > MAX_DEPTH + 2:
+            raise DecodeError("message nested too deeply")
+        d = depth + 1
+        if t is list:
+            return [self.decode(v, d) for v in value]
+        if t is not dict:
+            raise DecodeError(f"unexpected JSON value of type {t.__name__}")
+        tag = value.get(TAG)
+        if tag is None:
+            return {k: self.decode(v, d) for k, v in value.items()}
+        try:
+            return self._decode_tagged(tag, value, d)
+        except (DecodeError, RecursionError):
+            raise
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise DecodeError(f"malformed {tag!r} value: {exc}") from None
+
+    def _decode_tagged(self, tag: str, value: dict, d: int) -> Any:
+        if tag == "tuple":
+            items = tuple(self.decode(v, d) for v in value["v"])
+            fields = value.get("fields")
+            if fields is not None:
+                return _named_tuple(str(value.get("name", "Row")), tuple(str(f) for f in fields))(*items)
+            return items
+        if tag == "dict":
+            return {self.decode(k, d): self.decode(v, d) for k, v in value["v"]}
+        if tag == "set":
+            return {self.decode(v, d) for v in value["v"]}
+        if tag == "frozenset":
+            return frozenset(self.decode(v, d) for v in value["v"])
+        if tag == "bytes":
+            return base64.b64decode(str(value["v"]).encode("ascii"), validate=True)
+        if tag == "deque":
+            return collections.deque(self.decode(v, d) for v in value["v"])
+        if tag == "path":
+            return pathlib.Path(str(value["v"]))
+        if tag == "datetime":
+            return _dt.datetime.fromisoformat(str(value["v"]))
+        if tag == "date":
+            return _dt.date.fromisoformat(str(value["v"]))
+        if tag == "timedelta":
+            return _dt.timedelta(microseconds=int(value["us"]))
+        if tag == "builtin":
+            import builtins
+
+            found = getattr(builtins, str(value["v"]), None)
+            if not isinstance(found, type):
+                raise DecodeError(f"no builtin class {value['v']!r}")
+            return found
+        if tag == "random":
+            rng = random.Random()
+            rng.setstate(self.decode(value["v"], d))
+            return rng
+        if tag in ("ref", "meth", "xcls", "exc"):
+            return self.resolve(value)
+        raise DecodeError(f"unknown tag {tag!r}")
+
+
+def _refuse_ref(value: Any) -> dict:
+    raise EncodeError(f"{type(value).__name__} is not plain data")
+
+
+_NAMED: dict[tuple[str, tuple[str, ...]], type] = {}
+
+
+def _named_tuple(name: str, fields: tuple[str, ...]) -> type:
+    """A local named-tuple class for rows that came as named tuples (data only, cached)."""
+    key = (name, fields)
+    if key not in _NAMED:
+        safe = name if name.isidentifier() else "Row"
+        try:
+            _NAMED[key] = collections.namedtuple(safe, fields, rename=True)
+        except (TypeError, ValueError):
+            _NAMED[key] = collections.namedtuple("Row", [f"f{i}" for i in range(len(fields))])
+    return _NAMED[key]

@@ -1,0 +1,909 @@
+"""The channel between the deciding process and the worker, and the proxies on both sides.
+
+Messages are length-prefixed JSON frames (:mod:`harness.grade.codec`) on two pipes. Either side
+may call the other while it is itself being called (the suite calls a learner cache, which calls
+the suite's fake database, whose ``time.sleep`` runs the cluster, which calls another learner
+component...): a side waiting for a reply serves the requests that arrive meanwhile, so calls
+nest to any depth and the conversation stays strictly alternating.
+
+- request ``{"i": id, "op": ..., ...}``; reply ``{"r": id, "ok": value}``, ``{"r": id, "err":
+  exception}`` or ``{"r": id, "stop": true}`` (StopIteration);
+- every message from the deciding process carries ``"t"``: its virtual time in microseconds
+  since 1970 when a freeze is active, else ``null``;
+- ``"rel": [[handle, count], ...]`` piggybacks the release of proxies the sender dropped.
+
+Objects that are not data stay where they live and travel as handles; the other side holds a
+:class:`Proxy`. Exceptions travel as data (type, message, arguments, public attributes that are
+data, traceback text) and are raised again on the other side: see :meth:`Channel.exception_from`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import errno
+import itertools
+import json
+import operator
+import os
+import traceback
+import types
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from harness.grade import MESSAGE_LIMIT
+from harness.grade.codec import TAG, Codec, DecodeError, EncodeError
+
+HEADER = 4
+MAX_FRAME = 32 * 1024 * 1024
+
+
+class ProtocolError(Exception):
+    """The other side sent something that is not a message of this protocol."""
+
+
+class PipeClosed(Exception):
+    """The other side closed its end (it exited or was killed)."""
+
+
+class RemoteError(Exception):
+    """An exception raised by learner code whose class the deciding process does not import.
+
+    Its class is a stand-in made in the deciding process with the learner class's name and its
+    nearest built-in base (so ``pytest.raises(LookupError)`` still catches a learner's
+    ``class UnknownAccount(LookupError)``); ``remote_type`` names the original class and
+    ``remote_traceback`` holds the worker's traceback text.
+    """
+
+    remote_type = ""
+    remote_traceback = ""
+
+
+class _Raw:
+    """A reply value that is already encoded (a ``meth`` tag)."""
+
+    __slots__ = ("tag",)
+
+    def __init__(self, tag: dict) -> None:
+        self.tag = tag
+
+
+def _clip(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit // 2] + f"\n... ({len(text) - limit} characters cut) ...\n" + text[-limit // 2:]
+
+
+def safe_str(value: Any) -> str:
+    try:
+        return _clip(str(value))
+    except BaseException:  # noqa: BLE001 - a learner's __str__ may raise anything
+        return f"<{type(value).__name__} whose str() raised>"
+
+
+# -- frames --------------------------------------------------------------------------------------
+class Pipe:
+    """Length-prefixed JSON frames over a read fd and a write fd, with blocking I/O. The
+    deciding side bounds waiting by killing the worker when its time is up (a watchdog in
+    :mod:`harness.grade.provider`): a blocked read then ends with :class:`PipeClosed`."""
+
+    def __init__(self, rfd: int, wfd: int, *, max_frame: int = MAX_FRAME) -> None:
+        self.rfd, self.wfd, self.max_frame = rfd, wfd, max_frame
+        self._buf = bytearray()
+
+    def send(self, msg: dict) -> None:
+        data = _dumps(msg).encode("ascii")
+        if len(data) > self.max_frame:
+            raise EncodeError(f"message of {len(data)} bytes is over the {self.max_frame}-byte limit")
+        view = memoryview(len(data).to_bytes(HEADER, "big") + data)
+        while view:
+            try:
+                n = os.write(self.wfd, view)
+            except OSError as exc:
+                if isinstance(exc, BrokenPipeError) or exc.errno in (errno.EPIPE, errno.EBADF):
+                    raise PipeClosed() from None
+                raise
+            view = view[n:]
+
+    def _fill(self, need: int) -> None:
+        buf = self._buf
+        while len(buf) < need:
+            try:
+                chunk = os.read(self.rfd, max(65536, need - len(buf)))
+            except OSError as exc:
+                if exc.errno == errno.EBADF:
+                    raise PipeClosed() from None
+                raise
+            if not chunk:
+                raise PipeClosed()
+            buf += chunk
+
+    def recv(self) -> dict:
+        self._fill(HEADER)
+        size = int.from_bytes(self._buf[:HEADER], "big")
+        if size > self.max_frame:
+            raise ProtocolError(f"a message of {size} bytes (limit {self.max_frame})")
+        self._fill(HEADER + size)
+        body = bytes(self._buf[HEADER:HEADER + size])
+        del self._buf[:HEADER + size]
+        try:
+            msg = _loads(body.decode("ascii"))
+        except (ValueError, RecursionError) as exc:
+            raise ProtocolError(f"not JSON: {exc}") from None
+        if type(msg) is not dict:
+            raise ProtocolError("a message must be a JSON object")
+        return msg
+
+
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, allow_nan=True).encode
+_loads = json.JSONDecoder().decode
+
+
+# -- proxies -------------------------------------------------------------------------------------
+class Proxy:
+    """An object living on the other side. Attribute reads, calls and the special methods the
+    suites use (``len``, ``in``, iteration, indexing, ``with``, ordering, ``repr``) are requests
+    to that side; everything that comes back is data or another proxy."""
+
+    # The channel is looked up by number, so that code walking objects (``gc.get_referents``)
+    # from a proxy finds plain numbers, never the grader's own objects.
+    __slots__ = ("_cid", "_h", "_ck", "_tn", "__weakref__")
+
+    def __init__(self, channel: Channel, handle: int, class_key: Any = None, type_name: str = "object") -> None:
+        object.__setattr__(self, "_cid", channel.number)
+        object.__setattr__(self, "_h", handle)
+        object.__setattr__(self, "_ck", class_key)
+        object.__setattr__(self, "_tn", type_name)
+
+    @property
+    def _ch(self) -> Channel:
+        return _CHANNELS[self._cid]
+
+    def __getattr__(self, name: str) -> Any:
+        __tracebackhide__ = True
+        if name.startswith("__") and name.endswith("__"):
+            if name not in _REMOTE_DUNDER_ATTRS:
+                raise AttributeError(name)
+            try:  # asked by reporting code (names, docs): never an error of another kind
+                return self._ch.get_attribute(self, name)
+            except Exception:  # noqa: BLE001
+                raise AttributeError(name) from None
+        return self._ch.get_attribute(self, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        __tracebackhide__ = True
+        self._ch.request("setattr", h=self._h, n=name, v=self._ch.codec.encode(value))
+
+    def __delattr__(self, name: str) -> None:
+        __tracebackhide__ = True
+        self._ch.request("delattr", h=self._h, n=name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True
+        return self._ch.call(self._h, None, args, kwargs)
+
+    def _op(self, name: str, *args: Any) -> Any:
+        __tracebackhide__ = True
+        return self._ch.request("op", h=self._h, n=name, a=self._ch.codec.encode(list(args)))
+
+    def __len__(self) -> int:
+        __tracebackhide__ = True
+        return _as(int, self._op("len"), "len()")
+
+    def __bool__(self) -> bool:
+        __tracebackhide__ = True
+        return _as(bool, self._op("bool"), "bool()")
+
+    def __iter__(self):
+        __tracebackhide__ = True
+        return self._op("iter")
+
+    def __next__(self):
+        __tracebackhide__ = True
+        return self._op("next")
+
+    def __contains__(self, item: Any) -> bool:
+        __tracebackhide__ = True
+        return _as(bool, self._op("contains", item), "in")
+
+    def __getitem__(self, key: Any) -> Any:
+        __tracebackhide__ = True
+        return self._op("getitem", key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        __tracebackhide__ = True
+        self._op("setitem", key, value)
+
+    def __delitem__(self, key: Any) -> None:
+        __tracebackhide__ = True
+        self._op("delitem", key)
+
+    def __enter__(self) -> Any:
+        __tracebackhide__ = True
+        return self._op("enter")
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> Any:
+        __tracebackhide__ = True
+        return self._op("exit", exc_type, exc, None)
+
+    def __lt__(self, other: Any) -> Any:
+        return self._op("lt", other)
+
+    def __le__(self, other: Any) -> Any:
+        return self._op("le", other)
+
+    def __gt__(self, other: Any) -> Any:
+        return self._op("gt", other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self._op("ge", other)
+
+    def __int__(self) -> int:
+        return _as(int, self._op("int"), "int()")
+
+    def __float__(self) -> float:
+        return _as(float, self._op("float"), "float()")
+
+    def __index__(self) -> int:
+        return _as(int, self._op("index"), "index")
+
+    def __instancecheck__(self, instance: Any) -> bool:
+        return _as(bool, self._op("instancecheck", instance), "isinstance()")
+
+    def __subclasscheck__(self, subclass: Any) -> bool:
+        return _as(bool, self._op("subclasscheck", subclass), "issubclass()")
+
+    def __repr__(self) -> str:
+        try:
+            text = self._op("repr")
+        except BaseException:  # noqa: BLE001 - a repr must not raise (pytest calls it in reports)
+            return f"<remote {self._tn} (unavailable)>"
+        return text if type(text) is str else f"<remote {self._tn}>"
+
+    def __str__(self) -> str:
+        try:
+            text = self._op("str")
+        except BaseException:  # noqa: BLE001
+            return f"<remote {self._tn} (unavailable)>"
+        return text if type(text) is str else f"<remote {self._tn}>"
+
+    def __eq__(self, other: Any) -> bool:
+        return self._ch.proxy_eq(self, other)
+
+    def __ne__(self, other: Any) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __hash__(self) -> int:
+        return self._ch.proxy_hash(self)
+
+    def __reduce_ex__(self, protocol: Any):
+        raise TypeError("a remote object cannot be pickled")
+
+
+#: Dunder attributes a proxy asks the other side for (everything else is "no such attribute").
+_REMOTE_DUNDER_ATTRS = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
+
+
+def _as(kind: type, value: Any, what: str) -> Any:
+    if type(value) is not kind and not (kind is float and type(value) is int):
+        raise TypeError(f"{what} of a remote object returned {type(value).__name__}, expected {kind.__name__}")
+    return value
+
+
+class LiveContainer(Proxy):
+    """A list, dict, set or bytearray attribute of an object on the other side (a learner
+    object's container as the suite sees it, or a node's ``durable`` dict as learner code sees
+    it): writes (``c[k] = v``, ``c.append(x)``) change the real container; reads (iteration,
+    ``==``, ``repr``, ``keys()``, ``get()``...) work on a fresh copy of its data, so
+    comparisons are between plain data on the reading side."""
+
+    __slots__ = ()
+    _READS = frozenset({"keys", "values", "items", "get", "copy", "count", "index", "issubset", "issuperset",
+                        "union", "intersection", "difference", "symmetric_difference", "isdisjoint", "hex",
+                        "decode", "startswith", "endswith", "find"})
+
+    def _snapshot(self) -> Any:
+        __tracebackhide__ = True
+        return self._op("snapshot")
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        """``isinstance(c, dict)`` holds for a live dict, as it would in-process."""
+        return _LIVE_KINDS.get(self._tn, type(self))
+
+    def __getattr__(self, name: str) -> Any:
+        __tracebackhide__ = True
+        if name in LiveContainer._READS:
+            return getattr(self._snapshot(), name)
+        return Proxy.__getattr__(self, name)
+
+    def __iter__(self):
+        __tracebackhide__ = True
+        return iter(self._snapshot())
+
+    def __reversed__(self):
+        return reversed(self._snapshot())
+
+    def __eq__(self, other: Any) -> bool:
+        __tracebackhide__ = True
+        if isinstance(other, LiveContainer):
+            other = other._snapshot()
+        return self._snapshot() == other
+
+    def __ne__(self, other: Any) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        try:
+            return repr(self._snapshot())
+        except BaseException:  # noqa: BLE001
+            return f"<remote {self._tn} (unavailable)>"
+
+    __str__ = __repr__
+
+    def __add__(self, other: Any) -> Any:
+        return self._snapshot() + (other._snapshot() if isinstance(other, LiveContainer) else other)
+
+    def __radd__(self, other: Any) -> Any:
+        return other + self._snapshot()
+
+    def __or__(self, other: Any) -> Any:
+        return self._snapshot() | (other._snapshot() if isinstance(other, LiveContainer) else other)
+
+    def __and__(self, other: Any) -> Any:
+        return self._snapshot() & (other._snapshot() if isinstance(other, LiveContainer) else other)
+
+    def __sub__(self, other: Any) -> Any:
+        return self._snapshot() - (other._snapshot() if isinstance(other, LiveContainer) else other)
+
+
+class RecordProxy(Proxy):
+    """A dataclass instance on the other side: a proxy like any other, whose ``==`` compares
+    the class name and the data of the fields that take part in comparisons (fetched as
+    data), as the dataclass's own ``__eq__`` would; no code of the other side is run here."""
+
+    __slots__ = ()
+
+    def _fields(self) -> Any:
+        return self._op("fields")
+
+    def __eq__(self, other: Any) -> Any:
+        if isinstance(other, RecordProxy):
+            if other._cid == self._cid and other._h == self._h:
+                return True
+            return self._tn == other._tn and self._ck == other._ck and self._fields() == other._fields()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._tn)
+
+
+LIVE_TYPES = (list, dict, set, bytearray)
+_LIVE_KINDS = {kind.__name__: kind for kind in LIVE_TYPES}
+
+
+class BoundRemoteMethod:
+    """``proxy.name`` when the other side said it is a method: calling it is one request."""
+
+    __slots__ = ("_owner", "_name")
+
+    def __init__(self, owner: Proxy, name: str) -> None:
+        self._owner, self._name = owner, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True
+        owner = self._owner
+        return owner._ch.call(owner._h, self._name, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<remote method {self._owner._tn}.{self._name}>"
+
+    @property
+    def __name__(self) -> str:
+        return self._name
+
+    @property
+    def __self__(self) -> Proxy:
+        return self._owner
+
+
+# -- the channel ---------------------------------------------------------------------------------
+_CHANNELS: dict[int, Channel] = {}
+_CHANNEL_NUMBERS = itertools.count(1)
+
+
+class Channel:
+    """One side of the conversation. ``handlers`` maps an op name to ``fn(msg) -> value``."""
+
+    side = "?"
+    peer = "?"
+
+    def __init__(self, pipe: Pipe) -> None:
+        self.number = next(_CHANNEL_NUMBERS)
+        _CHANNELS[self.number] = self
+        self.pipe = pipe
+        self.codec = Codec(self._make_ref, self._resolve, Proxy)
+        self._objects: dict[int, Any] = {}
+        self._handle_of: dict[int, int] = {}
+        self._sent: dict[int, int] = {}
+        self._proxies: weakref.WeakValueDictionary[int, Proxy] = weakref.WeakValueDictionary()
+        self._received: dict[int, int] = {}
+        self._releases: list[list[int]] = []
+        self._handles = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._methods: set[tuple[Any, str]] = set()
+        self._exc_classes: dict[tuple, type] = {}
+        #: Proxy classes for refs with a ``"kind"`` (the deciding side's live containers).
+        self.proxy_types: dict[str, type[Proxy]] = {"live": LiveContainer, "record": RecordProxy}
+        self._proxy_classes: dict[tuple, type[Proxy]] = {}
+        self.handlers: dict[str, Callable[[dict], Any]] = {
+            "getattr": self._h_getattr, "setattr": self._h_setattr, "delattr": self._h_delattr,
+            "call": self._h_call, "op": self._h_op,
+        }
+
+    # -- sending and receiving ------------------------------------------------------------
+    def stamp(self, msg: dict) -> None:
+        """Add what every outgoing message of this side carries (the deciding side: time)."""
+
+    def on_receive(self, msg: dict) -> None:
+        """React to what every incoming message carries (the worker: time)."""
+
+    def _send(self, msg: dict) -> None:
+        if self._releases:
+            msg["rel"], self._releases = self._releases, []
+        self.stamp(msg)
+        self.pipe.send(msg)
+
+    def _recv(self) -> dict:
+        msg = self.pipe.recv()
+        rel = msg.get("rel")
+        if rel is not None:
+            self._apply_releases(rel)
+        self.on_receive(msg)
+        return msg
+
+    def _apply_releases(self, rel: Any) -> None:
+        if type(rel) is not list:
+            raise ProtocolError("malformed release list")
+        for item in rel:
+            if type(item) is not list or len(item) != 2 or type(item[0]) is not int or type(item[1]) is not int:
+                raise ProtocolError("malformed release")
+            handle, count = item
+            left = self._sent.get(handle, 0) - count
+            if left > 0:
+                self._sent[handle] = left
+            elif handle in self._objects:
+                obj = self._objects.pop(handle)
+                self._sent.pop(handle, None)
+                if self._handle_of.get(id(obj)) == handle:
+                    del self._handle_of[id(obj)]
+
+    def request(self, op: str, **fields: Any) -> Any:
+        """Send a request and serve the other side's requests until its reply arrives."""
+        __tracebackhide__ = True
+        rid = next(self._ids)
+        self._send({"i": rid, "op": op, **fields})
+        while True:
+            msg = self._recv()
+            if "i" in msg:
+                self._serve(msg)
+                continue
+            if msg.get("r") != rid:
+                raise ProtocolError(f"a reply to request {msg.get('r')!r} while waiting for {rid}")
+            if "err" in msg:
+                self.raise_remote(msg["err"])
+            if msg.get("stop"):
+                raise StopIteration
+            try:
+                return self.codec.decode(msg.get("ok"))
+            except (DecodeError, RecursionError) as exc:
+                raise ProtocolError(f"undecodable reply: {exc}") from None
+
+    def _serve(self, msg: dict) -> None:
+        rid = msg.get("i")
+        try:
+            handler = self.handlers.get(msg.get("op"))
+            if handler is None:
+                raise ProtocolError(f"unknown operation {msg.get('op')!r}")
+            value = handler(msg)
+            reply = {"r": rid, "ok": value.tag if isinstance(value, _Raw) else self.codec.encode(value)}
+        except StopIteration:
+            reply = {"r": rid, "stop": True}
+        except BaseException as exc:  # noqa: BLE001 - everything goes back as data
+            if self.must_propagate(exc):
+                raise
+            reply = {"r": rid, "err": self.exception_data(exc)}
+        self._send(reply)
+
+    def must_propagate(self, exc: BaseException) -> bool:
+        """True for exceptions that end the conversation instead of being answered."""
+        return isinstance(exc, (ProtocolError, PipeClosed))
+
+    # -- handles ----------------------------------------------------------------------------
+    def check_export(self, obj: Any) -> None:
+        """Raise EncodeError when ``obj`` must not be handed to the other side."""
+
+    def _make_ref(self, obj: Any) -> dict:
+        if isinstance(obj, Proxy):
+            if obj._ch is self:
+                return {TAG: "ref", "o": self.peer, "h": obj._h}
+            raise EncodeError("a proxy of another channel")
+        if isinstance(obj, BoundRemoteMethod):
+            raise EncodeError("pass the remote object, not one of its methods")
+        if isinstance(obj, BaseException):
+            return {TAG: "exc", **self.exception_data(obj, as_value=True)}
+        if isinstance(obj, type) and issubclass(obj, BaseException):
+            return self.exception_class_tag(obj)
+        self.check_export(obj)
+        handle = self._handle_of.get(id(obj))
+        if handle is None or self._objects.get(handle) is not obj:
+            handle = next(self._handles)
+            self._objects[handle] = obj
+            self._handle_of[id(obj)] = handle
+            self._sent[handle] = 0
+        self._sent[handle] += 1
+        tag = {TAG: "ref", "o": self.side, "h": handle, "c": id(type(obj)), "n": type(obj).__name__[:80]}
+        params = getattr(type(obj), "__dataclass_params__", None)
+        if params is not None and getattr(params, "eq", False) and not isinstance(obj, type):
+            tag["kind"] = "record"
+        return tag
+
+    def export(self, obj: Any) -> int:
+        """A handle for ``obj`` that is never released (the worker's module)."""
+        handle = next(self._handles)
+        self._objects[handle] = obj
+        self._sent[handle] = 1 << 60
+        return handle
+
+    def _resolve(self, tag: dict) -> Any:
+        kind = tag[TAG]
+        if kind == "exc":
+            return self.exception_from(tag, as_value=True)
+        if kind == "xcls":
+            return self.exception_class_from(tag)
+        handle = tag["h"]
+        if type(handle) is not int:
+            raise DecodeError("a handle must be an int")
+        if kind == "meth":
+            owner = self._proxy_for(handle, tag.get("c"), str(tag.get("tn", "object")), count=False)
+            if tag.get("cache"):
+                self._methods.add((owner._ck, str(tag["n"])))
+            return BoundRemoteMethod(owner, str(tag["n"]))
+        if tag.get("o") == self.side:
+            if handle not in self._objects:
+                raise DecodeError(f"unknown handle {handle}")
+            return self._objects[handle]
+        return self._proxy_for(handle, tag.get("c"), str(tag.get("n", "object")), kind=tag.get("kind"))
+
+    def _proxy_for(self, handle: int, class_key: Any, type_name: str, count: bool = True, kind: Any = None) -> Proxy:
+        proxy = self._proxies.get(handle)
+        if proxy is None:
+            base = self.proxy_types.get(kind, Proxy) if type(kind) is str else Proxy
+            proxy = self._named_proxy_class(base, type_name)(self, handle, class_key if type(class_key) is int else None,
+                                                             type_name[:80])
+            self._proxies[handle] = proxy
+            weakref.finalize(proxy, self._release, handle)
+        if count:
+            self._received[handle] = self._received.get(handle, 0) + 1
+        return proxy
+
+    def _named_proxy_class(self, base: type[Proxy], type_name: str) -> type[Proxy]:
+        """A proxy class named like the remote object's class (``type(p).__name__`` reads as
+        it would in-process); the name is all it takes from the other side."""
+        key = (base, type_name)
+        found = self._proxy_classes.get(key)
+        if found is None:
+            name = type_name if type_name.isidentifier() else base.__name__
+            found = type(name, (base,), {"__slots__": (), "__module__": "remote"})
+            if len(self._proxy_classes) < 4096:
+                self._proxy_classes[key] = found
+        return found
+
+    def _release(self, handle: int) -> None:
+        count = self._received.pop(handle, 0)
+        if count:
+            self._releases.append([handle, count])
+
+    def obj(self, msg: dict) -> Any:
+        handle = msg.get("h")
+        if type(handle) is not int or handle not in self._objects:
+            raise ProtocolError(f"unknown handle {handle!r}")
+        return self._objects[handle]
+
+    # -- operations on proxies (this side asks) --------------------------------------------
+    def get_attribute(self, proxy: Proxy, name: str) -> Any:
+        __tracebackhide__ = True
+        if (proxy._ck, name) in self._methods and proxy._ck is not None:
+            return BoundRemoteMethod(proxy, name)
+        return self.request("getattr", h=proxy._h, n=name)
+
+    def call(self, handle: int, method: str | None, args: tuple, kwargs: dict) -> Any:
+        __tracebackhide__ = True
+        fields = {"h": handle, "a": self.codec.encode(list(args)), "k": self.codec.encode(kwargs)}
+        if method is not None:
+            fields["n"] = method
+        return self.request("call", **fields)
+
+    def proxy_eq(self, proxy: Proxy, other: Any) -> Any:
+        """Equality of a proxy: the same remote object (no learner ``__eq__`` is consulted)."""
+        if isinstance(other, Proxy):
+            return other._cid == proxy._cid and other._h == proxy._h
+        return NotImplemented
+
+    def proxy_hash(self, proxy: Proxy) -> int:
+        return hash((id(self), proxy._h))
+
+    # -- operations on this side's objects (the other side asks) ---------------------------
+    def allow_attribute(self, obj: Any, name: str) -> None:
+        """Raise AttributeError when the other side may not read ``obj.name``."""
+
+    def allow_setattr(self, obj: Any, name: str) -> None:
+        """Raise AttributeError when the other side may not set ``obj.name``."""
+
+    def live_attribute(self, obj: Any, name: str) -> bool:
+        """True when the container ``obj.name`` reaches the other side as a live container
+        (changes made there change it here) rather than as a copy."""
+        return False
+
+    def guard_call(self, obj: Any, method: str | None) -> Callable[[Callable[[], Any]], Any]:
+        """A wrapper for running a call the other side asked for (default: just run it)."""
+        return _run
+
+    def _h_getattr(self, msg: dict) -> Any:
+        obj, name = self.obj(msg), _name(msg)
+        self.allow_attribute(obj, name)
+        value = getattr(obj, name)
+        if type(value) in LIVE_TYPES and self.live_attribute(obj, name):
+            tag = self._make_ref(value)
+            tag["kind"] = "live"
+            return _Raw(tag)
+        if isinstance(value, types.MethodType) and value.__self__ is obj:
+            plain = isinstance(getattr(type(obj), name, None), types.FunctionType) and name not in getattr(obj, "__dict__", {})
+            return _Raw({TAG: "meth", "h": msg["h"], "n": name, "c": id(type(obj)), "tn": type(obj).__name__[:80],
+                         "cache": plain})
+        if isinstance(value, types.BuiltinMethodType) and getattr(value, "__self__", None) is obj:
+            return _Raw({TAG: "meth", "h": msg["h"], "n": name, "c": id(type(obj)), "tn": type(obj).__name__[:80],
+                         "cache": name not in getattr(obj, "__dict__", {})})
+        return value
+
+    def _h_setattr(self, msg: dict) -> None:
+        obj, name = self.obj(msg), _name(msg)
+        self.allow_setattr(obj, name)
+        setattr(obj, name, self._decode(msg.get("v")))
+
+    def _h_delattr(self, msg: dict) -> None:
+        obj, name = self.obj(msg), _name(msg)
+        self.allow_setattr(obj, name)
+        delattr(obj, name)
+
+    def _h_call(self, msg: dict) -> Any:
+        obj = self.obj(msg)
+        args, kwargs = self._decode(msg.get("a", [])), self._decode(msg.get("k", {}))
+        if type(args) is not list or type(kwargs) is not dict or not all(type(k) is str for k in kwargs):
+            raise ProtocolError("malformed call")
+        method = msg.get("n")
+        if method is None:
+            target = obj
+        else:
+            name = _name(msg)
+            self.allow_attribute(obj, name)
+            target = getattr(obj, name)
+        return self.guard_call(obj, method)(lambda: target(*args, **kwargs))
+
+    def _h_op(self, msg: dict) -> Any:
+        obj, name = self.obj(msg), msg.get("n")
+        args = self._decode(msg.get("a", []))
+        if type(args) is not list:
+            raise ProtocolError("malformed op")
+        fn = _OPS.get(name)
+        if fn is None:
+            raise ProtocolError(f"unknown op {name!r}")
+        if name == "exit" and len(args) >= 2 and args[1] is not None and isinstance(args[1], BaseException):
+            args = [type(args[1]), args[1], None]
+        return fn(obj, *args)
+
+    def _decode(self, value: Any) -> Any:
+        try:
+            return self.codec.decode(value)
+        except (DecodeError, RecursionError) as exc:
+            raise ProtocolError(f"undecodable request: {exc}") from None
+
+    # -- exceptions --------------------------------------------------------------------------
+    def exception_data(self, exc: BaseException, as_value: bool = False) -> dict:
+        """An exception as data: type, message, arguments and public attributes that are data."""
+        cls = type(exc)
+        data: dict[str, Any] = {"type": cls.__name__[:200], "mod": str(getattr(cls, "__module__", ""))[:200],
+                                "qual": str(getattr(cls, "__qualname__", cls.__name__))[:200],
+                                "base": builtin_base(cls), "msg": safe_str(exc)}
+        try:
+            data["args"] = self.codec.encode_data(list(exc.args))
+        except BaseException:  # noqa: BLE001
+            data["args"] = None
+        attrs = {}
+        try:
+            for key, value in list(vars(exc).items())[:32]:
+                if isinstance(key, str) and not key.startswith("_"):
+                    try:
+                        attrs[key] = self.codec.encode_data(value)
+                    except BaseException:  # noqa: BLE001
+                        continue
+        except TypeError:
+            pass
+        data["attrs"] = attrs
+        self.describe_exception(exc, data, as_value)
+        return data
+
+    def describe_exception(self, exc: BaseException, data: dict, as_value: bool) -> None:
+        """Add what this side adds to an exception's data (origin, traceback, learner class)."""
+
+    def exception_class_tag(self, cls: type) -> dict:
+        """A class that is an exception, sent as a value."""
+        name = _builtin_name(cls)
+        if name is not None:
+            return {TAG: "builtin", "v": name}
+        return {TAG: "xcls", **class_description(cls)}
+
+    def raise_remote(self, data: Any) -> None:
+        """Raise the exception the other side reported."""
+        __tracebackhide__ = True
+        raise self.exception_from(data)
+
+    def exception_class_from(self, tag: dict) -> type:
+        raise NotImplementedError  # pragma: no cover - each side decides
+
+    def exception_from(self, data: Any, as_value: bool = False) -> BaseException:
+        raise NotImplementedError  # pragma: no cover - each side decides
+
+    def synthetic_class(self, desc: dict, root: type, depth: int = 0) -> type:
+        """A stand-in class for the other side's exception class ``desc`` (cached), deriving
+        from the stand-ins of its parents, or from ``root`` and its nearest built-in base."""
+        if type(desc) is not dict or depth > 8:
+            raise DecodeError("malformed exception class")
+        key = (str(desc.get("mod")), str(desc.get("qual")), str(desc.get("base")))
+        found = self._exc_classes.get(key)
+        if found is not None:
+            return found
+        base = self.builtin_class(str(desc.get("base", "Exception")))
+        parents = [self.synthetic_class(p, root, depth + 1) for p in (desc.get("parents") or [])[:4]]
+        name = str(desc.get("qual", "RemoteException")).rsplit(".", 1)[-1][:100] or "RemoteException"
+        if not name.isidentifier():
+            name = "RemoteException"
+        namespace = {"__module__": f"submission.{str(desc.get('mod', ''))[:100]}", "__qualname__": name,
+                     "remote_type": f"{desc.get('mod')}.{desc.get('qual')}"}
+        candidates = [tuple(parents)] if parents else []
+        candidates += [(root, base) if root is not base else (root,), (root,)]
+        cls = None
+        for bases in candidates:
+            try:
+                cls = type(name, bases, dict(namespace))
+                break
+            except TypeError:
+                continue
+        assert cls is not None
+        self._exc_classes[key] = cls
+        return cls
+
+    def builtin_class(self, name: str) -> type:
+        """The built-in exception class called ``name`` that this side accepts as a base."""
+        found = getattr(builtins, name, None)
+        if isinstance(found, type) and issubclass(found, BaseException):
+            return found
+        return Exception
+
+
+def _run(fn: Callable[[], Any]) -> Any:
+    return fn()
+
+
+def _name(msg: dict) -> str:
+    name = msg.get("n")
+    if type(name) is not str or not name.isidentifier():
+        raise ProtocolError(f"bad attribute name {name!r}")
+    return name
+
+
+def _builtin_name(cls: type) -> str | None:
+    if cls.__module__ == "builtins" and getattr(builtins, cls.__name__, None) is cls:
+        return cls.__name__
+    return None
+
+
+def builtin_base(cls: type) -> str:
+    """The name of the first class in ``cls``'s MRO that is a built-in exception."""
+    for klass in getattr(cls, "__mro__", ()):
+        name = _builtin_name(klass)
+        if name is not None and issubclass(klass, BaseException):
+            return name
+    return "Exception"
+
+
+def class_description(cls: type, depth: int = 0) -> dict:
+    """``{"mod", "qual", "base", "parents"}`` of an exception class that is not built in."""
+    parents = []
+    if depth < 6:
+        for base in cls.__bases__:
+            if isinstance(base, type) and issubclass(base, BaseException) and _builtin_name(base) is None:
+                parents.append(class_description(base, depth + 1))
+    return {"mod": str(cls.__module__)[:200], "qual": str(cls.__qualname__)[:200], "base": builtin_base(cls),
+            "parents": parents[:4]}
+
+
+def _special(obj: Any, name: str) -> Any:
+    """``type(obj).name`` bound to ``obj``, as Python looks special methods up."""
+    method = getattr(type(obj), name, None)
+    if method is None:
+        raise TypeError(f"'{type(obj).__name__}' object does not support the context manager protocol")
+    return method.__get__(obj, type(obj))
+
+
+def _op_next(obj: Any) -> Any:
+    return next(obj)
+
+
+def _op_iter(obj: Any) -> Any:
+    return iter(obj)
+
+
+_OPS: dict[str, Callable[..., Any]] = {
+    "len": len, "bool": bool, "iter": _op_iter, "next": _op_next,
+    "contains": lambda o, x: x in o,
+    "getitem": operator.getitem,
+    "setitem": operator.setitem,
+    "delitem": operator.delitem,
+    "repr": lambda o: _clip(repr(o), 2000),
+    "str": lambda o: _clip(str(o), 2000),
+    "hash": hash,
+    "eq": lambda o, x: o == x,
+    "lt": lambda o, x: o < x, "le": lambda o, x: o <= x, "gt": lambda o, x: o > x, "ge": lambda o, x: o >= x,
+    "enter": lambda o: _special(o, "__enter__")(),
+    "exit": lambda o, t, e, tb: _special(o, "__exit__")(t, e, tb),
+    "int": int, "float": float, "index": lambda o: o.__index__(),
+    "instancecheck": lambda o, x: isinstance(x, o),
+    "snapshot": lambda o: o,
+    "fields": lambda o: [getattr(o, f.name) for f in dataclasses.fields(o) if f.compare],
+    "subclasscheck": lambda o, x: issubclass(x, o),
+}
+
+
+def format_traceback(exc: BaseException, keep: Callable[[str], bool] | None = None) -> str:
+    """The traceback text of ``exc`` (frames whose file ``keep`` rejects are left out)."""
+    try:
+        frames = traceback.extract_tb(exc.__traceback__)
+        if keep is not None:
+            frames = traceback.StackSummary.from_list([f for f in frames if keep(f.filename)])
+        lines = ["Traceback (most recent call last):\n", *frames.format(),
+                 *traceback.format_exception_only(type(exc), exc)]
+        return _clip("".join(lines))
+    except BaseException:  # noqa: BLE001
+        return f"{type(exc).__name__}: <traceback unavailable>"
+
+
+def innermost(exc: BaseException, prefer: Callable[[str], bool]) -> list | None:
+    """``[file, line, function]`` of the innermost frame ``prefer`` accepts (else the last)."""
+    try:
+        frames = traceback.extract_tb(exc.__traceback__)
+    except BaseException:  # noqa: BLE001
+        return None
+    chosen = [f for f in frames if prefer(f.filename)] or list(frames)
+    if not chosen:
+        return None
+    f = chosen[-1]
+    return [str(f.filename)[:500], int(f.lineno or 1), str(f.name)[:100]]
+
+
+def raise_at(exc: BaseException, where: Any) -> None:
+    """Raise ``exc`` with a last traceback frame at ``where`` (``[file, line, function]``), so
+    reports point at the learner's line; raise it plainly when ``where`` is unusable."""
+    __tracebackhide__ = True
+    try:
+        filename, lineno, name = str(where[0]), int(where[1]), str(where[2])
+        if not name.isidentifier():
+            name = "learner_code"
+        code = compile("raise __sysdesign_exc__", filename, "exec").replace(
+            co_firstlineno=max(1, min(lineno, 10_000_000)), co_name=name)
+    except Exception:  # noqa: BLE001
+        raise exc from None
+    exec(code, {"__sysdesign_exc__": exc, "__name__": "submission"})
+

@@ -1,0 +1,381 @@
+"""The parent of classroom grading: it never runs learner code and never imports a suite.
+
+For a submission it
+
+1. collects the expected tests of the selected exercises (and ``--hidden`` tests) from the
+   kit's pristine suites, in one child pytest with ``--collect-only``;
+2. grades each exercise in its own child pytest (the deciding process, see
+   ``plugins/pytest_grade.py``), which starts the worker that imports the submission; a child
+   that outlives ``--timeout`` (plus a grace period) is killed with its worker;
+3. merges: every expected test gets exactly one result, with its points and visibility taken
+   from the collection, never from the graded run; a test with no result is ``timed_out``
+   (the exercise ran out of time), ``crashed`` (the deciding process died) or ``missing``.
+
+The children's results come back through event files in a private folder of the parent; reports
+are written by the parent only, after every child and worker is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import KIT_ROOT
+from harness.exercise import Exercise
+from harness.grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, OUTPUT_LIMIT, PROVIDER_NAME
+from harness.grading import ERROR, PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult
+from harness.plugin_manager import Kit, shared_kit
+from harness.providers import display_path
+
+#: Seconds a deciding process may run past ``--timeout`` before the parent kills it.
+GRACE = 20.0
+_INI = "[pytest]\npython_files = test_*.py\naddopts = --import-mode=importlib\n"
+
+
+class GradeError(Exception):
+    """A problem with what was asked (unknown exercise, missing folder); one line."""
+
+
+@dataclass
+class GradeOptions:
+    """What ``sysdesign grade`` was asked for."""
+
+    impl: Path | None = None
+    exercises: list[str] | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    memory_mb: int = DEFAULT_MEMORY_MB
+    hidden: Path | None = None
+    jobs: int = 1
+
+
+@dataclass
+class Expected:
+    """The tests a grading run must account for, per exercise, and collection problems."""
+
+    tests: dict[str, list[TestResult]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def select_exercises(kit: Kit, slugs: list[str] | None) -> list[Exercise]:
+    if not slugs:
+        return list(kit.exercises)
+    chosen = []
+    for slug in slugs:
+        exercise = kit.exercise(slug)
+        if exercise is None:
+            raise GradeError(f"unknown exercise '{slug}'; valid: {', '.join(kit.slugs)}")
+        if exercise not in chosen:
+            chosen.append(exercise)
+    return sorted(chosen, key=lambda e: (e.order, e.slug))
+
+
+def kit_pytest_plugins() -> list[str]:
+    """The kit's own pytest plugins (its ``pytest11`` entry points), loaded explicitly because
+    the children run with plugin autoloading off."""
+    names = []
+    for ep in importlib.metadata.entry_points(group="pytest11"):
+        if ep.value.startswith("plugins.") and ep.value not in names:
+            names.append(ep.value)
+    if "plugins.pytest_plugin" not in names:
+        names.insert(0, "plugins.pytest_plugin")
+    return names
+
+
+class Workspace:
+    """The parent's private folder: grading specs, event files, output, staged hidden tests."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="sysdesign-grade-"))
+        os.chmod(self.root, 0o700)
+        self.ini = self.root / "pytest.ini"
+        self.ini.write_text(_INI, encoding="utf-8")
+        self.hidden_root: Path | None = None
+        self.hidden_slugs: set[str] = set()
+        self._serial = 0
+
+    def new_dir(self, label: str) -> Path:
+        self._serial += 1
+        path = self.root / f"{self._serial:03d}-{label}"
+        path.mkdir()
+        return path
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def stage_hidden(self, hidden: Path, exercises: list[Exercise]) -> None:
+        """Copy ``hidden/<slug>/`` for the selected exercises beside a bridge ``conftest.py``
+        that gives them the suite's fixtures (an instructor's own conftest.py is appended)."""
+        hidden = Path(hidden)
+        if not hidden.is_dir():
+            raise GradeError(f"--hidden {hidden}: not a directory (expected <slug>/test_*.py inside)")
+        root = self.root / "hidden"
+        for exercise in exercises:
+            source = hidden / exercise.slug
+            if not source.is_dir() or not any(source.rglob("test_*.py")):
+                continue
+            target = root / exercise.slug
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "conftest.py"))
+            own = source / "conftest.py"
+            bridge = _BRIDGE.format(suite_conftest=str(exercise.suite / "conftest.py"), slug=exercise.slug)
+            if own.is_file():
+                bridge += "\n# -- the instructor's conftest.py --\n" + own.read_text(encoding="utf-8")
+            (target / "conftest.py").write_text(bridge, encoding="utf-8")
+            self.hidden_slugs.add(exercise.slug)
+        if self.hidden_slugs:
+            self.hidden_root = root
+            _refuse_stray_conftests(root)
+
+
+_BRIDGE = '''"""Generated by sysdesign grade: the fixtures of the kit's suite for hidden tests."""
+import importlib.util as _ilu
+import sys as _sys
+from pathlib import Path as _Path
+
+_SUITE_CONFTEST = _Path({suite_conftest!r})
+
+
+def _suite_conftest():
+    for _module in list(_sys.modules.values()):
+        _file = getattr(_module, "__file__", None)
+        if _file and _Path(_file).resolve() == _SUITE_CONFTEST.resolve():
+            return _module
+    _spec = _ilu.spec_from_file_location("sysdesign_hidden_suite_{slug}", _SUITE_CONFTEST)
+    _module = _ilu.module_from_spec(_spec)
+    _sys.modules[_spec.name] = _module
+    _spec.loader.exec_module(_module)
+    return _module
+
+
+if _SUITE_CONFTEST.is_file():
+    globals().update({{_k: _v for _k, _v in vars(_suite_conftest()).items() if not _k.startswith("__")}})
+'''
+
+
+def _refuse_stray_conftests(root: Path) -> None:
+    """pytest would load a conftest.py in a folder above the staged hidden tests that is not
+    above the kit: refuse to grade with one there."""
+    kit_parents = set(KIT_ROOT.resolve().parents)
+    for parent in root.resolve().parents:
+        if parent not in kit_parents and (parent / "conftest.py").exists():
+            raise GradeError(f"{parent / 'conftest.py'}: a stray conftest.py above the grading folder; remove it")
+
+
+@dataclass
+class ChildRun:
+    """One child pytest: its events, how it ended, the end of its output."""
+
+    events: list[dict]
+    killed: bool
+    returncode: int | None
+    output_tail: str
+
+
+def _child_env(spec_path: Path, state_dir: Path, tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYTEST_", "PYTHON", "SYSDESIGN_", "COV_", "GITHUB_TOKEN", "ACTIONS_"))}
+    env.update({"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "SYSDESIGN_GRADE_SPEC": str(spec_path),
+                "SYSDESIGN_STATE_DIR": str(state_dir), "NO_COLOR": "1", "TMPDIR": str(tmp)})
+    return env
+
+
+def run_child(ws: Workspace, label: str, spec: dict, paths: list[str], *, collect: bool, wall_limit: float) -> ChildRun:
+    """Run one deciding (or collecting) pytest and read its events."""
+    folder = ws.new_dir(label)
+    tmp = folder / "tmp"
+    tmp.mkdir()
+    spec = {**spec, "events": str(folder / "events.jsonl"), "output": str(folder / "worker-output.txt"),
+            "scratch": str(tmp / "worker"), "writable": str(tmp), "mode": "collect" if collect else "run",
+            "hidden_root": str(ws.hidden_root) if ws.hidden_root else None}
+    spec_path = folder / "spec.json"
+    spec_path.write_text(json.dumps(spec), encoding="utf-8")
+    cmd = [sys.executable, "-I", "-m", "pytest", "-c", str(ws.ini), "--rootdir", str(KIT_ROOT),
+           "--confcutdir", str(KIT_ROOT), "-p", "no:cacheprovider"]
+    for plugin in kit_pytest_plugins():
+        cmd += ["-p", plugin]
+    cmd += ["-p", "plugins.pytest_grade", "--impl", PROVIDER_NAME, "-q", "--color=no", "--tb=short",
+            "-o", "console_output_style=classic"]
+    if collect:
+        cmd.append("--collect-only")
+    cmd += paths
+    log_path = folder / "pytest-output.txt"
+    killed = False
+    with open(log_path, "wb") as log:
+        child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                 cwd=folder, env=_child_env(spec_path, folder / "state", tmp), start_new_session=True)
+        try:
+            child.wait(timeout=wall_limit)
+        except subprocess.TimeoutExpired:
+            killed = True
+            _kill_group(child.pid)
+            child.wait()
+    events = _read_events(Path(spec["events"]))
+    for event in events:  # the worker has its own process group: make sure it is gone
+        if event.get("event") == "worker" and type(event.get("pid")) is int:
+            _kill_group(event["pid"])
+    _kill_group(child.pid)
+    tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:] if log_path.exists() else ""
+    return ChildRun(events=events, killed=killed, returncode=child.returncode, output_tail=tail)
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def _read_events(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    events = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict):
+            events.append(event)
+    return events
+
+
+def _base_spec(options: GradeOptions, submission: Path) -> dict:
+    return {"submission": str(submission), "timeout": float(options.timeout), "memory_mb": int(options.memory_mb)}
+
+
+def _test_from(data: dict) -> TestResult | None:
+    try:
+        return TestResult(nodeid=str(data["nodeid"]), name=str(data["name"]), exercise=str(data["exercise"]),
+                          task=data.get("task") if type(data.get("task")) is int else None,
+                          max_points=float(data.get("max_points", 1.0)), status=str(data.get("status", ERROR)),
+                          message=str(data.get("message", "")), hint=str(data.get("hint", "")),
+                          visibility=str(data.get("visibility", "visible")))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def collect_expected(exercises: list[Exercise], ws: Workspace, options: GradeOptions) -> Expected:
+    """The tests each exercise's pristine suite (and its hidden tests) contains."""
+    paths = [str(e.suite) for e in exercises]
+    if ws.hidden_root is not None:
+        paths += [str(ws.hidden_root / e.slug) for e in exercises if e.slug in ws.hidden_slugs]
+    spec = _base_spec(options, KIT_ROOT / "plugins" / "pristine")
+    run = run_child(ws, "collect", spec, paths, collect=True, wall_limit=max(120.0, options.timeout * 2))
+    expected = Expected(tests={e.slug: [] for e in exercises})
+    collected = False
+    for event in run.events:
+        if event.get("event") == "expected":
+            test = _test_from(event.get("test") or {})
+            if test is not None and test.exercise in expected.tests:
+                expected.tests[test.exercise].append(test)
+        elif event.get("event") == "collected":
+            collected = True
+            expected.problems.extend(str(p) for p in event.get("problems") or [])
+    if not collected:
+        raise GradeError("could not collect the kit's suites:\n" + run.output_tail)
+    return expected
+
+
+def _with_output(message: str, output: str) -> str:
+    if not output.strip():
+        return message
+    return f"{message}\n--- what your code printed (first {OUTPUT_LIMIT} characters) ---\n{output.rstrip()}"
+
+
+def merge(exercise: Exercise, expected: list[TestResult], run: ChildRun, options: GradeOptions) -> ExerciseResult:
+    """One result per expected test (points and visibility from the collection)."""
+    results: dict[str, dict] = {}
+    done = None
+    for event in run.events:
+        if event.get("event") == "result" and isinstance(event.get("test"), dict):
+            results.setdefault(str(event["test"].get("nodeid")), event["test"])
+        elif event.get("event") == "done":
+            done = event
+    error = ""
+    if done is not None:
+        error = str((done.get("load_errors") or {}).get(exercise.slug, ""))
+    elif run.killed:
+        error = f"grading did not finish within --timeout {options.timeout:g}s (+{GRACE:g}s); the rest timed out"
+    else:
+        error = f"the grading process ended early (exit code {run.returncode}); the rest did not run"
+    tests = []
+    for want in expected:
+        got = results.get(want.nodeid)
+        if got is not None:
+            status = str(got.get("status"))
+            status = status if status in STATUS_LABELS else ERROR
+            message = _with_output(str(got.get("message", "")), str(got.get("output", ""))) if status != PASSED else ""
+        elif run.killed:
+            status, message = "timed_out", f"not reached: the exercise ran out of time (--timeout {options.timeout:g}s)"
+        elif done is None:
+            status, message = "crashed", "not reached: the grading process ended early"
+        else:
+            status, message = "missing", "the test reported no result"
+        tests.append(TestResult(nodeid=want.nodeid, name=want.name, exercise=exercise.slug, task=want.task,
+                                max_points=want.max_points, status=status, message=message, hint=want.hint,
+                                visibility=want.visibility))
+    return ExerciseResult(slug=exercise.slug, title=exercise.title, order=exercise.order, pack=exercise.pack,
+                          error=error, tests=tests)
+
+
+def resolve_submission(impl: Path | None) -> Path:
+    submission = Path(impl) if impl is not None else KIT_ROOT / "exercises"
+    if not submission.is_dir():
+        raise GradeError(f"--impl {submission}: not a directory (give the folder holding <slug>.py modules)")
+    return submission.resolve()
+
+
+def grade(options: GradeOptions, *, kit: Kit | None = None, expected: Expected | None = None,
+          executor: ThreadPoolExecutor | None = None) -> GradeReport:
+    """Grade one submission; see the module docstring."""
+    from harness.grade import sandbox
+
+    kit = kit or shared_kit()
+    exercises = select_exercises(kit, options.exercises)
+    submission = resolve_submission(options.impl)
+    sandbox.make_undumpable()
+    ws = Workspace()
+    own_pool = executor is None
+    pool = executor or ThreadPoolExecutor(max_workers=max(1, options.jobs))
+    try:
+        if options.hidden is not None:
+            ws.stage_hidden(options.hidden, exercises)
+        spec = _base_spec(options, submission)
+        wall = options.timeout + GRACE
+        runs = {}
+        for exercise in exercises:
+            paths = [str(exercise.suite)]
+            if exercise.slug in ws.hidden_slugs:
+                paths.append(str(ws.hidden_root / exercise.slug))
+            runs[exercise.slug] = pool.submit(run_child, ws, exercise.slug, spec, paths, collect=False, wall_limit=wall)
+        if expected is None:
+            expected = collect_expected(exercises, ws, options)
+        report = GradeReport(implementation=f"the submission in {display_path(submission)}")
+        report.problems = list(expected.problems)  # type: ignore[attr-defined] - collection problems, one line each
+        for exercise in exercises:
+            report.exercises.append(merge(exercise, expected.tests.get(exercise.slug, []), runs[exercise.slug].result(), options))
+        return report
+    finally:
+        if own_pool:
+            pool.shutdown(wait=True)
+        ws.close()
+
+
+def expected_for(options: GradeOptions, kit: Kit | None = None) -> Expected:
+    """Collect the expected tests once (``grade-batch`` and the kit's own tests reuse them)."""
+    kit = kit or shared_kit()
+    exercises = select_exercises(kit, options.exercises)
+    ws = Workspace()
+    try:
+        if options.hidden is not None:
+            ws.stage_hidden(options.hidden, exercises)
+        return collect_expected(exercises, ws, options)
+    finally:
+        ws.close()

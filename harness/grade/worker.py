@@ -1,0 +1,265 @@
+"""The worker: the only process that runs the submission's code during grading.
+
+Started by the deciding process as ``python -I -u -m harness.grade.worker RFD WFD CONFIG``. It
+imports what it needs, intercepts ``requests`` and ``time.sleep``, applies its limits and the
+system-call filter (:mod:`harness.grade.sandbox`), gives up its capabilities, and only then
+imports the submission's ``<slug>.py`` and serves the deciding process's requests until its
+pipe closes.
+
+Time: every message from the deciding process carries its virtual time; the worker enters
+freezegun once (at the first frozen time it sees) and then sets the frozen time directly, so
+learner code here reads the same clock as the suite. With no freeze on the deciding side the
+worker's clock runs at real time. ``time.sleep(s)`` becomes a request: the deciding process
+sleeps (on its virtual clock or cluster) and answers with the new time.
+
+HTTP: a ``responses`` catch-all forwards every ``requests`` call to the deciding process, which
+performs it there (against whatever fake network the suite set up) and answers with status,
+headers and body, or with the ``ConnectionError``/``Timeout`` to raise.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+import importlib.util
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from harness.grade import rpc, sandbox
+from harness.grade.codec import DecodeError
+
+_EPOCH = _dt.datetime(1970, 1, 1)
+_freezegun_api: Any = None
+_HERE = str(Path(__file__).resolve().parent)
+_TRUSTED_TOPS = frozenset(sys.stdlib_module_names) | {"requests", "urllib3"}
+
+
+class LoadFailure(Exception):
+    """The submission's module did not import (``str()`` is the one-line reason)."""
+
+    def __init__(self, line: str, status: str = "error") -> None:
+        super().__init__(line)
+        self.status = status
+
+
+class WorkerClock:
+    """The worker's view of the deciding process's clock."""
+
+    def __init__(self) -> None:
+        self.freezer = None
+        self.factory = None
+        self.frozen = False
+
+    def set(self, micros: Any) -> None:
+        api = _freezegun_api
+        if micros is None:
+            if self.frozen:
+                now = api.real_datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+                api.freeze_factories[-1] = api.TickingDateTimeFactory(now, api.real_datetime.now())
+                self.frozen = False
+            return
+        if type(micros) is not int:
+            raise rpc.ProtocolError("time must be integer microseconds")
+        when = _EPOCH + _dt.timedelta(microseconds=micros)
+        if self.freezer is None:
+            from freezegun import freeze_time
+
+            self.freezer = freeze_time(when, ignore=["_pytest.timing"])
+            self.factory = self.freezer.start()
+        elif not self.frozen:
+            api.freeze_factories[-1] = self.factory
+        self.factory.time_to_freeze = when
+        self.frozen = True
+
+
+class WorkerChannel(rpc.Channel):
+    side, peer = "w", "d"
+
+    def __init__(self, pipe: rpc.Pipe) -> None:
+        super().__init__(pipe)
+        self.clock = WorkerClock()
+        self.module_path: str | None = None
+        self.handlers["load"] = self._h_load
+
+    def live_attribute(self, obj: Any, name: str) -> bool:
+        return True  # the suite may change a learner object's containers, as it could in-process
+
+    def on_receive(self, msg: dict) -> None:
+        if "t" in msg:
+            self.clock.set(msg["t"])
+
+    # -- serving -----------------------------------------------------------------------------
+    def serve_forever(self) -> None:
+        while True:
+            try:
+                msg = self._recv()
+                if "i" not in msg:
+                    raise rpc.ProtocolError("expected a request")
+                self._serve(msg)
+            except (rpc.PipeClosed, rpc.ProtocolError):
+                os._exit(0)
+
+    def _h_load(self, msg: dict) -> dict:
+        if self.module_path is not None:
+            raise rpc.ProtocolError("the worker loads one module")
+        path, name, components = Path(str(msg["path"])), str(msg["name"]), [str(c) for c in msg["components"]]
+        self.module_path = str(path.resolve())
+        from harness.providers import _import_failure_line
+
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise LoadFailure(f"{path}: not a Python module")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException as exc:  # noqa: BLE001 - SystemExit, skip() and the rest: the module did not load
+            sys.modules.pop(name, None)
+            status = "out_of_memory" if isinstance(exc, MemoryError) else "error"
+            raise LoadFailure(_import_failure_line(path, exc), status) from None
+        missing = [c for c in components if not hasattr(module, c)]
+        return {"h": self.export(module), "missing": missing}
+
+    # -- exceptions --------------------------------------------------------------------------
+    def describe_exception(self, exc: BaseException, data: dict, as_value: bool) -> None:
+        origin = getattr(exc, "_sysdesign_origin", None)
+        if type(origin) is int:
+            data["origin"] = origin
+        if isinstance(exc, LoadFailure):
+            data["load"] = str(exc)
+            data["status"] = exc.status
+        if rpc._builtin_name(type(exc)) is None:
+            data["cls"] = rpc.class_description(type(exc))
+        if not as_value:
+            data["tb"] = rpc.format_traceback(exc, keep=lambda f: not f.startswith(_HERE))
+            where = rpc.innermost(exc, lambda f: f == self.module_path)
+            if where is not None:
+                data["where"] = where
+
+    def _class_for(self, desc: dict) -> type:
+        mod, qual = str(desc.get("mod", "")), str(desc.get("qual", ""))
+        if mod == "builtins":
+            found = getattr(__import__("builtins"), qual, None)
+            if isinstance(found, type) and issubclass(found, BaseException):
+                return found
+        elif (mod in sys.modules or mod.split(".")[0] in _TRUSTED_TOPS) and all(p.isidentifier() for p in qual.split(".")):
+            # a module learner code already imported (harness.cluster.services for its
+            # LeaseNotFound), or the standard library / requests: the real class, so that
+            # ``except`` clauses in learner code match
+            try:
+                obj: Any = sys.modules.get(mod) or importlib.import_module(mod)
+                for part in qual.split("."):
+                    obj = getattr(obj, part)
+                if isinstance(obj, type) and issubclass(obj, BaseException):
+                    return obj
+            except Exception:  # noqa: BLE001 - fall back to a stand-in
+                pass
+        return self.synthetic_class(desc, self.builtin_class(str(desc.get("base", "Exception"))))
+
+    def exception_class_from(self, tag: dict) -> type:
+        return self._class_for(tag)
+
+    def exception_from(self, data: Any, as_value: bool = False) -> BaseException:
+        if type(data) is not dict:
+            raise rpc.ProtocolError("malformed exception")
+        cls = self._class_for(data)
+        args = data.get("args")
+        try:
+            args = self.codec.decode(args) if args is not None else None
+        except DecodeError:
+            args = None
+        exc = _instantiate(cls, args, str(data.get("msg", "")))
+        for key, value in (data.get("attrs") or {}).items():
+            if isinstance(key, str) and not key.startswith("_"):
+                try:
+                    setattr(exc, key, self.codec.decode(value))
+                except Exception:  # noqa: BLE001
+                    pass
+        if type(data.get("origin")) is int:
+            try:
+                exc._sysdesign_origin = data["origin"]  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001
+                pass
+        return exc
+
+
+def _instantiate(cls: type, args: Any, message: str) -> BaseException:
+    attempts = ([tuple(args)] if isinstance(args, list) else []) + [(message,), ()]
+    for attempt in attempts:
+        try:
+            return cls(*attempt)
+        except Exception:  # noqa: BLE001
+            continue
+    return RuntimeError(message)
+
+
+# -- interception ----------------------------------------------------------------------------------
+def _install_sleep(channel: WorkerChannel) -> None:
+    def sleep(seconds: float) -> None:
+        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
+            raise TypeError(f"'{type(seconds).__name__}' object cannot be interpreted as an integer or float")
+        if seconds != seconds or seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        channel.request("sleep", s=float(seconds))
+
+    time.sleep = sleep
+
+
+_DROPPED_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
+
+
+def _install_http(channel: WorkerChannel) -> None:
+    import re
+
+    import responses
+
+    def forward(request: Any) -> tuple[int, dict, bytes]:
+        body = request.body
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        elif body is not None and not isinstance(body, (bytes, bytearray)):
+            body = b"".join(bytes(part) for part in body)
+        timeout = (getattr(request, "req_kwargs", None) or {}).get("timeout")
+        reply = channel.request("http", m=str(request.method), u=str(request.url),
+                                hd=channel.codec.encode(dict(request.headers)),
+                                b=channel.codec.encode(body), to=channel.codec.encode(timeout))
+        if type(reply) is not dict:
+            raise rpc.ProtocolError("malformed HTTP answer")
+        headers = {str(k): str(v) for k, v in dict(reply.get("headers") or {}).items() if str(k).lower() not in _DROPPED_HEADERS}
+        return int(reply["status"]), headers, bytes(reply.get("body") or b"")
+
+    mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+    for method in ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"):
+        mock.add_callback(method, re.compile(r".*"), callback=forward, content_type=None)
+    mock.start()
+
+
+def main(argv: list[str]) -> None:
+    rfd, wfd, config = int(argv[1]), int(argv[2]), json.loads(argv[3])
+    sandbox.set_parent_death_signal()
+    import freezegun  # noqa: F401 - imported before the filter, like everything the worker needs
+    import freezegun.api
+    import requests  # noqa: F401
+
+    global _freezegun_api
+    _freezegun_api = freezegun.api
+
+    import harness.providers  # noqa: F401
+
+    channel = WorkerChannel(rpc.Pipe(rfd, wfd))
+    _install_http(channel)
+    _install_sleep(channel)
+    sandbox.apply_limits(memory_bytes=int(config["memory_mb"]) * 1024 * 1024, cpu_seconds=float(config["cpu_seconds"]),
+                         file_size=int(config["file_size"]))
+    sandbox.drop_capabilities()
+    confined = bool(config.get("writable")) and sandbox.confine_writes([str(f) for f in config["writable"]])
+    sandbox.install_filter(allow_exec=False, allow_fs_writes=confined)
+    channel.serve_forever()
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,225 @@
+"""The deciding process's pytest plugin for ``sysdesign grade`` (never loaded otherwise).
+
+``sysdesign grade`` starts one pytest per exercise on the kit's own suites with
+``-p plugins.pytest_grade`` and a grading spec named by ``$SYSDESIGN_GRADE_SPEC``. This plugin
+then:
+
+- registers the worker provider (:mod:`harness.grade.provider`) as the run's only
+  implementation, so ``impl(slug)`` returns a module whose objects live in the worker;
+- gives the tests of ``--hidden`` folders their exercise, task, points and visibility;
+- turns the worker's failures into statuses (``timed_out``, ``out_of_memory``, ``crashed``);
+- streams one JSON line per finished test (status, message, what learner code printed) to the
+  events file the parent reads; with ``collect`` it writes the expected tests and stops;
+- runs every program a suite starts (a fresh interpreter on the submission file) under the
+  worker's limits and system-call filter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness import wallclock
+from harness.grading import TestResult
+from harness.hookspecs import hookimpl
+
+SPEC_ENV = "SYSDESIGN_GRADE_SPEC"
+_SESSION = pytest.StashKey["GradeSession"]()
+
+
+class GradeSession:
+    """What one deciding process knows: its spec, the provider, and where events go."""
+
+    def __init__(self, spec: dict) -> None:
+        from harness.grade.provider import WorkerProvider
+
+        self.spec = spec
+        self.events = open(spec["events"], "a", encoding="utf-8")  # noqa: SIM115 - open for the whole run
+        self.hidden_root = Path(spec["hidden_root"]).resolve() if spec.get("hidden_root") else None
+        self.problems: list[str] = []
+        start = wallclock.wall_seconds()
+        self.provider = WorkerProvider(
+            Path(spec["submission"]), deadline=start + float(spec["timeout"]), memory_mb=int(spec["memory_mb"]),
+            timeout=float(spec["timeout"]), output_path=Path(spec["output"]), scratch=Path(spec["scratch"]),
+            on_worker=lambda pid: self.emit({"event": "worker", "pid": pid}),
+            writable=Path(spec["writable"]) if spec.get("writable") else None,
+        )
+
+    def emit(self, event: dict) -> None:
+        self.events.write(json.dumps(event) + "\n")
+        self.events.flush()
+
+    def display_nodeid(self, item: pytest.Item) -> str:
+        """The node id reports show: ``hidden/<slug>/<file>::<test>`` for hidden tests."""
+        if self.hidden_root is not None:
+            try:
+                rel = Path(item.path).resolve().relative_to(self.hidden_root)
+            except ValueError:
+                return item.nodeid
+            return "hidden/" + rel.as_posix() + "::" + item.nodeid.split("::", 1)[1]
+        return item.nodeid
+
+    def hidden_slug(self, item: pytest.Item) -> str | None:
+        if self.hidden_root is None:
+            return None
+        try:
+            rel = Path(item.path).resolve().relative_to(self.hidden_root)
+        except ValueError:
+            return None
+        return rel.parts[0] if len(rel.parts) > 1 else None
+
+
+class _ResolveWorker:
+    """Answers ``--impl sysdesign-grade-worker`` with the worker provider."""
+
+    def __init__(self, provider: Any) -> None:
+        self.provider = provider
+
+    @hookimpl
+    def sysdesign_resolve_impl(self, name: str) -> Any:
+        from harness.grade import PROVIDER_NAME
+
+        return self.provider if name == PROVIDER_NAME else None
+
+
+def _limit_child_processes(spec: dict) -> None:
+    """Every program started from here without a ``preexec_fn`` gets the worker's limits."""
+    from harness.grade import FILE_SIZE_LIMIT, sandbox
+
+    original = subprocess.Popen.__init__
+    preexec = sandbox.child_preexec(int(spec["memory_mb"]), float(spec["timeout"]), FILE_SIZE_LIMIT)
+
+    def limited(self: subprocess.Popen, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("preexec_fn") is None and len(args) < 10:
+            kwargs["preexec_fn"] = preexec
+        original(self, *args, **kwargs)
+
+    subprocess.Popen.__init__ = limited  # type: ignore[method-assign]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    path = os.environ.get(SPEC_ENV)
+    if not path:
+        return
+    from harness.grade import sandbox
+    from harness.plugin_manager import shared_kit
+
+    spec = json.loads(Path(path).read_text(encoding="utf-8"))
+    session = GradeSession(spec)
+    config.stash[_SESSION] = session
+    shared_kit().pm.register(_ResolveWorker(session.provider), name="sysdesign-grade-worker")
+    sandbox.make_undumpable()
+    _limit_child_processes(spec)
+
+
+def _session(config: pytest.Config) -> GradeSession | None:
+    return config.stash.get(_SESSION, None)
+
+
+def _state(config: pytest.Config) -> Any:
+    from plugins.pytest_plugin import STATE
+
+    return config.stash.get(STATE, None)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    grade = _session(config)
+    state = _state(config)
+    if grade is None or state is None:
+        return
+    for item in items:
+        slug = grade.hidden_slug(item)
+        if slug is None or item.nodeid in state.results:
+            continue
+        exercise = state.kit.exercise(slug)
+        if exercise is None:
+            continue
+        points, task_mark = item.get_closest_marker("points"), item.get_closest_marker("task")
+        visibility = item.get_closest_marker("visibility")
+        number = int(task_mark.args[0]) if task_mark else None
+        task = exercise.task(number) if number is not None else None
+        state.results[item.nodeid] = TestResult(
+            nodeid=item.nodeid, name=item.name, exercise=slug, task=number,
+            max_points=float(points.args[0]) if points else 1.0, hint=task.hint(1) if task else "",
+            visibility=str(visibility.args[0]) if visibility else "hidden",
+        )
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    if report.failed:
+        lines = str(report.longrepr).strip().splitlines()
+        _PROBLEMS.append(f"{report.nodeid or 'collection'}: {lines[-1] if lines else 'collection failed'}")
+
+
+_PROBLEMS: list[str] = []
+
+
+def _as_event(grade: GradeSession, item: pytest.Item, result: TestResult) -> dict:
+    data = {k: getattr(result, k) for k in ("name", "exercise", "task", "max_points", "status", "message", "hint",
+                                            "visibility")}
+    data["nodeid"] = grade.display_nodeid(item)
+    return data
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    grade = _session(session.config)
+    state = _state(session.config)
+    if grade is not None:
+        import gc
+
+        gc.freeze()  # the suite's objects are long-lived: keep the collector from rescanning them
+    if grade is None or state is None or grade.spec.get("mode") != "collect":
+        return
+    for item in session.items:
+        result = state.results.get(item.nodeid)
+        if result is not None:
+            grade.emit({"event": "expected", "test": _as_event(grade, item, result)})
+    grade.emit({"event": "collected", "problems": list(_PROBLEMS)})
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    report = yield
+    grade = _session(item.config)
+    state = _state(item.config)
+    if grade is None or state is None or call.excinfo is None:
+        return report
+    status = getattr(call.excinfo.value, "grade_status", None)
+    result = state.results.get(item.nodeid)
+    if isinstance(status, str) and result is not None and status != "error":
+        result.status, result.message = status, str(call.excinfo.value)
+    return report
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: Any) -> Any:
+    yield
+    grade = _session(item.config)
+    state = _state(item.config)
+    if grade is None or state is None:
+        return
+    result = state.results.get(item.nodeid)
+    if result is None:
+        return
+    event = _as_event(grade, item, result)
+    event["output"] = grade.provider.take_output()
+    grade.emit({"event": "result", "test": event})
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    grade = _session(session.config)
+    if grade is None:
+        return
+    state = _state(session.config)
+    grade.provider.stop()
+    grade.emit({"event": "done", "exitstatus": int(exitstatus), "problems": list(_PROBLEMS),
+                "load_errors": dict(state.load_errors) if state is not None else {}})
+    grade.events.close()

@@ -1,0 +1,49 @@
+"""Report writer: Gradescope's ``results.json`` (``sysdesign grade --gradescope PATH``).
+
+One Gradescope test per graded test: ``name`` (``slug: test``), ``number`` (``exercise.test``),
+``score``, ``max_score``, ``status`` (``passed``/``failed``), ``output`` (status, message and
+hint), ``tags`` and ``visibility`` (the test's ``visibility`` marker: ``visible``, ``hidden`` or
+``after_due_date``). Gradescope itself hides what a test's visibility says to hide.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from harness.grade.reporting import fmt, label, learner_message, summary_line
+from harness.grading import PASSED, GradeReport
+from harness.hookspecs import hookimpl
+
+VISIBILITY = {"visible": "visible", "hidden": "hidden", "after_due_date": "after_due_date", "after_published": "after_published"}
+
+
+def build(report: GradeReport) -> dict:
+    tests = []
+    for e_index, exercise in enumerate(report.exercises, 1):
+        for t_index, test in enumerate(exercise.tests, 1):
+            tags = [exercise.slug] + ([f"task {test.task}"] if test.task is not None else [])
+            tests.append({
+                "name": f"{exercise.slug}: {test.name}",
+                "number": f"{e_index}.{t_index}",
+                "score": test.points,
+                "max_score": test.max_points,
+                "status": "passed" if test.status == PASSED else "failed",
+                "output": learner_message(test, reveal_hidden=True) or label(test.status),
+                "tags": tags,
+                "visibility": VISIBILITY.get(test.visibility, "visible"),
+            })
+    lines = [f"{e.slug}: {e.status}, {fmt(e.points)}/{fmt(e.max_points)} points" + (f" ({e.error})" if e.error else "")
+             for e in report.exercises]
+    return {"score": report.points, "output": "\n".join(lines + [summary_line(report)]),
+            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+
+
+@hookimpl
+def sysdesign_write_report(report: GradeReport, fmt: str, path: str) -> bool | None:
+    if fmt != "gradescope":
+        return None
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(build(report), indent=2) + "\n", encoding="utf-8")
+    return True

@@ -1,0 +1,86 @@
+"""The learner's release, the GitHub Classroom workflow and the Gradescope bundle."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from harness.grade.bundles import classroom_workflow, gradescope_bundle
+from harness.grade.release import BLOB_DIR, build_release, read_reference
+from harness.plugin_manager import shared_kit
+
+KIT = shared_kit()
+CORE = [e for e in KIT.exercises if e.pack == "core"]
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release") / "kit"
+    build_release(out, kit=KIT)
+    return out
+
+
+def test_release_holds_stubs_and_visible_suites_but_no_reference_source(release):
+    for exercise in CORE:
+        assert (release / "exercises" / f"{exercise.slug}.py").read_text() == exercise.stub.read_text()
+        assert (release / "tests" / exercise.slug / "exercise.toml").is_file()
+        assert not (release / "tests" / exercise.slug / "variants").exists()
+        placeholder = (release / "solutions" / f"{exercise.slug}.py").read_text()
+        assert "raise ImportError" in placeholder and "def " not in placeholder
+        assert read_reference(release, exercise.slug) == exercise.reference.read_text()
+    assert not (release / "tests" / "kit").exists() and not (release / BLOB_DIR / "__init__.py").exists()
+    assert not list(release.rglob("__pycache__"))
+    references = "\n".join(e.reference.read_text() for e in CORE)
+    for path in release.rglob("*.py"):
+        if path.parts[-2] != "pristine" and path.parent.name != "exercises":
+            assert path.read_text() not in references or not path.read_text().strip()
+
+
+def test_release_without_solutions_has_no_blobs(tmp_path):
+    build_release(tmp_path / "kit", solutions=False, kit=KIT)
+    assert not (tmp_path / "kit" / BLOB_DIR).exists()
+
+
+def test_release_imports_lists_and_grades_a_copy_of_the_references(release, tmp_path):
+    copy = tmp_path / "solutions-copy"
+    shutil.copytree(KIT.exercise("hashing").reference.parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PYTEST_"))}
+    env["SYSDESIGN_STATE_DIR"] = str(tmp_path / "state")
+    listed = subprocess.run([sys.executable, "-m", "harness.cli", "list"], cwd=release, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    assert all(f" {e.slug} " in listed.stdout for e in CORE)
+    graded = subprocess.run([sys.executable, "-m", "pytest", "tests/hashing", "--impl", str(copy), "-q",
+                             "-p", "no:cacheprovider"], cwd=release, env=env, capture_output=True, text=True, timeout=300)
+    assert graded.returncode == 0, graded.stdout[-2000:]
+    assert "passing" in graded.stdout and "sysdesign-kit: modules in" in graded.stdout
+
+
+def test_classroom_workflow_grades_with_a_pristine_kit(tmp_path):
+    path = classroom_workflow(tmp_path, kit_repo="course/sysdesign-kit", kit_ref="v1")
+    text = path.read_text()
+    assert path == tmp_path / ".github" / "workflows" / "classroom.yml"
+    assert "repository: course/sysdesign-kit" in text and "ref: v1" in text
+    assert "sysdesign grade --impl submission/exercises" in text and "--exercism results.json" in text
+    assert "autograding-grading-reporter" in text and "runners: sysdesign" in text
+
+
+def test_gradescope_bundle(tmp_path):
+    hidden = tmp_path / "hidden" / "hashing"
+    hidden.mkdir(parents=True)
+    (hidden / "test_more.py").write_text("def test_x(hashing):\n    pass\n")
+    names = gradescope_bundle(tmp_path / "autograder.zip", hidden=tmp_path / "hidden", kit=KIT)
+    assert {"setup.sh", "run_autograder", "hidden/hashing/test_more.py", "kit/pyproject.toml"} <= set(names)
+    assert not any(n.startswith(f"kit/{BLOB_DIR}") for n in names)
+    with zipfile.ZipFile(tmp_path / "autograder.zip") as bundle:
+        for name in ("setup.sh", "run_autograder"):
+            assert (bundle.getinfo(name).external_attr >> 16) & stat.S_IXUSR
+        run = bundle.read("run_autograder").decode()
+    assert "sysdesign grade --impl \"$submission\" --gradescope /autograder/results/results.json" in run
+    assert "--hidden /autograder/source/hidden" in run

@@ -1,0 +1,211 @@
+"""The boundary itself: what crosses it and how (data, references, exceptions, time, HTTP),
+what learner code in the worker may not do, and how the deciding side ends a runaway call."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+import requests
+import responses
+
+from harness import wallclock
+from harness.clock import VirtualClock
+from harness.exercise import Exercise
+from harness.grade.provider import WorkerLoadError, WorkerProvider, WorkerTimedOut
+from harness.grade.rpc import Proxy, RemoteError
+
+PROBE = textwrap.dedent('''
+    import collections, os, time
+    import requests
+
+    Row = collections.namedtuple("Row", "key value")
+
+    class ProbeError(LookupError):
+        def __init__(self, key):
+            super().__init__(f"no {key!r}")
+            self.key = key
+
+    class Box:
+        def __init__(self):
+            self.items = []
+            self.seen = {}
+        def __len__(self):
+            return len(self.items)
+        def __contains__(self, item):
+            return item in self.items
+
+    class Shouty(str):
+        def __eq__(self, other):
+            return True
+        __hash__ = str.__hash__
+
+    def data():
+        return {"tuple": (1, "a"), "set": {1, 2}, "bytes": b"\\x00\\xff", 3: [None, 1.5], "row": Row("k", 2),
+                "shouty": Shouty("x")}
+
+    def now():
+        return time.time(), time.monotonic()
+
+    def nap(seconds):
+        time.sleep(seconds)
+        return time.time()
+
+    def use(db, key):
+        db.put(key, db.get(key) + 1)
+        return db.get(key)
+
+    def peek(db, name):
+        return getattr(db, name)
+
+    def poke(db, name, value):
+        setattr(db, name, value)
+
+    def call(fn, *args):
+        return fn(*args)
+
+    def missing(key):
+        raise ProbeError(key)
+
+    def stub():
+        raise NotImplementedError("task 1: implement stub")
+
+    def fetch(url):
+        try:
+            answer = requests.get(url, timeout=2)
+        except requests.ConnectionError:
+            return "down"
+        return answer.status_code, answer.text
+
+    def write_file(path):
+        with open(path, "w") as fh:
+            fh.write("x")
+
+    def fork():
+        return os.fork()
+
+    def spin():
+        while True:
+            pass
+''')
+
+
+def make_provider(tmp: Path, timeout: float = 60) -> tuple[WorkerProvider, Exercise]:
+    (tmp / "probe.py").write_text(PROBE, encoding="utf-8")
+    exercise = Exercise(slug="probe", title="probe", order=0, summary="", components=("Box", "data"), tasks=(),
+                        stub=tmp / "probe.py", reference=tmp / "probe.py", suite=tmp)
+    provider = WorkerProvider(tmp, deadline=wallclock.wall_seconds() + timeout, memory_mb=256, timeout=timeout,
+                              output_path=tmp / "output.txt", scratch=tmp / "scratch")
+    return provider, exercise
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory):
+    provider, exercise = make_provider(tmp_path_factory.mktemp("probe"))
+    yield provider.load(exercise)
+    provider.stop()
+
+
+class FakeDB:
+    def __init__(self):
+        self.data = {"a": 1}
+        self.reads = 0
+        self._secret = "hunter2"
+
+    def get(self, key):
+        self.reads += 1
+        return self.data[key]
+
+    def put(self, key, value):
+        self.data[key] = value
+
+
+def test_data_crosses_as_plain_data(probe):
+    got = probe.data()
+    assert got == {"tuple": (1, "a"), "set": {1, 2}, "bytes": b"\x00\xff", 3: [None, 1.5], "row": ("k", 2), "shouty": "x"}
+    assert type(got["shouty"]) is str and got["shouty"] != "y"  # the learner's __eq__ stayed in the worker
+    assert got["row"].key == "k"
+    assert probe.__file__.endswith("probe.py")
+
+
+def test_objects_stay_in_the_worker_and_compare_by_identity(probe):
+    box = probe.Box()
+    assert isinstance(box, Proxy) and type(box).__name__ == "Box"
+    assert len(box) == 0 and "x" not in box and box == box and box != probe.Box()
+    box.items.append("x")  # a learner object's list attribute is live: the suite may change it
+    assert box.items == ["x"] and len(box) == 1 and "x" in box
+
+
+def test_suite_objects_go_by_reference_with_limits(probe):
+    db = FakeDB()
+    assert probe.use(db, "a") == 2 and db.data["a"] == 2 and db.reads == 2
+    assert probe.call(lambda x: x * 2, 21) == 42
+    with pytest.raises(AttributeError, match="may not read '_secret'"):
+        probe.peek(db, "_secret")
+    with pytest.raises(AttributeError, match="may not set 'reads'"):
+        probe.poke(db, "reads", 0)
+    assert db.reads == 2
+
+
+def test_exceptions_come_back_as_builtins_or_stand_ins(probe):
+    with pytest.raises(LookupError) as caught:
+        probe.missing("k")
+    assert isinstance(caught.value, probe.ProbeError) and isinstance(caught.value, RemoteError)
+    assert caught.value.key == "k" and str(caught.value) == "no 'k'"
+    with pytest.raises(NotImplementedError, match="task 1"):
+        probe.stub()
+    boom = ValueError("from the suite")
+
+    def raiser():
+        raise boom
+
+    with pytest.raises(ValueError) as again:
+        probe.call(raiser)
+    assert again.value is boom  # the suite's own exception comes back as itself
+
+
+def test_the_worker_reads_the_deciding_clock_and_sleeps_on_it(probe):
+    with VirtualClock() as clock:
+        clock.tick(5)
+        seen, _ = probe.now()
+        assert seen == clock.time()
+        woke = probe.nap(30)
+        assert clock.now() == 35 and woke == clock.time()
+
+
+def test_http_from_the_worker_reaches_the_suites_fake_network(probe):
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.add(responses.GET, "http://node-1/ping", body="pong", status=201)
+        rsps.add(responses.GET, "http://node-2/ping", body=requests.ConnectionError("refused"))
+        assert probe.fetch("http://node-1/ping") == (201, "pong")
+        assert probe.fetch("http://node-2/ping") == "down"
+    assert probe.fetch("http://example.invalid/") == "down"  # no fake network active: never a real one
+
+
+def test_the_worker_cannot_write_files_or_fork(probe, tmp_path):
+    with pytest.raises(PermissionError):
+        probe.write_file(str(tmp_path / "x"))
+    assert not (tmp_path / "x").exists()
+    with pytest.raises(OSError):
+        probe.fork()
+
+
+def test_a_runaway_call_times_out_and_so_does_the_rest(tmp_path):
+    provider, exercise = make_provider(tmp_path, timeout=1.5)
+    module = provider.load(exercise)
+    started = wallclock.wall_seconds()
+    with pytest.raises(WorkerTimedOut):
+        module.spin()
+    assert wallclock.wall_seconds() - started < 10
+    with pytest.raises(WorkerTimedOut, match="earlier"):
+        module.data()
+    provider.stop()
+
+
+def test_a_missing_module_is_a_load_error(tmp_path):
+    provider, exercise = make_provider(tmp_path)
+    (tmp_path / "probe.py").unlink()
+    with pytest.raises(WorkerLoadError, match="file not found"):
+        provider.load(exercise)
+    assert provider.process is None
