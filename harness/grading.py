@@ -70,8 +70,12 @@ class ExerciseResult:
 
     @property
     def status(self) -> str:
-        """``passing``, ``not started``, ``error``, ``failing`` or ``no tests``."""
-        statuses = {t.status for t in self.tests}
+        """``passing``, ``not started``, ``error``, ``failing``, ``not run`` (none of its tests
+        ran, e.g. after ``-x``) or ``no tests``. Tests that did not run do not change the
+        status of those that did."""
+        if self.tests and all(t.status == MISSING for t in self.tests):
+            return "not run"
+        statuses = {t.status for t in self.tests if t.status != MISSING}
         if not statuses:
             return "error" if self.error else "no tests"
         if statuses == {PASSED}:
