@@ -12,8 +12,6 @@ import datetime as _dt
 import time
 from collections.abc import Callable
 
-from freezegun import freeze_time
-
 #: Virtual time starts here (a whole second, UTC), so boundaries like ``t0 + 10`` are exact.
 EPOCH = _dt.datetime(2026, 1, 5, 9, 0, 0)
 EPOCH_SECONDS = float((EPOCH - _dt.datetime(1970, 1, 1)).total_seconds())
@@ -56,6 +54,8 @@ class VirtualClock:
     def start(self) -> VirtualClock:
         if self._freezer is not None:
             return self
+        from freezegun import freeze_time  # imported on first use: most pytest runs never need it
+
         self._freezer = freeze_time(self._start, ignore=list(IGNORE))
         self._factory = self._freezer.start()
         self._real_sleep = time.sleep

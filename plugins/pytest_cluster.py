@@ -20,13 +20,15 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from harness.clock import VirtualClock
-from harness.cluster.cluster import Cluster, stop_tracking, track_clusters
-from harness.cluster.scenario import run_seeds
+from harness.cluster.tracking import stop_tracking, track_clusters
+
+if TYPE_CHECKING:
+    from harness.cluster.cluster import Cluster
 
 TAIL = 30
 _TRACKED = pytest.StashKey[list]()
@@ -121,6 +123,8 @@ def cluster(request: pytest.FixtureRequest, tmp_path: Path, cluster_seed: int) -
     """A fresh simulated cluster for this test: seeded, active (virtual clock, fake HTTP), with
     node disks under ``tmp_path``."""
     clock = _test_clock(request)
+    from harness.cluster.cluster import Cluster
+
     with Cluster(cluster_seed, clock=clock, base_path=tmp_path / "cluster",
                  extensions=_extensions(request.config)) as built:
         yield built
@@ -135,6 +139,8 @@ def run_cluster_seeds(request: pytest.FixtureRequest, tmp_path: Path) -> Callabl
     extensions = _extensions(request.config)
 
     def run(scenario: Callable[[Cluster], Any], n: int = 10, **options: Any) -> list[Any]:
+        from harness.cluster.scenario import run_seeds
+
         options.setdefault("extensions", extensions)
         return run_seeds(scenario, seeds_for(request.config, nodeid, n), clock=clock, base_path=tmp_path / "seeds",
                          replay=lambda seed: replay_command(nodeid, seed), **options)

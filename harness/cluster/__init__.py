@@ -12,17 +12,21 @@ See ``docs/cluster.md`` for the guide; each module's docstring details its part:
 - :mod:`~harness.cluster.trace`: the trace; :mod:`~harness.cluster.scenario`: many seeds.
 """
 
-from harness.cluster.cluster import Cluster
-from harness.cluster.errors import ClusterError, NodeKilled, RealNetworkBlocked
-from harness.cluster.faults import PlannedFault
-from harness.cluster.http import HttpRequest, HttpResponse
-from harness.cluster.network import CLIENT, LinkConfig, Message, Partition
-from harness.cluster.node import Node, Timer
-from harness.cluster.scenario import run_seeds
-from harness.cluster.trace import Trace, TraceEvent
+import importlib
+from typing import Any
 
-__all__ = [
-    "CLIENT", "Cluster", "ClusterError", "HttpRequest", "HttpResponse", "LinkConfig", "Message", "Node",
-    "NodeKilled", "Partition", "PlannedFault", "RealNetworkBlocked", "Timer", "Trace",
-    "TraceEvent", "run_seeds",
-]
+# Names are imported on first use (PEP 562), so loading the pytest plugin, or a module of this
+# package that needs none of them, does not import requests and responses.
+_EXPORTS = {
+    "Cluster": "cluster", "ClusterError": "errors", "NodeKilled": "errors", "RealNetworkBlocked": "errors",
+    "PlannedFault": "faults", "HttpRequest": "http", "HttpResponse": "http", "CLIENT": "network",
+    "LinkConfig": "network", "Message": "network", "Partition": "network", "Node": "node", "Timer": "node",
+    "run_seeds": "scenario", "Trace": "trace", "TraceEvent": "trace",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'harness.cluster' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"harness.cluster.{_EXPORTS[name]}"), name)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from harness.clock import VirtualClock
 from harness.cluster import sockets
 from harness.cluster.calls import round_trip
+from harness.cluster import tracking
 from harness.cluster.errors import ClusterError, Escape, NodeKilled
 from harness.cluster.events import EventQueue
 from harness.cluster.faults import Faults
@@ -45,22 +46,6 @@ if TYPE_CHECKING:
     from harness.cluster.services.base import Service
 
 _MICRO = 1_000_000
-_tracked: list[Cluster] | None = None
-
-
-def track_clusters() -> list[Cluster]:
-    """Start collecting every cluster created from now on (the pytest plugin uses it to show
-    the seed and trace of a failing test); returns the list that fills up."""
-    global _tracked
-    _tracked = []
-    return _tracked
-
-
-def stop_tracking() -> None:
-    global _tracked
-    _tracked = None
-
-
 class Cluster(Faults):
     """A deterministic simulated cluster.
 
@@ -109,8 +94,7 @@ class Cluster(Faults):
         self._base = Path(base_path) if base_path is not None else None
         self._active = False
         self._saved_sleep: Callable[[float], None] | None = None
-        if _tracked is not None:
-            _tracked.append(self)
+        tracking.register(self)
 
     def __repr__(self) -> str:
         return f"<Cluster seed={self.seed} t={self.now():g}s nodes={list(self.nodes)}>"

@@ -106,10 +106,11 @@ def test_weights_are_respected(hashing):
 @pytest.mark.points(2)
 def test_adding_a_node_moves_about_one_in_n_plus_one_keys_all_to_it(hashing):
     ring = hashing.ConsistentHashRing(NODES, vnodes=100)
-    before = {k: ring.node_for(k) for k in KEYS}
+    keys = KEYS[:6_000]
+    before = {k: ring.node_for(k) for k in keys}
     ring.add_node("node-new")
     moved = moved_keys(before, ring.node_for)
-    fraction = len(moved) / len(KEYS)
+    fraction = len(moved) / len(keys)
     expect_true(0.05 <= fraction <= 0.14, "fraction of keys that changed owner after add_node('node-new') to 10 nodes",
                 round(fraction, 3), "about 1/11 = 0.091")
     elsewhere = {k: v for k, v in moved.items() if v[1] != "node-new"}
@@ -121,7 +122,7 @@ def test_adding_a_node_moves_about_one_in_n_plus_one_keys_all_to_it(hashing):
 @pytest.mark.points(2)
 def test_removing_a_node_moves_only_its_keys(hashing):
     ring = hashing.ConsistentHashRing(NODES, vnodes=100)
-    before = {k: ring.node_for(k) for k in KEYS}
+    before = {k: ring.node_for(k) for k in KEYS[:6_000]}
     ring.remove_node("node-3")
     moved = moved_keys(before, ring.node_for)
     wrong = {k: v for k, v in moved.items() if v[0] != "node-3"}
