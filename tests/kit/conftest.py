@@ -4,12 +4,12 @@ implementation and read back the grading model."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from harness import KIT_ROOT
 from harness.grading import GradeReport
+from harness.selfcheck import statuses, variant_as_impl  # noqa: F401  (re-exported for the tests)
 
 
 class SuiteRun:
@@ -35,16 +35,3 @@ class SuiteRun:
 def run_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> SuiteRun:
     monkeypatch.setenv("SYSDESIGN_STATE_DIR", str(pytester.path / "state"))
     return SuiteRun(pytester)
-
-
-def statuses(report: GradeReport) -> dict[str, str]:
-    """nodeid -> status for every graded test in the report."""
-    return {t.nodeid: t.status for ex in report.exercises for t in ex.tests}
-
-
-def variant_as_impl(variant: Path, slug: str, tmp: Path) -> Path:
-    """A directory holding ``variant`` as ``<slug>.py``: the shape ``--impl DIR`` takes."""
-    folder = tmp / f"impl-{variant.stem}"
-    folder.mkdir()
-    (folder / f"{slug}.py").write_text(variant.read_text(encoding="utf-8"), encoding="utf-8")
-    return folder
