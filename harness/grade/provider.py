@@ -402,6 +402,31 @@ class RemoteModule(types.ModuleType):
         return f"<submission module {self.__name__!r} from {self.__file__!r} (in the grading worker)>"
 
 
+def worker_of(obj: Any) -> DecidingChannel | None:
+    """The channel to the worker holding ``obj`` (the submission's module, or a proxy to one of
+    its objects), or None when ``obj`` lives in this process."""
+    if isinstance(obj, RemoteModule):
+        obj = obj.__dict__["_sysdesign_remote"]
+    if isinstance(obj, rpc.Proxy):
+        channel = rpc._CHANNELS.get(obj._cid)
+        if isinstance(channel, DecidingChannel):
+            return channel
+    return None
+
+
+def worker_call(via: Any, name: str, *args: Any) -> Any:
+    """Run the kit operation ``name`` (e.g. ``durability.install``, see ``_kit_operations`` in
+    :mod:`harness.grade.worker`) in the worker holding ``via``, with ``args`` (data, suite
+    objects as references, proxies as the worker's own objects). Kit code in the worker serves
+    it, instrumenting the process that runs learner code; the answer is data, like any other,
+    and may be forged by learner code."""
+    __tracebackhide__ = True
+    channel = worker_of(via)
+    if channel is None:
+        raise TypeError(f"{type(via).__name__} does not live in a grading worker")
+    return channel.request("kit", n=name, a=channel.codec.encode(list(args)))
+
+
 class WorkerProvider:
     """Loads each exercise's module in a worker process (one worker per deciding process)."""
 

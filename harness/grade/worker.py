@@ -84,6 +84,7 @@ class WorkerChannel(rpc.Channel):
         self.clock = WorkerClock()
         self.module_path: str | None = None
         self.handlers["load"] = self._h_load
+        self.handlers["kit"] = self._h_kit
 
     def live_attribute(self, obj: Any, name: str) -> bool:
         return True  # the suite may change a learner object's containers, as it could in-process
@@ -123,6 +124,15 @@ class WorkerChannel(rpc.Channel):
             raise LoadFailure(_import_failure_line(path, exc), status) from None
         missing = [c for c in components if not hasattr(module, c)]
         return {"h": self.export(module), "missing": missing}
+
+    def _h_kit(self, msg: dict) -> Any:
+        """A kit operation the deciding process asks for (``harness.grade.provider.worker_call``):
+        instrumentation that must run where learner code runs, from the fixed table below."""
+        name, args = msg.get("n"), self._decode(msg.get("a", []))
+        operation = _kit_operations().get(name) if type(name) is str else None
+        if operation is None or type(args) is not list:
+            raise rpc.ProtocolError(f"unknown kit operation {name!r}")
+        return operation(*args)
 
     # -- exceptions --------------------------------------------------------------------------
     def describe_exception(self, exc: BaseException, data: dict, as_value: bool) -> None:
@@ -197,6 +207,16 @@ def _instantiate(cls: type, args: Any, message: str) -> BaseException:
     return RuntimeError(message)
 
 
+def _kit_operations() -> dict[str, Any]:
+    """The kit operations a deciding process may run here, by name. Only kit modules are listed;
+    each takes data or references and answers data (docs/grading.md, "Worker-side
+    instrumentation"): ``durability.*`` records the sync points of learner code for the storage
+    suite's power cuts and closes a crashed store's files without flushing them."""
+    from harness import durability
+
+    return {f"durability.{name}": fn for name, fn in durability.WORKER_OPERATIONS.items()}
+
+
 # -- interception ----------------------------------------------------------------------------------
 def _install_sleep(channel: WorkerChannel) -> None:
     def sleep(seconds: float) -> None:
@@ -248,6 +268,7 @@ def main(argv: list[str]) -> None:
     global _freezegun_api
     _freezegun_api = freezegun.api
 
+    import harness.durability  # noqa: F401 - kit operations (and its PowerCut, raised here as itself)
     import harness.providers  # noqa: F401
 
     channel = WorkerChannel(rpc.Pipe(rfd, wfd))

@@ -7,8 +7,8 @@ Two ways a node dies here:
   Bytes the store had handed to the OS (written and flushed) are in the file; bytes still in a
   Python buffer are lost. The cluster's own ``crash`` drops the node's app, and CPython would
   then flush the dead app's file buffers when it frees them, which a real crash never does: so
-  before crashing, every file object reachable from the app is pointed at ``/dev/null`` and
-  closed, which throws its buffer away.
+  before crashing, every file object reachable from the app is pointed at a read-only
+  ``/dev/null`` and closed, which throws its buffer away.
 - a **power cut** (``power_cut``): a process crash, and then each file keeps only what had been
   fsynced. The suite's ``os.fsync`` / ``os.fdatasync`` (and ``os.sync``) record the bytes of the file (by inode)
   at that moment instead of syncing the real disk; after the cut, a file whose bytes changed
@@ -16,23 +16,29 @@ Two ways a node dies here:
   appended or overwritten since is lost; a file never synced is empty). Renames are durable
   once done. The same wrappers let a test stop the power at the n-th sync point (fsync,
   fdatasync, replace or rename): ``disk.cut_at = n``.
+
+Both are :mod:`harness.durability`: its ``os`` wrappers and the dropping of open files run where
+the store runs (this process, or the grading worker under ``sysdesign grade``); the disk model
+and the cut run here, on the files of the nodes' disks.
 """
 
 from __future__ import annotations
 
-import gc
-import io
 import json
 import os
 import stat
-import types
 from pathlib import Path
 
 import pytest
 
+from harness import durability
 from harness.messages import explain
 
 LOG = "data.log"
+# From the one module object the fixtures use (a test runner that drops modules between runs may
+# leave ``harness.durability`` and ``from harness import durability`` two different modules).
+DiskModel = durability.DiskModel
+PowerCut = durability.PowerCut  # the tests catch it
 
 
 @pytest.fixture
@@ -42,135 +48,26 @@ def storage(impl):
 
 
 # -- the disk model ----------------------------------------------------------------------------
-class PowerCut(BaseException):
-    """The power went out at this sync point (a BaseException, so ``except Exception`` in a
-    store does not keep a dead machine running)."""
-
-
-class DiskModel:
-    """What survives a power cut: per file (inode), the bytes it held at its last fsync."""
-
-    def __init__(self, root: Path, real_replace, real_rename) -> None:
-        self.root = Path(root)
-        self.durable: dict[int, bytes] = {}
-        self.points: list[str] = []
-        self.cut_at: int | None = None
-        self._real_replace, self._real_rename = real_replace, real_rename
-        self._paths: dict[int, Path] = {}
-
-    def _point(self, what: str) -> None:
-        self.points.append(what)
-        if self.cut_at is not None and len(self.points) >= self.cut_at:
-            self.cut_at = None
-            raise PowerCut(f"power cut at sync point {len(self.points)} ({what})")
-
-    def _path_of(self, inode: int) -> Path | None:
-        known = self._paths.get(inode)
-        if known is not None and known.exists() and known.stat().st_ino == inode:
-            return known
-        for path in self.root.rglob("*"):
-            if path.is_file() and path.stat().st_ino == inode:
-                self._paths[inode] = path
-                return path
-        return None
-
-    def fsync(self, fd) -> None:
-        info = os.fstat(fd if isinstance(fd, int) else fd.fileno())
-        self._point("fsync")
-        if stat.S_ISREG(info.st_mode):
-            path = self._path_of(info.st_ino)
-            if path is not None:
-                self.durable[info.st_ino] = path.read_bytes()
-
-    def sync(self) -> None:
-        self._point("sync")
-        for path in self.root.rglob("*"):
-            if path.is_file():
-                self.durable[path.stat().st_ino] = path.read_bytes()
-
-    def replace(self, src, dst, *args, **kwargs):
-        self._point(f"replace {Path(src).name} -> {Path(dst).name}")
-        return self._real_replace(src, dst, *args, **kwargs)
-
-    def rename(self, src, dst, *args, **kwargs):
-        self._point(f"rename {Path(src).name} -> {Path(dst).name}")
-        return self._real_rename(src, dst, *args, **kwargs)
-
-    def synced(self, path: Path) -> bytes:
-        """The bytes of ``path`` a power cut would leave right now."""
-        current = path.read_bytes()
-        kept = self.durable.get(path.stat().st_ino, b"")
-        n = 0
-        for a, b in zip(current, kept):
-            if a != b:
-                break
-            n += 1
-        return current[:n]
-
-    def cut(self, folder: Path) -> None:
-        """Apply a power cut to every file under ``folder``."""
-        for path in sorted(Path(folder).rglob("*")):
-            if path.is_file():
-                kept = self.synced(path)
-                if kept != path.read_bytes():
-                    path.write_bytes(kept)  # the suite's own write: not a sync point
-                    self.durable[path.stat().st_ino] = kept
-
-
 @pytest.fixture(autouse=True)
-def disk(monkeypatch, tmp_path):
+def disk(storage, tmp_path):
     """The power-cut model for this test (wraps ``os.fsync``, ``os.fdatasync``, ``os.sync``,
-    ``os.replace``, ``os.rename``)."""
-    model = DiskModel(tmp_path, os.replace, os.rename)
-    monkeypatch.setattr(os, "fsync", model.fsync)
-    if hasattr(os, "fdatasync"):
-        monkeypatch.setattr(os, "fdatasync", model.fsync)
-    monkeypatch.setattr(os, "sync", model.sync)
-    monkeypatch.setattr(os, "replace", model.replace)
-    monkeypatch.setattr(os, "rename", model.rename)
-    return model
+    ``os.replace``, ``os.rename`` of the process running the store)."""
+    with durability.recording(storage, tmp_path) as model:
+        yield model
+
+
+def own_file(path: Path) -> Path:
+    """``path``, checked to be a regular file (not a symbolic link) before the suite damages it."""
+    if not stat.S_ISREG(os.lstat(path).st_mode):
+        raise AssertionError(explain(f"the file {path.name} on the node's disk", "not a regular file",
+                                     "a regular file", "the log is a plain file, never a link"))
+    return path
 
 
 # -- crashes -----------------------------------------------------------------------------------
-_OPAQUE = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.CodeType,
-           str, bytes, int, float, bool, type(None))
-
-
-def open_files(root, limit: int = 20_000) -> list[io.IOBase]:
-    """Open file objects reachable from ``root`` (the store's attributes, containers...)."""
-    found, seen, stack = [], set(), [root]
-    while stack and len(seen) < limit:
-        obj = stack.pop()
-        if id(obj) in seen or isinstance(obj, _OPAQUE):
-            continue
-        seen.add(id(obj))
-        if isinstance(obj, io.IOBase):
-            if not obj.closed:
-                found.append(obj)
-            continue
-        stack.extend(gc.get_referents(obj))
-    return found
-
-
 def crash_process(cluster, name: str) -> None:
     """Kill the node's process: its Python buffers are lost, what the OS has is kept."""
-    node = cluster[name]
-    files = open_files(node.app)
-    sink = os.open(os.devnull, os.O_WRONLY)
-    try:
-        for handle in files:
-            try:
-                os.dup2(sink, handle.fileno())
-            except (OSError, ValueError):
-                pass
-    finally:
-        os.close(sink)
-    for handle in files:
-        try:
-            handle.close()
-        except Exception:
-            pass
-    files.clear()
+    durability.crash_files(cluster[name].app)
     cluster.crash(name)
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from harness.messages import expect_equal
 
-from .conftest import LOG, Client, crash_process, durable_node, expect_contents, restart
+from .conftest import LOG, Client, crash_process, durable_node, expect_contents, own_file, restart
 
 pytestmark = pytest.mark.task(4)
 
@@ -29,7 +29,7 @@ def torn_store(storage, cluster, cut):
     length = log_size(node) - start
     crash_process(cluster, "kv")
     keep = cut(length)
-    os.truncate(node.disk / LOG, start + keep)
+    os.truncate(own_file(node.disk / LOG), start + keep)
     return node, client, start, keep
 
 
@@ -82,7 +82,7 @@ def test_a_corrupted_record_is_detected_and_skipped(storage, cluster):
     client.delete("a")
     client.put("d", "delta")
     crash_process(cluster, "kv")
-    path = node.disk / LOG
+    path = own_file(node.disk / LOG)
     data = bytearray(path.read_bytes())
     middle = start + (end - start) // 2
     data[middle] ^= 0x55
