@@ -27,6 +27,7 @@ import pytest
 from harness import wallclock
 from harness.grading import TestResult
 from harness.hookspecs import hookimpl
+from plugins.pytest_plugin import graded_result
 
 SPEC_ENV = "SYSDESIGN_GRADE_SPEC"
 _SESSION = pytest.StashKey["GradeSession"]()
@@ -128,6 +129,7 @@ def _state(config: pytest.Config) -> Any:
     return config.stash.get(STATE, None)
 
 
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     grade = _session(config)
@@ -141,16 +143,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         exercise = state.kit.exercise(slug)
         if exercise is None:
             continue
-        points, task_mark = item.get_closest_marker("points"), item.get_closest_marker("task")
-        visibility = item.get_closest_marker("visibility")
-        number = int(task_mark.args[0]) if task_mark else None
-        task = exercise.task(number) if number is not None else None
-        state.results[item.nodeid] = TestResult(
-            nodeid=item.nodeid, name=item.name, exercise=slug, task=number,
-            max_points=float(points.args[0]) if points else 1.0, hint=task.hint(1) if task else "",
-            visibility=str(visibility.args[0]) if visibility else "hidden",
-        )
-
+        state.results[item.nodeid] = graded_result(item, exercise, visibility="hidden")
 
 def pytest_collectreport(report: pytest.CollectReport) -> None:
     if report.failed:

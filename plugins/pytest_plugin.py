@@ -179,27 +179,31 @@ def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
     return None
 
 
+def graded_result(item: pytest.Item, exercise: Exercise, *, visibility: str = "visible") -> TestResult:
+    """A not-yet-run result for ``item``, from its ``points`` / ``task`` / ``visibility`` marks."""
+    points_mark, task_mark = item.get_closest_marker("points"), item.get_closest_marker("task")
+    visibility_mark = item.get_closest_marker("visibility")
+    task_number = int(task_mark.args[0]) if task_mark else None
+    task = exercise.task(task_number) if task_number is not None else None
+    return TestResult(
+        nodeid=item.nodeid,
+        name=item.name,
+        exercise=exercise.slug,
+        task=task_number,
+        max_points=float(points_mark.args[0]) if points_mark else 1.0,
+        status=MISSING,
+        hint=task.hint(1) if task else "",
+        visibility=str(visibility_mark.args[0]) if visibility_mark else visibility,
+    )
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """One result per graded test that will run (after -k / -m deselection)."""
     state = _state(session.config)
     for item in session.items:
         exercise = state.exercise_for(item)
-        if exercise is None:
-            continue
-        points_mark, task_mark = item.get_closest_marker("points"), item.get_closest_marker("task")
-        visibility_mark = item.get_closest_marker("visibility")
-        task_number = int(task_mark.args[0]) if task_mark else None
-        task = exercise.task(task_number) if task_number is not None else None
-        state.results[item.nodeid] = TestResult(
-            nodeid=item.nodeid,
-            name=item.name,
-            exercise=exercise.slug,
-            task=task_number,
-            max_points=float(points_mark.args[0]) if points_mark else 1.0,
-            status=MISSING,
-            hint=task.hint(1) if task else "",
-            visibility=str(visibility_mark.args[0]) if visibility_mark else "visible",
-        )
+        if exercise is not None:
+            state.results[item.nodeid] = graded_result(item, exercise)
 
 
 # -- end of run ----------------------------------------------------------------------------------
