@@ -85,6 +85,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except ImplementationNotFound as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[STATE] = RunState(kit=kit, provider=provider)
+    config.pluginmanager.register(_ReplayInMessages(), f"sysdesign-replay-{id(config)}")
 
 
 def _state(config: pytest.Config) -> RunState:
@@ -171,6 +172,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
         reason = rep.longrepr[-1] if isinstance(rep.longrepr, tuple) else "skipped"
         result.status, result.message = "skipped", str(reason)
     return rep
+
+
+class _ReplayInMessages:
+    """The outermost makereport wrapper (registered per run): once the cluster plugin has added
+    its section to a failing report, the graded message also carries the seed and the replay
+    command, so ``sysdesign check`` and the reports show them."""
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+        rep: pytest.TestReport = yield
+        state = item.config.stash.get(STATE, None)
+        result = state.results.get(item.nodeid) if state else None
+        if rep.failed and result is not None and result.status == FAILED and "replay:" not in result.message:
+            cluster = next((text for name, text in rep.sections if name == "cluster"), "")
+            head = [line for line in cluster.splitlines() if line.startswith(("seed:", "replay:"))]
+            if head:
+                result.message = "\n".join([result.message, *head])
+        return rep
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):

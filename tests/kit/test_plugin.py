@@ -181,3 +181,14 @@ def test_a_pack_that_does_not_import_costs_one_line(monkeypatch):
     assert kit.problems == ["pack 'broken-pack' (no_such_module_xyz): ModuleNotFoundError: No module named "
                             "'no_such_module_xyz'; pack skipped"]
     assert kit.exercise(FIRST.slug) is not None
+
+
+def test_a_failing_cluster_test_carries_its_seed_and_replay_command(run_suite, tmp_path):
+    exercise = KIT.exercise("proxies")
+    variant = exercise.variants / "caches_post.py"
+    folder = impl_dir(tmp_path, proxies=variant.read_text(encoding="utf-8"))
+    target = str(exercise.suite / "test_reverse_cache.py")
+    report, result = run_suite([target], str(folder))
+    failed = [t for t in report.exercise("proxies").tests if t.status == "failed"]
+    assert failed, result.stdout.str()[-2000:]
+    assert all("seed: " in t.message and "--cluster-seed=" in t.message for t in failed), failed[0].message
