@@ -54,9 +54,18 @@ def seed_for(nodeid: str) -> int:
     return zlib.crc32(nodeid.encode("utf-8")) & 0x7FFFFFFF
 
 
-def replay_command(nodeid: str, seed: int) -> str:
-    """The command that re-runs one test with one seed."""
-    return f'pytest "{nodeid}" --cluster-seed={seed}'
+def replay_command(nodeid: str, seed: int, config: pytest.Config | None = None) -> str:
+    """The command that re-runs one test with one seed, with the same ``--solutions`` or
+    ``--impl DIR`` when ``config`` has one (a named implementation set, such as the isolated
+    grader's, is left out: the learner replays with their own code)."""
+    choice = ""
+    if config is not None:
+        impl = config.getoption("impl", None)
+        if config.getoption("solutions", False):
+            choice = " --solutions"
+        elif impl and Path(impl).is_dir():
+            choice = f' --impl "{impl}"'
+    return f'pytest "{nodeid}" --cluster-seed={seed}{choice}'
 
 
 def seeds_for(config: pytest.Config, nodeid: str, n: int = 10) -> list[int]:
@@ -143,7 +152,7 @@ def run_cluster_seeds(request: pytest.FixtureRequest, tmp_path: Path) -> Callabl
 
         options.setdefault("extensions", extensions)
         return run_seeds(scenario, seeds_for(request.config, nodeid, n), clock=clock, base_path=tmp_path / "seeds",
-                         replay=lambda seed: replay_command(nodeid, seed), **options)
+                         replay=lambda seed: replay_command(nodeid, seed, request.config), **options)
 
     return run
 
@@ -158,10 +167,10 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         stop_tracking()
 
 
-def _report_text(nodeid: str, clusters: list[Cluster]) -> str:
+def _report_text(nodeid: str, clusters: list[Cluster], config: pytest.Config) -> str:
     chosen = next((c for c in clusters if c.failed), clusters[-1])
     lines = [f"seed: {chosen.seed}",
-             f"replay: {replay_command(nodeid, chosen.seed)}",
+             f"replay: {replay_command(nodeid, chosen.seed, config)}",
              f"state: {chosen.describe()}"]
     if len(clusters) > 1:
         lines.append(f"({len(clusters)} clusters in this test; showing the "
@@ -171,14 +180,14 @@ def _report_text(nodeid: str, clusters: list[Cluster]) -> str:
     return "\n".join(lines)
 
 
-def _dump(directory: str, nodeid: str, clusters: list[Cluster]) -> None:
+def _dump(directory: str, nodeid: str, clusters: list[Cluster], config: pytest.Config) -> None:
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[^\w.-]+", "_", nodeid).strip("_") or "test"
     with open(folder / f"{name}.jsonl", "w", encoding="utf-8") as handle:
         for index, built in enumerate(clusters):
             built.trace.dump_jsonl(handle, header={"test": nodeid, "cluster": index, "seed": built.seed,
-                                                   "replay": replay_command(nodeid, built.seed)})
+                                                   "replay": replay_command(nodeid, built.seed, config)})
 
 
 @pytest.hookimpl(wrapper=True)
@@ -189,9 +198,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         return rep
     not_started = call.excinfo is not None and call.excinfo.errisinstance(NotImplementedError)
     if rep.failed and not not_started:
-        rep.sections.append(("cluster", _report_text(item.nodeid, clusters)))
+        rep.sections.append(("cluster", _report_text(item.nodeid, clusters, item.config)))
     if call.when == "teardown":
         directory = item.config.getoption("cluster_trace")
         if directory:
-            _dump(directory, item.nodeid, clusters)
+            _dump(directory, item.nodeid, clusters, item.config)
     return rep

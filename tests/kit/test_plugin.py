@@ -192,3 +192,4 @@ def test_a_failing_cluster_test_carries_its_seed_and_replay_command(run_suite, t
     failed = [t for t in report.exercise("proxies").tests if t.status == "failed"]
     assert failed, result.stdout.str()[-2000:]
     assert all("seed: " in t.message and "--cluster-seed=" in t.message for t in failed), failed[0].message
+    assert f'--impl "{folder}"' in failed[0].message, "the replay command grades the same implementation"
