@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -17,7 +18,12 @@ FIRST = KIT.exercises[0]
 
 @pytest.fixture
 def sysdesign(tmp_path):
-    env = {**os.environ, "SYSDESIGN_STATE_DIR": str(tmp_path / "state"), "NO_COLOR": "1"}
+    # A copy of the workspace: learner commands may add pack stubs to it, and the kit's own
+    # tests never write into the real exercises/.
+    workspace = tmp_path / "project" / "exercises"
+    shutil.copytree(KIT_ROOT / "exercises", workspace, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "SYSDESIGN_STATE_DIR": str(tmp_path / "state"), "SYSDESIGN_WORKSPACE": str(workspace),
+           "NO_COLOR": "1"}
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "harness.cli", *args], capture_output=True, text=True,

@@ -13,17 +13,6 @@ from harness import KIT_ROOT
 from .conftest import EXAMPLE_PACK, run_child
 
 
-@pytest.fixture
-def spare_workspace():
-    """A learner command may give the pack's exercise its working copy in the kit's exercises/:
-    remove it afterwards when this test made it."""
-    copy = KIT_ROOT / "exercises" / "circuit_breaker.py"
-    existed = copy.exists()
-    yield
-    if not existed:
-        copy.unlink(missing_ok=True)
-
-
 def test_the_example_pack_is_an_installable_distribution():
     meta = tomllib.loads((EXAMPLE_PACK / "pyproject.toml").read_text(encoding="utf-8"))
     assert meta["project"]["name"] == "sysdesign-pack-circuit-breaker"
@@ -34,12 +23,14 @@ def test_the_example_pack_is_an_installable_distribution():
     assert len(plugin.read_text(encoding="utf-8").splitlines()) <= 4
 
 
-def test_sysdesign_list_shows_the_pack(example_pack_paths, tmp_path, spare_workspace):
+def test_sysdesign_list_shows_the_pack(example_pack_paths, tmp_path):
+    # a scratch workspace: list gives the pack's exercise its working copy there
     done = run_child(["-m", "harness.cli", "list"], example_pack_paths, NO_COLOR="1",
-                     SYSDESIGN_STATE_DIR=str(tmp_path))
+                     SYSDESIGN_STATE_DIR=str(tmp_path), SYSDESIGN_WORKSPACE=str(tmp_path / "exercises"))
     assert done.returncode == 0 and "circuit-breaker" not in done.stderr, done.stderr
     (line,) = [line for line in done.stdout.splitlines() if " circuit_breaker " in line]
     assert line.endswith("[circuit-breaker]")
+    assert (tmp_path / "exercises" / "circuit_breaker.py").is_file(), "the pack's stub becomes the working copy"
 
 
 def test_dev_check_proves_the_example_pack(example_pack_paths):
