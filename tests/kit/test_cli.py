@@ -43,7 +43,7 @@ def test_list_shows_every_exercise_in_order_with_progress(sysdesign):
 def test_check_on_the_reference_passes_and_is_recorded(sysdesign):
     done = sysdesign("check", FIRST.slug, "--solutions")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"passing: " in done.stdout
+    assert "passing: " in done.stdout
     # --solutions results are not the learner's progress
     assert "not run yet" in sysdesign("list").stdout.split(FIRST.slug, 1)[1].splitlines()[0]
 
@@ -52,7 +52,7 @@ def test_check_on_pristine_stubs_says_not_started_with_a_hint(sysdesign):
     done = sysdesign("check", FIRST.slug, "--impl", "pristine")
     assert done.returncode == 1
     assert "not started" in done.stdout and "Hint (task" in done.stdout
-    assert f"task 1: " in done.stdout  # the stub's own NotImplementedError message
+    assert "task 1: " in done.stdout  # the stub's own NotImplementedError message
 
 
 def test_check_coverage_lists_lines_never_run(sysdesign):

@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import tomllib
 
-import pytest
-
-from harness import KIT_ROOT
-
 from .conftest import EXAMPLE_PACK, run_child
 
 
