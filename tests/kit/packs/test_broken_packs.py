@@ -40,8 +40,10 @@ def _pack_lines(stderr: str, pack: str) -> list[str]:
     return [line for line in stderr.splitlines() if f"'{pack}'" in line]
 
 
-def test_list_names_each_broken_pack_in_one_line_and_lists_the_core(broken_site):
-    done = run_child(["-m", "harness.cli", "list"], [broken_site], NO_COLOR="1")
+def test_list_names_each_broken_pack_in_one_line_and_lists_the_core(broken_site, tmp_path):
+    # a scratch workspace and state: list may give installed packs' exercises working copies
+    done = run_child(["-m", "harness.cli", "list"], [broken_site], NO_COLOR="1",
+                     SYSDESIGN_WORKSPACE=str(tmp_path / "exercises"), SYSDESIGN_STATE_DIR=str(tmp_path / "state"))
     assert done.returncode == 0, done.stderr
     for pack in BROKEN:
         lines = _pack_lines(done.stderr, pack)
