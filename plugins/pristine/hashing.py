@@ -84,6 +84,13 @@ class ConsistentHashRing:
     ``stable_hash(f"{n}#{i}")`` for ``i`` in ``range(w * vnodes)``. A key sits at
     ``stable_hash(key)`` and belongs to the node of the first point at or after it; past the
     last point, the ring wraps round to the first point.
+
+    Every client builds its own copy of the ring from the list of nodes, so these rules are a
+    protocol shared by all clients, not a detail: clients agree on a key's owner only if they
+    name their points alike (``f"{n}#{i}"``, hashed with ``stable_hash``) and settle a key lying
+    exactly on a point alike (it belongs to that point: ``bisect_left``, not ``bisect_right``).
+    A client that differs in either sends some keys to another node than every other client
+    does. The suite checks both; point names are keys too (``node_for("b#3")`` is ``"b"``).
     """
 
     def __init__(self, nodes: Iterable[str] = (), vnodes: int = 100) -> None:

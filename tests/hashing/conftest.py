@@ -13,9 +13,12 @@ NODES = [f"node-{i}" for i in range(5)]
 _SNIPPET = f"""
 keys = {CROSS_KEYS!r}
 nodes = {NODES!r}
+def plain(value):
+    # only names and numbers cross the process boundary (as JSON); anything else is shown by type
+    return value if type(value) in (str, int) else "a " + type(value).__name__ + ", not a str or int"
 def attempt(fn):
     try:
-        return fn()
+        return [plain(v) for v in fn()]
     except BaseException as exc:
         return "error: " + type(exc).__name__
 result = {{

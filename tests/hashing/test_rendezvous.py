@@ -33,6 +33,16 @@ def test_errors(hashing):
         rv.remove_node("zzz")
 
 
+@pytest.mark.task(7)
+def test_small_positive_weights_are_accepted(hashing):
+    rv = hashing.RendezvousHashing(["a"])
+    rv.add_node("light", weight=0.01)
+    got = shares(rv.node_for(k) for k in KEYS[:2_000])
+    expect_true(0 < got.get("light", 0) <= 0.03, "share of keys owned by 'light' (weight 0.01) against 'a' (weight 1)",
+                round(got.get("light", 0), 4), "about 0.01/1.01, and above 0",
+                "any weight above 0 is valid (only weight <= 0 raises ValueError); a light node wins a few keys")
+
+
 @pytest.mark.task(6)
 def test_keys_spread_evenly(hashing):
     nodes = NODES[:5]

@@ -134,3 +134,29 @@ def test_removing_a_node_moves_only_its_keys(hashing):
     back = moved_keys(before, ring.node_for)
     expect_equal("keys whose owner differs after remove_node('node-3') then add_node('node-3')",
                  dict(list(back.items())[:5]), {}, "the same node lands on the same points")
+
+
+@pytest.mark.task(3)
+def test_a_key_exactly_on_a_point_belongs_to_that_point(hashing):
+    """Point names are keys too: the key ``"b#3"`` hashes exactly onto point 3 of node b."""
+    ring = hashing.ConsistentHashRing(["a", "b", "c"], vnodes=20)
+    for node in "abc":
+        for i in range(20):
+            label = f"{node}#{i}"
+            expect_equal(f"ring.node_for({label!r}) on ConsistentHashRing(['a','b','c'], vnodes=20)",
+                         ring.node_for(label), node,
+                         f"stable_hash({label!r}) is exactly the position of point {i} of node {node!r}, and a key "
+                         "belongs to the first point at or after it: that point itself (bisect_left, not "
+                         "bisect_right). Every client must settle this boundary the same way, or they disagree "
+                         "about which node owns such a key")
+
+
+@pytest.mark.task(3)
+def test_smallest_valid_settings_are_accepted(hashing):
+    ring = hashing.ConsistentHashRing(["a"], vnodes=1)
+    expect_equal("ConsistentHashRing(['a'], vnodes=1).points()", ring.points(), [(hashing.stable_hash("a#0"), "a")],
+                 "vnodes=1 is the smallest valid setting: one point per unit of weight")
+    expect_equal("ring.node_for('k') with one node", ring.node_for("k"), "a", "a single node owns every key")
+    ring.add_node("b", weight=1)
+    expect_equal("len(ring.points()) after add_node('b', weight=1) with vnodes=1", len(ring.points()), 2,
+                 "weight 1 is the smallest valid weight")
