@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import http
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -12,7 +14,9 @@ import requests
 
 TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
-RETRY_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+RETRY_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+
+RETRY_STATUSES = frozenset({408, 429})
 
 _METHOD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _VERSIONS = ("HTTP/1.1", "HTTP/1.0")
@@ -203,18 +207,42 @@ class RetryingClient:
         timeout = kwargs.pop("timeout", self.timeout)
         _check_timeout(timeout)
         attempts = self.max_attempts if method.upper() in self.retry_methods else 1
+        wait = 0.0
         for attempt in range(1, attempts + 1):
             if attempt > 1:
-                time.sleep(self.backoff(attempt - 1))
+                time.sleep(wait)
             try:
                 response = self.session.request(method, url, timeout=timeout, **kwargs)
             except (requests.ConnectionError, requests.Timeout):
                 if attempt == attempts:
                     raise
+                wait = self.backoff(attempt)
                 continue
-            if response.status_code < 500 or attempt == attempts:
+            if not self._retryable(response.status_code) or attempt == attempts:
                 return response
+            asked = self._retry_after(response)
+            if asked is not None and asked > self.max_delay:
+                return response
+            wait = self.backoff(attempt) if asked is None else asked
         raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _retryable(status: int) -> bool:
+        return status >= 500 or status in RETRY_STATUSES
+
+    @staticmethod
+    def _retry_after(response: requests.Response) -> float | None:
+        """Seconds the answer's Retry-After asks for, or None when absent or unreadable."""
+        value = (response.headers.get("Retry-After") or "").strip()
+        if value.isascii() and value.isdigit():
+            return float(int(value))
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:  # an HTTP-date is always GMT
+            when = when.replace(tzinfo=datetime.timezone.utc)
+        return max(0.0, when.timestamp() - time.time())
 
     def get(self, url: str, **kwargs) -> requests.Response:
         return self.request("GET", url, **kwargs)

@@ -29,15 +29,33 @@ The client side has its own discipline. The network fails in ways a function cal
 * **Timeouts.** ``requests`` waits forever by default. A client without a timeout hangs as
   long as the slowest server lets it; pass ``timeout=`` on *every* call.
 * **Retries, for the right failures.** A connection error, a timeout or a 5xx answer may be
-  transient: try again. A 4xx answer is the client's own mistake (bad input, not found, not
-  allowed): sending it again gets the same answer, so never retry it.
+  transient: try again. Most 4xx answers are the client's own mistake (bad input, not found,
+  not allowed): sending the same request again gets the same answer, so never retry them. Two
+  4xx codes are different: ``408 Request Timeout`` (the server gave up waiting for the request)
+  and ``429 Too Many Requests`` (a rate limiter said "not now") describe a moment, not the
+  request, so they are retried like a 5xx.
 * **Backoff.** Retrying at once hammers a server that is already struggling. Wait longer each
   time (exponential backoff: base, 2*base, 4*base, ...), cap the wait, and cap the number of
   attempts so a dead server costs a bounded time. Production clients also add random jitter
   so that thousands of clients do not retry in lockstep; this one keeps the delays exact so
   they can be checked.
-* **Idempotence.** Repeating a GET is harmless; repeating a POST that charged a card but whose
-  answer was lost charges it twice. This client retries only methods that are safe to repeat.
+* **Retry-After.** A server that knows when it will be ready says so, most often on a ``429``
+  or a ``503``: ``Retry-After: 120`` (seconds) or ``Retry-After: Wed, 21 Oct 2026 07:28:00
+  GMT`` (an HTTP-date). The server's figure replaces the client's guess: wait
+  that long, not less. When it is more than the client is willing to wait (``max_delay``),
+  retrying sooner would only be refused again, so the client gives up at once and returns the
+  answer: the caller learns the server's figure from the header and decides. The rate
+  limiter's middleware (the ``rate_limiting`` exercise) writes this header, in whole seconds.
+* **Idempotence, not safety.** RFC 9110 defines two properties. A *safe* method (``GET``,
+  ``HEAD``, ``OPTIONS``, ``TRACE``) asks for no change at all. An *idempotent* method may
+  change the server, but sending it twice has the same effect as sending it once: the safe
+  methods, plus ``PUT`` (store this representation) and ``DELETE`` (remove this). Retrying
+  needs only idempotence: if a ``PUT`` whose answer was lost is sent again, the resource ends
+  up the same. A ``POST`` that charged a card but whose answer was lost charges it twice when
+  repeated, and ``PATCH`` need not be idempotent either. So this client retries only
+  idempotent methods (the server must keep the promise: a ``PUT`` handler that appends is a
+  bug on the server's side). A ``POST`` can be made retryable with an idempotency key, which
+  the server uses to recognise a repeat; that is beyond this exercise.
 
 Use ``requests`` for HTTP (the suite's fake servers intercept it; ``urllib`` or ``httpx`` would
 go to the real network) and ``time.sleep`` for the backoff (the suite's virtual clock turns it
@@ -52,10 +70,12 @@ Tasks
 3. ``parse_request``: the header fields and a body of exactly ``Content-Length`` bytes.
 4. ``parse_request``: reject malformed input with ``HTTPParseError``, and only with it.
 5. ``serialize_response``: status line, headers and a correct ``Content-Length``.
-6. ``RetryingClient``: a timeout on every call; success and 4xx answered at once; the backoff
-   schedule.
+6. ``RetryingClient``: a timeout on every call; success and client errors answered at once;
+   the backoff schedule.
 7. ``RetryingClient``: retry 5xx answers and connection errors with capped exponential
-   backoff and a capped number of attempts; never retry a POST.
+   backoff and a capped number of attempts; retry only idempotent methods.
+8. ``RetryingClient``: retry 408 and 429 too, and honour ``Retry-After`` (seconds or an
+   HTTP-date; give up when it asks for more than ``max_delay``).
 """
 
 from __future__ import annotations
@@ -68,8 +88,13 @@ import requests
 TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 """The characters a header name may contain (an HTTP "token"), and nothing else."""
 
-RETRY_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-"""Methods safe to send again: repeating them does not repeat an effect. POST and PATCH are not."""
+RETRY_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+"""The idempotent methods (RFC 9110): sending one twice has the same effect as sending it once.
+The first four are also *safe* (no effect at all); ``PUT`` and ``DELETE`` have an effect, the
+same one however often they are repeated. ``POST`` and ``PATCH`` are not idempotent."""
+
+RETRY_STATUSES = frozenset({408, 429})
+"""The 4xx answers that describe a moment rather than the request, retried like a 5xx."""
 
 
 class HTTPParseError(ValueError):
@@ -200,22 +225,34 @@ def serialize_response(
 
 
 class RetryingClient:
-    """Tasks 6-7. An HTTP client on ``requests`` with timeouts, retries and backoff.
+    """Tasks 6-8. An HTTP client on ``requests`` with timeouts, retries and backoff.
 
     Every attempt is ``session.request(method, url, timeout=..., **kwargs)``. After an
     attempt:
 
-    * a response with status below 500 (2xx, 3xx, **4xx**) is returned at once;
-    * a response with status 500-599, or a ``requests.ConnectionError`` or
+    * a response with status below 500 (2xx, 3xx, 4xx) and not in ``RETRY_STATUSES`` (408,
+      429) is returned at once;
+    * a response with status 500-599, 408 or 429, or a ``requests.ConnectionError`` or
       ``requests.Timeout`` raised by the call, is a failed attempt. It is retried if the
       method (upper-cased) is in ``retry_methods`` and fewer than ``max_attempts`` attempts
-      have been made; otherwise the last failure is the result: the 5xx response is
-      returned, the exception is raised;
+      have been made; otherwise the last failure is the result: the response is returned, the
+      exception is raised;
     * any other exception propagates at once, without a retry.
 
     Before retry number ``n`` (``n = 1`` for the second attempt) the client calls
-    ``time.sleep(self.backoff(n))``, and sleeps at no other time: not before the first
-    attempt, not after the last.
+    ``time.sleep(wait)`` once, and sleeps at no other time: not before the first attempt, not
+    after the last. ``wait`` is (task 8):
+
+    * when the failed attempt was a response with a ``Retry-After`` header the client can
+      read, the seconds it asks for: either delay-seconds (ASCII digits only, e.g. ``"120"``)
+      or an HTTP-date (``email.utils.parsedate_to_datetime`` reads it; the wait is that moment
+      minus ``time.time()``, or 0 when it has passed). If that is more than ``max_delay``,
+      the client does not retry: it returns this response at once, without sleeping. (HTTP
+      lets a client wait longer than Retry-After, so ``max(backoff(n), retry_after)`` is
+      correct too; this client waits exactly what the server asked.)
+    * otherwise ``self.backoff(n)``: after a connection error or timeout, after an answer
+      without ``Retry-After``, or with a value that is neither form (``"soon"``, ``"-1"``),
+      which is ignored rather than an error.
     """
 
     def __init__(
@@ -242,7 +279,7 @@ class RetryingClient:
         raise NotImplementedError("task 6: implement RetryingClient.backoff")
 
     def request(self, method: str, url: str, **kwargs) -> requests.Response:
-        """Tasks 6-7. Send the request with retries as the class describes. ``kwargs`` go to
+        """Tasks 6-8. Send the request with retries as the class describes. ``kwargs`` go to
         ``session.request``; a ``timeout`` among them replaces the client's for this call
         (``None`` or a value that is not positive raises ``ValueError``)."""
         raise NotImplementedError("task 6: implement RetryingClient.request")

@@ -84,7 +84,7 @@ class FakeServer:
 
     Each call takes the next step of ``script`` (the last step repeats forever): an int is a
     status code to answer with, an exception instance is raised, as a network failure would
-    be. Every call is recorded with the virtual time (read with ``time.monotonic()``, which the
+    be; a ``(status, headers)`` pair answers with those headers too. Every call is recorded with the virtual time (read with ``time.monotonic()``, which the
     clock fixture controls) and the ``timeout`` the client passed to ``requests``.
     """
 
@@ -105,7 +105,9 @@ class FakeServer:
         step = self.script[min(len(self.calls), len(self.script)) - 1]
         if isinstance(step, BaseException):
             raise step
-        return (step, {"Content-Type": "text/plain"}, f"answer {len(self.calls)}: {step}")
+        status, headers = step if isinstance(step, tuple) else (step, {})
+        body = "" if request.method == "HEAD" else f"answer {len(self.calls)}: {status}"
+        return (status, {"Content-Type": "text/plain", **headers}, body)
 
     @property
     def times(self) -> list[float]:
@@ -118,4 +120,11 @@ class FakeServer:
 
 
 def describe(script) -> str:
-    return "[" + ", ".join(type(s).__name__ if isinstance(s, BaseException) else str(s) for s in script) + "]"
+    def one(step) -> str:
+        if isinstance(step, BaseException):
+            return type(step).__name__
+        if isinstance(step, tuple):
+            return f"{step[0]} " + " ".join(f"{k}: {v}" for k, v in step[1].items())
+        return str(step)
+
+    return "[" + ", ".join(one(s) for s in script) + "]"

@@ -5,10 +5,13 @@ fixture) and the ``timeout`` the client passed to ``requests``, so the backoff g
 timeouts are checked exactly.
 """
 
+import email.utils
+
 import pytest
 import requests
 import responses
 
+from harness.clock import EPOCH_SECONDS
 from harness.messages import explain, expect_equal, expect_true
 
 from .conftest import URL, FakeServer, RunawayClient, describe
@@ -51,8 +54,8 @@ def test_success_returns_at_once_with_a_timeout(http_basics, clock):
 
 
 @pytest.mark.task(6)
-@pytest.mark.parametrize("status", [400, 404, 409, 429])
-def test_4xx_is_never_retried(http_basics, clock, status):
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422])
+def test_client_errors_are_not_retried(http_basics, clock, status):
     with mock() as rsps:
         server = FakeServer(rsps, [status, 200])
         response = run(lambda: http_basics.RetryingClient(max_attempts=5).get(URL), server)
@@ -233,6 +236,46 @@ def test_post_is_not_retried(http_basics, clock):
 
 
 @pytest.mark.task(7)
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"])
+def test_idempotent_methods_are_retried(http_basics, clock, method):
+    with mock() as rsps:
+        server = FakeServer(rsps, [503, 200], methods=(method,))
+        response = run(lambda: http_basics.RetryingClient(max_attempts=3).request(method, URL), server)
+        expect_equal(f"(status, calls) for request({method!r}, url) against [503, 200], default retry_methods",
+                     (response.status_code, len(server.calls)), (200, 2),
+                     f"{method} is idempotent (RFC 9110): sending it twice has the effect of sending it once, "
+                     "so a lost or failed answer is worth a second attempt")
+
+
+@pytest.mark.task(7)
+def test_patch_is_not_retried(http_basics, clock):
+    with mock() as rsps:
+        server = FakeServer(rsps, [503, 200], methods=("PATCH",))
+        response = run(lambda: http_basics.RetryingClient(max_attempts=3).request("PATCH", URL, json={"n": 1}), server)
+        expect_equal("(status, calls) for request('PATCH', url) against [503, 200], default retry_methods",
+                     (response.status_code, len(server.calls)), (503, 1),
+                     "PATCH is not idempotent (a patch such as 'add 1' applied twice adds 2): it is sent once")
+
+
+@pytest.mark.task(6)
+def test_smallest_valid_settings_are_accepted(http_basics, clock):
+    for kwargs in ({"max_attempts": 1}, {"base_delay": 0, "max_delay": 0}, {"base_delay": 2.0, "max_delay": 2.0},
+                   {"timeout": 0.001}, {"timeout": (0.001, 0.001)}, {"retry_methods": ()}):
+        try:
+            http_basics.RetryingClient(**kwargs)
+        except ValueError as exc:
+            raise AssertionError(explain(f"RetryingClient(**{kwargs})", f"ValueError: {exc}", "a client",
+                                         "one attempt, zero delays, base_delay == max_delay and any positive "
+                                         "timeout are valid settings")) from None
+    with mock() as rsps:
+        server = FakeServer(rsps, [503])
+        client = http_basics.RetryingClient(max_attempts=4, base_delay=2.0, max_delay=2.0)
+        run(lambda: client.get(URL), server)
+        expect_equal("gaps (s) between calls with base_delay == max_delay == 2, server always 503", server.gaps,
+                     [2.0, 2.0, 2.0], "the cap equal to the base gives a constant delay")
+
+
+@pytest.mark.task(7)
 def test_other_errors_propagate_at_once(http_basics, clock):
     with mock():
         client = http_basics.RetryingClient(max_attempts=4)
@@ -240,3 +283,110 @@ def test_other_errors_propagate_at_once(http_basics, clock):
             client.get("api.test/items")
     expect_true(clock.now() == 0.0, "virtual seconds spent by get('api.test/items') (no scheme)", clock.now(), 0.0,
                 "only connection errors, timeouts and 5xx answers are retried; a malformed URL will not heal")
+
+
+# -- task 8 ------------------------------------------------------------------------------------
+def http_date(seconds_from_start: float) -> str:
+    """The HTTP-date of virtual second ``seconds_from_start`` (the clock starts at EPOCH)."""
+    return email.utils.formatdate(EPOCH_SECONDS + seconds_from_start, usegmt=True)
+
+
+def check_waits(server, script, expected_waits, backoffs, why):
+    """The gaps between calls equal the server's Retry-After figures. Waiting
+    ``max(backoff(n), retry_after)`` is also correct (HTTP sets a lower bound), so that reading
+    is accepted too."""
+    longer = [max(w, b) for w, b in zip(expected_waits, backoffs)]
+    if server.gaps not in (expected_waits, longer):
+        raise AssertionError(explain(f"gaps (s) between the calls against {describe(script)}", server.gaps,
+                                     expected_waits if expected_waits == longer
+                                     else f"{expected_waits} (or {longer}: max(backoff(n), Retry-After))", why))
+
+
+@pytest.mark.task(8)
+@pytest.mark.points(2)
+@pytest.mark.parametrize("status", [408, 429])
+def test_408_and_429_are_retried_with_backoff(http_basics, clock, status):
+    script = [status, status, 200]
+    with mock() as rsps:
+        server = FakeServer(rsps, script)
+        response = run(lambda: http_basics.RetryingClient(max_attempts=4, base_delay=0.5).get(URL), server)
+        expect_equal(f"(status, calls) for get(url) against {describe(script)}", (response.status_code,
+                     len(server.calls)), (200, 3),
+                     f"{status} describes a moment (the server timed out waiting / a limiter said 'not now'), "
+                     "not a mistake in the request: it is retried like a 5xx")
+        expect_equal("gaps (s) between the calls", server.gaps, [0.5, 1.0], "without Retry-After: backoff(n)")
+        posted = FakeServer(rsps, [status, 200], url=URL + "/post", methods=("POST",))
+        run(lambda: http_basics.RetryingClient(max_attempts=4).post(URL + "/post"), posted)
+        expect_equal(f"calls for post(url) against [{status}, 200]", len(posted.calls), 1,
+                     "only methods in retry_methods are retried, whatever the failure")
+
+
+@pytest.mark.task(8)
+@pytest.mark.points(2)
+def test_retry_after_seconds_replace_the_backoff(http_basics, clock):
+    script = [(503, {"Retry-After": "3"}), (429, {"Retry-After": "5"}), 200]
+    with mock() as rsps:
+        server = FakeServer(rsps, script)
+        response = run(lambda: http_basics.RetryingClient(max_attempts=4, base_delay=0.5, max_delay=8).get(URL),
+                       server)
+        expect_equal(f"status for get(url) against {describe(script)}", response.status_code, 200)
+        check_waits(server, script, [3.0, 5.0], [0.5, 1.0],
+                    "the server said when it will be ready: retrying sooner is refused again")
+        last = [(503, {"Retry-After": "2"})]
+        final = FakeServer(rsps, last, url=URL + "/last")
+        response = run(lambda: http_basics.RetryingClient(max_attempts=2, base_delay=0.5).get(URL + "/last"), final)
+        expect_equal(f"(status, calls) for get(url) with max_attempts=2 against a server always answering "
+                     f"{describe(last)}", (response.status_code, len(final.calls)), (503, 2))
+        check_waits(final, last * 2, [2.0], [0.5], "one wait of Retry-After seconds before the second attempt")
+    expect_equal("virtual seconds when the calls returned", clock.now(), 10.0,
+                 "3 + 5 s of waits, then 2 s; never a sleep after the last attempt")
+
+
+@pytest.mark.task(8)
+@pytest.mark.points(2)
+def test_retry_after_as_an_http_date(http_basics, clock):
+    with mock() as rsps:
+        script = [(503, {"Retry-After": http_date(4)}), 200]
+        server = FakeServer(rsps, script)
+        run(lambda: http_basics.RetryingClient(max_attempts=3, base_delay=0.5).get(URL), server)
+        check_waits(server, script, [4.0], [0.5],
+                    "an HTTP-date four seconds after the answer asks for a wait of four seconds (date - time.time())")
+        start = clock.now()
+        past = [(429, {"Retry-After": http_date(start - 60)}), 200]
+        late = FakeServer(rsps, past, url=URL + "/past")
+        run(lambda: http_basics.RetryingClient(max_attempts=3, base_delay=0.5).get(URL + "/past"), late)
+        check_waits(late, past, [0.0], [0.5], "a date that has passed asks for no wait at all")
+
+
+@pytest.mark.task(8)
+@pytest.mark.points(2)
+@pytest.mark.parametrize("value", ["3600", "99999999999999999999999", "date+3600"])
+def test_retry_after_beyond_max_delay_gives_up(http_basics, clock, value):
+    header = http_date(3600) if value == "date+3600" else value
+    script = [(503, {"Retry-After": header}), 200]
+    with mock() as rsps:
+        server = FakeServer(rsps, script)
+        response = run(lambda: http_basics.RetryingClient(max_attempts=4, max_delay=8).get(URL), server)
+        expect_equal(f"(status, calls) for get(url) with max_delay=8 against {describe(script)}",
+                     (response.status_code, len(server.calls)), (503, 1),
+                     "the server asks for more patience than max_delay allows; retrying sooner would only be "
+                     "refused again, so the answer is returned at once for the caller to decide")
+    expect_equal("virtual seconds spent", clock.now(), 0.0, "giving up costs no wait")
+
+
+@pytest.mark.task(8)
+@pytest.mark.parametrize("value", ["soon", "-1", "", "1e3"])
+def test_unreadable_retry_after_falls_back_to_the_backoff(http_basics, clock, value):
+    script = [(503, {"Retry-After": value}), 200]
+    with mock() as rsps:
+        server = FakeServer(rsps, script)
+        try:
+            response = run(lambda: http_basics.RetryingClient(max_attempts=3, base_delay=0.5).get(URL), server)
+        except NotImplementedError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the finding
+            raise AssertionError(explain(f"get(url) against {describe(script)}", f"{type(exc).__name__}: {exc}",
+                                         "a response", "a Retry-After in neither form is ignored, not an error: "
+                                         "the server's bad header must not crash the client")) from None
+        expect_equal(f"(status, gaps) for get(url) against {describe(script)}", (response.status_code, server.gaps),
+                     (200, [0.5]), "an unreadable Retry-After is ignored: backoff(1)")
