@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
-import importlib.util
 import json
 import os
 import sys
@@ -29,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness.grade import rpc, sandbox
+from harness.grade import landlock, rpc, sandbox
 from harness.grade.codec import DecodeError
 
 _EPOCH = _dt.datetime(1970, 1, 1)
@@ -109,17 +108,16 @@ class WorkerChannel(rpc.Channel):
             raise rpc.ProtocolError("the worker loads one module")
         path, name, components = Path(str(msg["path"])), str(msg["name"]), [str(c) for c in msg["components"]]
         self.module_path = str(path.resolve())
-        from harness.providers import _import_failure_line
+        from harness.providers import _import_failure_line, load_source_module, no_bytecode_process
 
-        spec = importlib.util.spec_from_file_location(name, path)
-        if spec is None or spec.loader is None:
-            raise LoadFailure(f"{path}: not a Python module")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
+        if path.suffix != ".py":
+            raise LoadFailure(f"{path}: not a Python source file")
+        # The code graded is the code submitted: compiled from its source text, and no cached
+        # bytecode is read (or written) for anything imported from now on.
+        no_bytecode_process()
         try:
-            spec.loader.exec_module(module)
+            module = load_source_module(path, name)
         except BaseException as exc:  # noqa: BLE001 - SystemExit, skip() and the rest: the module did not load
-            sys.modules.pop(name, None)
             status = "out_of_memory" if isinstance(exc, MemoryError) else "error"
             raise LoadFailure(_import_failure_line(path, exc), status) from None
         missing = [c for c in components if not hasattr(module, c)]
@@ -277,7 +275,13 @@ def main(argv: list[str]) -> None:
     sandbox.apply_limits(memory_bytes=int(config["memory_mb"]) * 1024 * 1024, cpu_seconds=float(config["cpu_seconds"]),
                          file_size=int(config["file_size"]))
     sandbox.drop_capabilities()
-    confined = bool(config.get("writable")) and sandbox.confine_writes([str(f) for f in config["writable"]])
+    confined = False
+    if config.get("rules") is not None:
+        refused = landlock.restrict(landlock.Rules.from_json(config["rules"]))
+        if refused is not None:
+            print(f"sysdesign grade: the worker could not confine itself: {refused}", file=sys.stderr)
+            os._exit(126)
+        confined = True
     sandbox.install_filter(allow_exec=False, allow_fs_writes=confined)
     channel.serve_forever()
 
