@@ -8,12 +8,13 @@ loop that process is the test process; under ``sysdesign grade`` it is the gradi
 
 - the **disk model** (:class:`DiskModel`) lives with the suite, in the test (deciding) process.
   It counts sync points, stops the power at the n-th one (``cut_at``), and keeps, per file
-  (inode), the bytes it held at its last fsync. It reads those bytes *itself*, from the folder
-  it was given (the test's temporary folder, which holds the nodes' disks in both modes), at the
-  moment a sync point is reported; after a cut it rewrites the files itself.
+  (inode), the bytes it held at its last fsync, and the renames not yet made durable by an
+  fsync of their folder. It reads those bytes *itself*, from the folder it was given (the test's
+  temporary folder, which holds the nodes' disks in both modes), at the moment a sync point is
+  reported; after a cut it rewrites the files, and undoes those renames, itself.
 - the **instrumentation** (:func:`install`, :func:`uninstall`, :func:`drop_open_files`) runs
   where learner code runs. The ``os`` wrappers report each sync point to a :class:`SyncPoints`
-  (the model's only public face: a sync point's kind, an inode number, two file names) and
+  (the model's only public face: a sync point's kind, inode numbers, two file names) and
   otherwise do nothing: the real disk is never synced, replace and rename really happen.
 
 :func:`recording` and :func:`crash_files` choose the way: in-process calls locally, the
@@ -25,9 +26,10 @@ Trust (grade mode): only the reports of sync points and the dropping of open fil
 the worker, and learner code can forge them (report an fsync it never made, skip one, leave its
 buffers alone at a crash). That can only make the durability checks of the learner's own
 storage exercise lenient: a reported fsync is exactly what calling ``os.fsync`` would have
-done in the model. Nothing else crosses: :class:`SyncPoints` accepts an int and short strings,
-reads only regular files under its folder (never through a symbolic link), and never writes;
-the model's cut, done by the suite, rewrites only regular files it finds itself.
+done in the model. Nothing else crosses: :class:`SyncPoints` accepts ints and short strings,
+reads only regular files and folders under its folder (never through a symbolic link), and
+never writes; the model's cut, done by the suite, rewrites, creates and removes only regular
+files in folders it finds itself under the folder it cuts.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import stat
 import sys
 import types
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -95,20 +98,43 @@ def write_regular(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-class DiskModel:
-    """What survives a power cut: per file (inode), the bytes it held at its last fsync.
+@dataclass
+class PendingRename:
+    """A rename (or replace) whose destination folder has not been fsynced since: the file
+    (``inode``) now named ``dst_dir/dst`` goes back to ``src_dir/src`` at a power cut, and
+    ``dst`` holds again what it held before (``replaced``: the bytes a cut would have left of
+    the file it replaced, or None when there was none)."""
 
-    ``points`` lists the sync points so far (``"fsync"``, ``"sync"``, ``"replace a -> b"``,
-    ``"rename a -> b"``); set ``cut_at = n`` to stop the power when the n-th one is reached
-    (that call raises :class:`PowerCut` and does not happen). After a cut, a file whose bytes
-    changed since its last fsync keeps only the prefix it shares with the synced bytes (a file
-    never synced is empty); renames are durable once done."""
+    inode: int
+    src_dir: Path
+    src: str
+    dst_dir: Path
+    dst: str
+    replaced: bytes | None
+
+
+class DiskModel:
+    """What survives a power cut: per file (inode), the bytes it held at its last fsync, and
+    the renames its folder was fsynced after.
+
+    ``points`` lists the sync points so far (``"fsync"``, ``"fsync folder <name>"``, ``"sync"``,
+    ``"replace a -> b"``, ``"rename a -> b"``); set ``cut_at = n`` to stop the power when the
+    n-th one is reached (that call raises :class:`PowerCut` and does not happen). After a cut:
+
+    - a rename (``os.replace``, ``os.rename``) is undone unless the destination's folder was
+      fsynced after it (``os.fsync`` of a descriptor of the folder, or ``os.sync``): the file
+      takes its old name back and the name it took holds what it held before (later renames are
+      undone first). A new file's name, by contrast, is durable at once (a simplification:
+      strictly, creating a file needs its folder fsynced too);
+    - then a file whose bytes changed since its last fsync keeps only the prefix it shares with
+      the synced bytes (a file never synced is empty)."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.durable: dict[int, bytes] = {}
         self.points: list[str] = []
         self.cut_at: int | None = None
+        self.pending: list[PendingRename] = []
         self._paths: dict[int, Path] = {}
 
     # -- sync points (reported through SyncPoints) ----------------------------------------
@@ -136,17 +162,48 @@ class DiskModel:
                 continue
         return None
 
+    def _folder_of(self, inode: int) -> Path | None:
+        """The folder under the root (the root included) with this inode, never through a link."""
+        for top, dirs, _ in os.walk(self.root, followlinks=False):
+            try:
+                if os.lstat(top).st_ino == inode:
+                    return Path(top)
+            except OSError:
+                continue
+            dirs.sort()
+        return None
+
     def _fsync(self, inode: int | None) -> None:
-        self._point("fsync")
-        if inode is not None:
-            path = self._path_of(inode)
-            if path is not None:
-                self.durable[inode] = read_regular(path)
+        path = self._path_of(inode) if inode is not None else None
+        folder = self._folder_of(inode) if inode is not None and path is None else None
+        self._point(f"fsync folder {folder.name}" if folder is not None else "fsync")
+        if path is not None:
+            self.durable[inode] = read_regular(path)
+        elif folder is not None:
+            self.pending = [r for r in self.pending if r.dst_dir != folder]
 
     def _sync(self) -> None:
         self._point("sync")
         for path in regular_files(self.root):
             self.durable[os.lstat(path).st_ino] = read_regular(path)
+        self.pending.clear()
+
+    def _rename(self, kind: str, src: str, dst: str, inode: int | None, dst_folder: int | None) -> None:
+        """Before a rename happens: count its sync point, then remember it as pending."""
+        source = self._path_of(inode) if inode is not None else None
+        folder = self._folder_of(dst_folder) if dst_folder is not None else None
+        self._point(f"{kind} {src} -> {dst}")
+        if (source is None or folder is None or source.name != src or dst in ("", ".", "..")
+                or any(c in dst for c in ("/", "\x00", os.sep))):
+            return  # not a regular file renamed within the model's folder: not modelled
+        target = folder / dst
+        replaced = None
+        try:
+            if stat.S_ISREG(os.lstat(target).st_mode):
+                replaced = self.synced(target)
+        except OSError:
+            pass
+        self.pending.append(PendingRename(inode, source.parent, src, folder, dst, replaced))
 
     # -- the cut --------------------------------------------------------------------------
     def synced(self, path: Path) -> bytes:
@@ -160,21 +217,70 @@ class DiskModel:
             n += 1
         return current[:n]
 
+    def _kept(self, inode: int) -> bytes:
+        """The bytes a cut leaves of the file with this inode, wherever it is now."""
+        path = self._path_of(inode)
+        return self.synced(path) if path is not None else self.durable.get(inode, b"")
+
     def cut(self, folder: Path) -> None:
-        """Apply a power cut to every regular file under ``folder``."""
-        for path in regular_files(Path(folder)):
+        """Apply a power cut to every regular file under ``folder``: undo the renames its
+        folders were not fsynced after, latest first, then cut each file to its synced prefix.
+        Afterwards what is on disk is what is durable."""
+        folder = Path(folder)
+        undone = [r for r in self.pending if r.dst_dir == folder or folder in r.dst_dir.parents]
+        self.pending = [r for r in self.pending if r not in undone]
+        for rename in reversed(undone):
+            moved = self._kept(rename.inode)
+            target = rename.dst_dir / rename.dst
+            if rename.replaced is None:
+                remove_regular(target)
+            else:
+                put_regular(target, rename.replaced)
+            put_regular(rename.src_dir / rename.src, moved)
+            for path, data in ((target, rename.replaced), (rename.src_dir / rename.src, moved)):
+                with contextlib.suppress(OSError):
+                    if data is not None:
+                        self.durable[os.lstat(path).st_ino] = data
+        for path in regular_files(folder):
             kept = self.synced(path)
             if kept != read_regular(path):
                 write_regular(path, kept)  # the suite's own write: not a sync point
-                self.durable[os.lstat(path).st_ino] = kept
+            self.durable[os.lstat(path).st_ino] = kept
+
+
+def put_regular(path: Path, data: bytes) -> None:
+    """Write ``data`` as the whole of the regular file ``path``, creating it if it is missing
+    (never through a symbolic link: a link there is left alone)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except FileExistsError:
+        with contextlib.suppress(OSError):
+            write_regular(path, data)
+        return
+    except OSError:
+        return
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def remove_regular(path: Path) -> None:
+    """Remove ``path`` if it is a regular file (a link or a folder there is left alone)."""
+    with contextlib.suppress(OSError):
+        if stat.S_ISREG(os.lstat(path).st_mode):
+            os.unlink(path)
 
 
 class SyncPoints:
     """The sync-point reports of the instrumented ``os`` functions, for one :class:`DiskModel`.
 
     This is the only object of the model handed to the process running learner code (in grade
-    mode, as a reference the worker calls back). It accepts data only: an inode number (or
-    None for a file that is not regular), and file names, which only label the point."""
+    mode, as a reference the worker calls back). It accepts data only: inode numbers (of the
+    file fsynced or renamed, of a folder fsynced or renamed into; None when unknown), and file
+    names, which label the point and name a rename's two ends."""
 
     __slots__ = ("_model",)
 
@@ -182,20 +288,24 @@ class SyncPoints:
         self._model = model
 
     def fsync(self, inode: Any = None) -> None:
-        self._model._fsync(inode if type(inode) is int else None)
+        self._model._fsync(_int(inode))
 
     def sync(self) -> None:
         self._model._sync()
 
-    def replace(self, src: Any, dst: Any) -> None:
-        self._model._point(f"replace {_label(src)} -> {_label(dst)}")
+    def replace(self, src: Any, dst: Any, inode: Any = None, folder: Any = None) -> None:
+        self._model._rename("replace", _label(src), _label(dst), _int(inode), _int(folder))
 
-    def rename(self, src: Any, dst: Any) -> None:
-        self._model._point(f"rename {_label(src)} -> {_label(dst)}")
+    def rename(self, src: Any, dst: Any, inode: Any = None, folder: Any = None) -> None:
+        self._model._rename("rename", _label(src), _label(dst), _int(inode), _int(folder))
 
 
 def _label(name: Any) -> str:
     return name[:_NAME_LIMIT] if type(name) is str else "?"
+
+
+def _int(value: Any) -> int | None:
+    return value if type(value) is int else None
 
 
 # -- the instrumentation (the process that runs learner code) -----------------------------------
@@ -218,20 +328,34 @@ def _report() -> Any:
 
 def _fsync(fd: Any) -> None:
     info = os.fstat(fd if isinstance(fd, int) else fd.fileno())
-    _report().fsync(info.st_ino if stat.S_ISREG(info.st_mode) else None)
+    regular_or_folder = stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)
+    _report().fsync(info.st_ino if regular_or_folder else None)
 
 
 def _sync() -> None:
     _report().sync()
 
 
+def _ends(src: Any, dst: Any, kwargs: dict) -> tuple[int | None, int | None]:
+    """The inode of the file about to be renamed and of the folder it is renamed into."""
+    inode = folder = None
+    with contextlib.suppress(OSError, TypeError, ValueError):
+        info = os.lstat(src, dir_fd=kwargs.get("src_dir_fd"))
+        inode = info.st_ino if stat.S_ISREG(info.st_mode) else None
+    with contextlib.suppress(OSError, TypeError, ValueError):
+        parent = os.path.dirname(os.fsdecode(dst)) or "."
+        info = os.stat(parent, dir_fd=kwargs.get("dst_dir_fd"))
+        folder = info.st_ino if stat.S_ISDIR(info.st_mode) else None
+    return inode, folder
+
+
 def _replace(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
-    _report().replace(_basename(src), _basename(dst))
+    _report().replace(_basename(src), _basename(dst), *_ends(src, dst, kwargs))
     return _REAL["replace"](src, dst, *args, **kwargs)
 
 
 def _rename(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
-    _report().rename(_basename(src), _basename(dst))
+    _report().rename(_basename(src), _basename(dst), *_ends(src, dst, kwargs))
     return _REAL["rename"](src, dst, *args, **kwargs)
 
 

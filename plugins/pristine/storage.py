@@ -41,7 +41,11 @@ Compaction writes the live keys' latest values into a *new* file, makes that fil
 (flush, fsync), and only then renames it over the old log with ``os.replace``, which is atomic:
 whenever the power goes, the log's name points at either the complete old file or the complete
 new one. Rewriting the log in place would leave, after a crash at the wrong moment, neither.
-Deleted keys simply do not appear in the new file, so they stay deleted.
+Deleted keys simply do not appear in the new file, so they stay deleted. A name is not part of
+a file's bytes: it is an entry in the folder, and fsyncing the file does not make the rename
+durable. Until the folder itself is fsynced (``fd = os.open(folder, os.O_RDONLY)``,
+``os.fsync(fd)``, ``os.close(fd)``), a power cut may bring the old log back under its name, and
+with it lose every write acknowledged since the compaction, since those went to the new file.
 
 Other designs: B-trees update pages in place (with their own write-ahead log to survive
 crashes); LSM trees (LevelDB, RocksDB, Cassandra) keep sorted runs of a log and compact them in
@@ -49,9 +53,10 @@ the background. Both rest on the ideas above.
 
 The suite runs your store on a node of the simulated cluster, with its files in the node's disk
 folder, and crashes it: a *process crash* (what your process had not handed to the operating
-system is lost) and a *power cut* (what was not fsynced is lost; the suite watches
-``os.fsync``, ``os.fdatasync``, ``os.replace`` and ``os.rename``, so call them through the
-``os`` module: ``os.fsync(f.fileno())``, never a name imported from it). It damages logs on
+system is lost) and a *power cut* (what was not fsynced is lost, and so is a rename whose
+folder was not fsynced after it; the suite watches ``os.fsync``, ``os.fdatasync``,
+``os.replace`` and ``os.rename``, so call them through the ``os`` module:
+``os.fsync(f.fileno())``, never a name imported from it). It damages logs on
 purpose: it cuts the last record short, and flips a byte inside a value.
 
 Run ``sysdesign check storage``.
@@ -65,7 +70,7 @@ Tasks
 4. ``DurableKV``: damaged logs: skip and cut off a torn last record; detect a corrupted record
    by its checksum, skip it and count it.
 5. ``DurableKV``: ``compact()``: only the latest live values, written to a new file, made
-   durable, then atomically renamed over the log.
+   durable, then atomically renamed over the log, and the rename made durable (fsync the folder).
 """
 
 from __future__ import annotations
@@ -162,7 +167,11 @@ class DurableKV:
            flush it and ``os.fsync`` it;
         2. close the current log and ``os.replace(new_file, path)``: atomic, so a power cut
            leaves either the old log or the new one, both complete;
-        3. reopen ``path`` for appending.
+        3. fsync the folder (``os.open(path.parent, os.O_RDONLY)``, ``os.fsync`` that
+           descriptor, ``os.close`` it): only then does the new name survive a power cut. Until
+           then a cut may bring the old log back, and writes acknowledged after ``compact()``
+           returned (appended to the new file) would be lost with the rename;
+        4. reopen ``path`` for appending.
 
         Never truncate or rewrite the log in place."""
         raise NotImplementedError("task 5: implement DurableKV.compact")

@@ -13,9 +13,12 @@ Two ways a node dies here:
   fsynced. The suite's ``os.fsync`` / ``os.fdatasync`` (and ``os.sync``) record the bytes of the file (by inode)
   at that moment instead of syncing the real disk; after the cut, a file whose bytes changed
   since its last fsync keeps only the prefix it shares with the synced bytes (whatever was
-  appended or overwritten since is lost; a file never synced is empty). Renames are durable
-  once done. The same wrappers let a test stop the power at the n-th sync point (fsync,
-  fdatasync, replace or rename): ``disk.cut_at = n``.
+  appended or overwritten since is lost; a file never synced is empty). A rename
+  (``os.replace``, ``os.rename``) is durable only once its folder is fsynced after it (the
+  folder opened with ``os.open`` and passed to ``os.fsync``); the cut undoes any other: the file
+  takes its old name back, and the name holds what it held before. The same wrappers let a test
+  stop the power at the n-th sync point (fsync of a file or a folder, fdatasync, replace or
+  rename): ``disk.cut_at = n``.
 
 Both are :mod:`harness.durability`: its ``os`` wrappers and the dropping of open files run where
 the store runs (this process, or the grading worker under ``sysdesign grade``); the disk model

@@ -121,3 +121,24 @@ def test_deleted_keys_stay_deleted_after_a_restart(storage, cluster):
     cluster.restart("kv")
     expect_equal("... PUT b=back; restart; GET /dump", client.dump(), {"a": "value of a", "b": "back"},
                  "a put after a tombstone brings the key back")
+
+
+def test_the_smallest_records_are_kept(storage, tmp_path):
+    """An empty key and an empty value are valid: the smallest record is a bare header."""
+    kv = storage.DurableKV(tmp_path / LOG)
+    kv.put("k", "")
+    kv.put("", "empty key")
+    kv.put("", "")
+    kv.close()
+    again = storage.DurableKV(tmp_path / LOG)
+    expect_equal("DurableKV: put('k', ''), put('', 'empty key'), put('', ''); close; reopen; "
+                 "(get('k'), get(''), keys(), truncated_bytes)",
+                 (again.get("k"), again.get(""), again.keys(), again.truncated_bytes), ("", "", ["", "k"], 0),
+                 "an empty key and an empty value are valid str values; a record with both is the smallest "
+                 "whole record (header only), not a torn one: replay goes on while a whole header remains")
+    again.delete("")
+    again.close()
+    third = storage.DurableKV(tmp_path / LOG)
+    expect_equal("... delete(''); close; reopen; (keys(), truncated_bytes)", (third.keys(), third.truncated_bytes),
+                 (["k"], 0), "a tombstone for the empty key is a whole record too")
+    third.close()
