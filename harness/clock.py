@@ -4,13 +4,28 @@ microseconds, never backwards.
 Learner code reads time the normal way (``time.time()``, ``time.monotonic()``,
 ``datetime.now()``) and sees virtual time. ``time.sleep(s)`` advances the virtual clock by
 ``s`` instead of blocking, so a 30-second lease costs microseconds of real time.
+
+One clock means one thread. freezegun shows a thread the real clock (``threading`` is on its
+default ignore list, and every thread's stack starts there), and a thread runs at moments no
+test controls: a library with a background timer thread (``limits``' in-memory storage expires
+keys that way) would make results change from run to run. So while a clock runs, code under
+test may not start threads: ``threading.Thread.start`` (``Timer``, thread pools) and
+``_thread.start_new_thread`` raise :class:`ThreadsRefused`, one message everywhere. The kit's
+plugin refuses them during every test too, and the grading worker always does, so pytest,
+``sysdesign check`` and ``sysdesign grade`` agree. Threads the kit itself starts (code in
+``harness``, ``plugins`` or pytest) are not refused.
 """
 
 from __future__ import annotations
 
+import _thread
+import contextlib
 import datetime as _dt
+import functools
+import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 #: Virtual time starts here (a whole second, UTC), so boundaries like ``t0 + 10`` are exact.
 EPOCH = _dt.datetime(2026, 1, 5, 9, 0, 0)
@@ -30,6 +45,89 @@ def to_micros(seconds: float) -> int:
 def late_bound_sleep(seconds: float) -> None:
     """``time.sleep`` looked up at call time (stands in for ``from time import sleep``)."""
     time.sleep(seconds)
+
+
+# -- threads ---------------------------------------------------------------------------------------
+class ThreadsRefused(RuntimeError):
+    """Code under test tried to start a thread (see the module docstring)."""
+
+
+#: Modules whose threads are the kit's own business, never refused.
+KIT_MODULES = ("harness.", "plugins.", "_pytest.", "pytest", "pluggy.")
+
+THREADS_REFUSED = (
+    "{what} called from {where} was refused: code under test may not start threads. The suite runs on a "
+    "virtual clock that a thread would not follow (a thread reads the real clock and runs at moments no test "
+    "controls), so results would change from run to run; `sysdesign grade` refuses threads as well. Do the "
+    "work in the calling thread (expire an entry when it is read, flush when the next call comes), or on a "
+    "cluster timer (node.set_timer / node.every) where the exercise runs in the cluster. A library that "
+    "starts a background thread (for example limits' MemoryStorage, which expires keys from a timer thread) "
+    "cannot be used here."
+)
+
+_refusing = 0
+_saved_starters: dict[str, Callable] = {}
+
+
+def _refuse_unless_kit(what: str, depth: int = 2) -> None:
+    frame = sys._getframe(depth)
+    module = str(frame.f_globals.get("__name__", ""))
+    if module.startswith(KIT_MODULES) or module in ("pytest", "harness", "plugins"):
+        return
+    raise ThreadsRefused(THREADS_REFUSED.format(what=what, where=f"{frame.f_code.co_filename}:{frame.f_lineno}"))
+
+
+def refuse_threads() -> None:
+    """Refuse threads started by code under test until the matching :func:`allow_threads`
+    (calls nest: the last ``allow_threads`` restores the real starters)."""
+    global _refusing
+    _refusing += 1
+    if _refusing > 1:
+        return
+    original_start = threading.Thread.start
+
+    @functools.wraps(original_start)
+    def start(self: threading.Thread) -> None:
+        _refuse_unless_kit(f"threading: {type(self).__name__}.start()")
+        original_start(self)
+
+    _saved_starters["Thread.start"] = original_start
+    threading.Thread.start = start  # type: ignore[method-assign]
+    for name in ("start_new_thread", "start_new"):
+        original = getattr(_thread, name, None)
+        if original is None:
+            continue
+
+        def low_level(*args, _original=original, _name=name, **kwargs):
+            _refuse_unless_kit(f"_thread.{_name}()")
+            return _original(*args, **kwargs)
+
+        _saved_starters[name] = original
+        setattr(_thread, name, low_level)
+
+
+def allow_threads() -> None:
+    """Undo one :func:`refuse_threads`."""
+    global _refusing
+    if _refusing == 0:
+        return
+    _refusing -= 1
+    if _refusing:
+        return
+    threading.Thread.start = _saved_starters.pop("Thread.start")  # type: ignore[method-assign]
+    for name in ("start_new_thread", "start_new"):
+        if name in _saved_starters:
+            setattr(_thread, name, _saved_starters.pop(name))
+
+
+@contextlib.contextmanager
+def threads_refused() -> Iterator[None]:
+    """``with threads_refused():`` refuse threads started by code under test inside the block."""
+    refuse_threads()
+    try:
+        yield
+    finally:
+        allow_threads()
 
 
 class VirtualClock:
@@ -60,6 +158,7 @@ class VirtualClock:
         self._factory = self._freezer.start()
         self._real_sleep = time.sleep
         time.sleep = self._sleep
+        refuse_threads()
         self._apply()
         return self
 
@@ -67,6 +166,7 @@ class VirtualClock:
         if self._freezer is None:
             return
         time.sleep = self._real_sleep
+        allow_threads()
         self._freezer.stop()
         self._freezer = self._factory = None
 

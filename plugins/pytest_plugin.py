@@ -15,7 +15,7 @@ from types import ModuleType
 
 import pytest
 
-from harness.clock import VirtualClock
+from harness.clock import VirtualClock, threads_refused
 from harness.exercise import Exercise
 from harness.grading import ERROR, FAILED, MISSING, NOT_STARTED, PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult
 from harness.plugin_manager import ImplementationNotFound, Kit, shared_kit
@@ -135,6 +135,17 @@ def _classify(when: str, excinfo: pytest.ExceptionInfo[BaseException] | None) ->
         what = str(excinfo.value) or "NotImplementedError"
         return NOT_STARTED, f"{what} ({where})" if where else what
     return failed, excinfo.exconly().strip()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Code a graded test runs may not start threads, clock or no clock: the same refusal, with
+    the same message, as under the virtual clock and in the grading worker (harness.clock)."""
+    state = item.config.stash.get(STATE, None)
+    if state is None or item.nodeid not in state.results:
+        return (yield)
+    with threads_refused():
+        return (yield)
 
 
 @pytest.hookimpl(tryfirst=True)

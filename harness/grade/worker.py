@@ -269,6 +269,9 @@ def main(argv: list[str]) -> None:
     import harness.durability  # noqa: F401 - kit operations (and its PowerCut, raised here as itself)
     import harness.providers  # noqa: F401
 
+    from harness.clock import refuse_threads
+
+    refuse_threads()  # the filter below refuses them anyway; this gives the kit's one message
     channel = WorkerChannel(rpc.Pipe(rfd, wfd))
     _install_http(channel)
     _install_sleep(channel)
