@@ -3,7 +3,8 @@
 Statuses of a test: ``passed``; ``failed``; ``not_started`` (the learner's code raised
 NotImplementedError: the stub is untouched there); ``error`` (the module did not load, or the
 test could not run); ``missing`` (collected but never run, e.g. an interrupted run). Graders
-add ``skipped``, ``timed_out`` and ``crashed``; every status but ``passed`` scores 0.
+add ``skipped``, ``timed_out``, ``out_of_memory`` and ``crashed``; every status but ``passed``
+scores 0. An exercise whose suite could not be collected is ``not collected``.
 """
 
 from __future__ import annotations
@@ -51,7 +52,11 @@ class TestResult:
 
 @dataclass
 class ExerciseResult:
-    """One exercise's tests, and a load error when its module did not import."""
+    """One exercise's tests, and a load error when its module did not import.
+
+    ``collected`` is False when the exercise's suite could not be collected: it scores 0 and
+    ``error`` says why; ``max_known`` is False when its maximum is then unknown (no test
+    points, no ``points`` in its ``exercise.toml``), and every total says so."""
 
     slug: str
     title: str
@@ -59,6 +64,8 @@ class ExerciseResult:
     pack: str = "core"
     error: str = ""
     tests: list[TestResult] = field(default_factory=list)
+    collected: bool = True
+    max_known: bool = True
 
     @property
     def points(self) -> float:
@@ -73,6 +80,8 @@ class ExerciseResult:
         """``passing``, ``not started``, ``error``, ``failing``, ``not run`` (none of its tests
         ran, e.g. after ``-x``) or ``no tests``. Tests that did not run do not change the
         status of those that did."""
+        if not self.collected:
+            return "not collected"
         if self.tests and all(t.status == MISSING for t in self.tests):
             return "not run"
         statuses = {t.status for t in self.tests if t.status != MISSING}
@@ -99,6 +108,8 @@ class GradeReport:
 
     implementation: str
     exercises: list[ExerciseResult] = field(default_factory=list)
+    #: Problems of the whole run, one line each (suites that did not collect, ignored files).
+    problems: list[str] = field(default_factory=list)
 
     @property
     def points(self) -> float:
@@ -106,7 +117,21 @@ class GradeReport:
 
     @property
     def max_points(self) -> float:
+        """The maximum of the exercises whose maximum is known (see :attr:`max_known`)."""
         return sum(e.max_points for e in self.exercises)
+
+    @property
+    def max_known(self) -> bool:
+        return all(e.max_known for e in self.exercises)
+
+    @property
+    def points_line(self) -> str:
+        """``Points X/Y``, or ``Points X/?`` and why when an exercise's maximum is unknown."""
+        if self.max_known:
+            return f"Points {self.points:g}/{self.max_points:g}"
+        unknown = ", ".join(e.slug for e in self.exercises if not e.max_known)
+        return (f"Points {self.points:g}/? (maximum unknown: {unknown} could not be collected; "
+                f"the other exercises are worth {self.max_points:g})")
 
     def exercise(self, slug: str) -> ExerciseResult | None:
         return next((e for e in self.exercises if e.slug == slug), None)
@@ -117,6 +142,8 @@ class GradeReport:
             "implementation": self.implementation,
             "points": self.points,
             "max_points": self.max_points,
+            "max_points_known": self.max_known,
+            "problems": list(self.problems),
             "exercises": [],
         }
         for ex in self.exercises:
@@ -133,6 +160,8 @@ class GradeReport:
                     "error": ex.error,
                     "points": ex.points,
                     "max_points": ex.max_points,
+                    "collected": ex.collected,
+                    "max_points_known": ex.max_known,
                     "tasks": [
                         {"task": number, "tests": tests}
                         for number, tests in sorted(tasks.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
@@ -146,11 +175,13 @@ class GradeReport:
 
     @classmethod
     def from_dict(cls, data: dict) -> GradeReport:
-        report = cls(implementation=str(data.get("implementation", "")))
+        report = cls(implementation=str(data.get("implementation", "")),
+                     problems=[str(p) for p in data.get("problems", [])])
         for ex in data.get("exercises", []):
             result = ExerciseResult(
                 slug=ex["slug"], title=ex.get("title", ex["slug"]), order=ex.get("order", 0),
                 pack=ex.get("pack", "core"), error=ex.get("error", ""),
+                collected=bool(ex.get("collected", True)), max_known=bool(ex.get("max_points_known", True)),
             )
             for task in ex.get("tasks", []):
                 for t in task["tests"]:

@@ -174,15 +174,13 @@ def load_source_module(path: str | os.PathLike, name: str) -> ModuleType:
 
 
 def compiled_files(folder: Path, limit: int = 1000) -> list[Path]:
-    """``__pycache__`` folders and ``*.pyc``/``*.pyo`` files in ``folder`` (not following links),
-    at most ``limit`` of them: what a submission ships that grading ignores."""
+    """The compiled files in ``folder`` (``*.pyc``/``*.pyo``, and everything in a
+    ``__pycache__``), not following links, at most ``limit``: what grading ignores."""
     found: list[Path] = []
     for root, dirs, files in os.walk(folder):
-        for d in sorted(dirs):
-            if d == "__pycache__":
-                found.append(Path(root, d))
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
-        found += [Path(root, f) for f in sorted(files) if f.endswith(_COMPILED_SUFFIXES)]
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        cached = Path(root).name == "__pycache__"
+        found += [Path(root, f) for f in sorted(files) if cached or f.endswith(_COMPILED_SUFFIXES)]
         if len(found) >= limit:
             break
     return found[:limit]

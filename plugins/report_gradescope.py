@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from harness.grade.reporting import fmt, label, learner_message, summary_line
+from harness.grade.reporting import fmt, label, learner_message
 from harness.grading import PASSED, GradeReport
 from harness.hookspecs import hookimpl
 
@@ -35,7 +35,7 @@ def build(report: GradeReport) -> dict:
             })
     lines = [f"{e.slug}: {e.status}, {fmt(e.points)}/{fmt(e.max_points)} points" + (f" ({e.error})" if e.error else "")
              for e in report.exercises]
-    return {"score": report.points, "output": "\n".join(lines + [summary_line(report)]),
+    return {"score": report.points, "output": "\n".join(lines + [report.points_line, *report.problems]),
             "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from harness.grade.reporting import fmt, label, learner_message, summary_line
+from harness.grade.reporting import fmt, label, learner_message
 from harness.grading import PASSED, GradeReport
 from harness.hookspecs import hookimpl
 
@@ -28,11 +28,14 @@ def _fenced(text: str) -> str:
 
 
 def build(report: GradeReport) -> str:
-    lines = [f"## sysdesign-kit: {fmt(report.points)}/{fmt(report.max_points)} points", "",
+    maximum = fmt(report.max_points) if report.max_known else "?"
+    lines = [f"## sysdesign-kit: {fmt(report.points)}/{maximum} points", "",
              f"Graded: {_cell(report.implementation)}", "", "| exercise | status | points |", "|---|---|---:|"]
     for exercise in report.exercises:
         lines.append(f"| {_cell(exercise.slug)} | {_cell(exercise.status)} | {fmt(exercise.points)}/{fmt(exercise.max_points)} |")
-    lines += ["", f"**{summary_line(report)}**", ""]
+    lines += ["", f"**{_cell(report.points_line)}**", ""]
+    if report.problems:
+        lines += [f"- {_cell(problem)}" for problem in report.problems] + [""]
     for exercise in report.exercises:
         problems = [t for t in exercise.tests if t.status != PASSED]
         if not problems and not exercise.error:
