@@ -2,9 +2,12 @@
 
 A test that failed or is not started is a ``<failure>``; one that could not run to a verdict
 (error, crashed, timed out, out of memory, missing) an ``<error>``; a skipped one ``<skipped>``
-(and worth 0). The ``type`` attribute carries the kit's status; ``points``, ``max_points``,
-``task`` and ``visibility`` are ``<property>`` elements. Control characters that XML cannot
-hold are replaced.
+(and worth 0). The ``type`` attribute carries the kit's status. The file is valid against the
+xunit2 schema pytest documents (JUnit 10): ``<properties>`` appear only on ``<testsuite>`` (the
+exercise's title, points, maximum, status and load error), so each test's points, maximum, task,
+status, visibility and node id are one line of its ``<system-out>``; ``<testsuites>`` carries
+``tests``, ``failures`` and ``errors`` (the schema has no ``skipped`` there). Control characters
+that XML cannot hold are replaced.
 """
 
 from __future__ import annotations
@@ -37,10 +40,10 @@ def build(report: GradeReport) -> ET.ElementTree:
             file_part = test.nodeid.split("::", 1)[0]
             classname = f"{exercise.slug}." + Path(file_part).stem
             case = ET.SubElement(suite, "testcase", classname=xml_safe(classname), name=xml_safe(test.name), time="0")
-            _properties(case, {"points": fmt(test.points), "max_points": fmt(test.max_points),
-                               "task": "" if test.task is None else str(test.task), "status": test.status,
-                               "visibility": test.visibility, "nodeid": test.nodeid})
+            details = (f"points {fmt(test.points)}/{fmt(test.max_points)}; task {'-' if test.task is None else test.task}; "
+                       f"status {test.status}; visibility {test.visibility}; nodeid {test.nodeid}")
             if test.status == PASSED:
+                ET.SubElement(case, "system-out").text = xml_safe(details)
                 continue
             text = xml_safe(test.message or label(test.status))
             first = text.splitlines()[0] if text else label(test.status)
@@ -53,11 +56,13 @@ def build(report: GradeReport) -> ET.ElementTree:
             else:
                 counts["failures"] += 1
                 ET.SubElement(case, "failure", message=first, type=test.status).text = text
+            ET.SubElement(case, "system-out").text = xml_safe(details)
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value
-    for key, value in totals.items():
-        root.set(key, str(value))
+        suite.set("time", "0")
+    for key in ("tests", "failures", "errors"):
+        root.set(key, str(totals[key]))
     ET.indent(root)
     return ET.ElementTree(root)
 

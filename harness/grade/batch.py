@@ -45,7 +45,8 @@ def grade_batch(root: Path, options: GradeOptions, out: Path, *, kit: Kit | None
     def one(folder: Path) -> Row:
         row = Row(name=folder.name, max_points=sum(maxima.values()))
         try:
-            report = grade(replace(options, impl=submission_folder(folder), jobs=1), kit=kit, expected=expected)
+            report = grade(replace(options, impl=submission_folder(folder), jobs=1, private=(Path(root),)),
+                           kit=kit, expected=expected)
         except Exception as exc:  # noqa: BLE001 - one broken submission never stops the batch
             row.problem = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
             row.per_exercise = {e.slug: 0.0 for e in exercises}
@@ -67,12 +68,29 @@ def grade_batch(root: Path, options: GradeOptions, out: Path, *, kit: Kit | None
     return rows
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` for a CSV cell that spreadsheets show as text: a cell starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a single quote in front (the rest unchanged)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def gradebook_header(slugs: list[str]) -> list[str]:
+    """``submission``, then each exercise's points and its maximum (``<slug>``, ``<slug>_max``),
+    ``total``, ``max_total`` and ``problems``."""
+    return ["submission", *[c for s in slugs for c in (s, f"{s}_max")], "total", "max_total", "problems"]
+
+
 def write_gradebook(out: Path, rows: list[Row], slugs: list[str], maxima: dict[str, float]) -> None:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["submission", *slugs, "total", "max_total", "problems"])
+        writer.writerow(gradebook_header(slugs))
         for row in rows:
-            writer.writerow([row.name, *[f"{row.per_exercise.get(s, 0.0):g}" for s in slugs], f"{row.points:g}",
-                             f"{sum(maxima.get(s, 0.0) for s in slugs):g}", row.problem])
+            cells = [c for s in slugs for c in (f"{row.per_exercise.get(s, 0.0):g}", f"{maxima.get(s, 0.0):g}")]
+            writer.writerow([spreadsheet_safe(row.name), *cells, f"{row.points:g}",
+                             f"{sum(maxima.get(s, 0.0) for s in slugs):g}", spreadsheet_safe(row.problem)])

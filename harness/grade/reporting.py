@@ -54,3 +54,82 @@ def walk(report: GradeReport):
     for exercise in report.exercises:
         for test in exercise.tests:
             yield exercise, test
+
+
+# -- what learner code printed, and the test's source ------------------------------------------------
+#: The line ``harness.grade.runner`` puts between a test's message and what learner code printed.
+OUTPUT_MARKER = "\n--- what your code printed (first "
+
+
+def split_output(test: TestResult) -> tuple[str, str]:
+    """``(message, printed output)`` of a test: the grader appends what learner code printed to
+    the message after :data:`OUTPUT_MARKER`; reports that have a field for it separate them."""
+    message = test.message or ""
+    head, sep, tail = message.partition(OUTPUT_MARKER)
+    if not sep:
+        return message, ""
+    _, newline, output = tail.partition("\n")
+    return head, output if newline else ""
+
+
+def capped(text: str, limit: int, note: str = "\n[cut: more than {limit} characters]") -> str:
+    """``text`` cut to at most ``limit`` characters, ending with ``note`` when it was cut."""
+    if len(text) <= limit:
+        return text
+    note = note.format(limit=limit)
+    return text[: max(0, limit - len(note))] + note[: limit]
+
+
+def _test_file(exercise_slug: str, nodeid: str):
+    """The suite file a node id names (None for hidden tests or when it cannot be found)."""
+    from pathlib import Path
+
+    from harness import KIT_ROOT
+    from harness.plugin_manager import shared_kit
+
+    file_part = nodeid.split("::", 1)[0]
+    if not file_part or file_part.startswith("hidden/"):
+        return None
+    candidates = [KIT_ROOT / file_part]
+    exercise = shared_kit().exercise(exercise_slug)
+    if exercise is not None:
+        candidates.append(exercise.suite / Path(file_part).name)
+        candidates += sorted(exercise.suite.rglob(Path(file_part).name))
+    return next((p for p in candidates if p.is_file()), None)
+
+
+def _function_source(path, names: list[str]) -> str:
+    """The source of ``Class::function`` (names) in the file ``path``, read with ``ast`` (the
+    parent never imports a suite)."""
+    import ast
+
+    source = path.read_text(encoding="utf-8")
+    scope: list[ast.stmt] = ast.parse(source).body
+    node = None
+    for name in names:
+        node = next((n for n in scope if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                     and n.name == name), None)
+        if node is None:
+            return ""
+        scope = node.body
+    if node is None:
+        return ""
+    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    lines = source.splitlines()[first - 1: node.end_lineno]
+    indent = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0)
+    return "\n".join(line[indent:] for line in lines)
+
+
+def source_of_test(exercise_slug: str, test: TestResult) -> str:
+    """The source code of a graded test function (decorators included), or "" when it is not
+    at hand. Hidden tests' source is never returned."""
+    if not is_visible(test) or "::" not in test.nodeid:
+        return ""
+    path = _test_file(exercise_slug, test.nodeid)
+    if path is None:
+        return ""
+    names = [part.split("[", 1)[0] for part in test.nodeid.split("::")[1:]]
+    try:
+        return _function_source(path, names)
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return ""

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import subprocess
 import sys
 import zipfile
 
 import pytest
 
-from harness.grade.bundles import classroom_workflow, gradescope_bundle
 from harness.grade.release import BLOB_DIR, build_release, read_reference
 from harness.plugin_manager import shared_kit
 
@@ -62,25 +60,31 @@ def test_release_imports_lists_and_grades_a_copy_of_the_references(release, tmp_
     assert "passing" in graded.stdout and "sysdesign-kit: modules in" in graded.stdout
 
 
-def test_classroom_workflow_grades_with_a_pristine_kit(tmp_path):
-    path = classroom_workflow(tmp_path, kit_repo="course/sysdesign-kit", kit_ref="v1")
-    text = path.read_text()
-    assert path == tmp_path / ".github" / "workflows" / "classroom.yml"
-    assert "repository: course/sysdesign-kit" in text and "ref: v1" in text
-    assert "sysdesign grade --impl submission/exercises" in text and "--exercism results.json" in text
-    assert "autograding-grading-reporter" in text and "runners: sysdesign" in text
+def test_release_carries_installed_packs_as_wheels_without_their_references(release):
+    packs = [e for e in KIT.exercises if e.pack != "core"]
+    if not packs:
+        pytest.skip("no exercise pack is installed")
+    wheels = sorted((release / "packs").glob("*.whl"))
+    assert wheels and (release / "packs" / "README.md").is_file()
+    for exercise in packs:
+        assert (release / "exercises" / f"{exercise.slug}.py").read_text() == exercise.stub.read_text()
+        assert read_reference(release, exercise.slug) == exercise.reference.read_text()
+    members = {}
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as archive:
+            members.update({name: archive.read(name) for name in archive.namelist()})
+    for exercise in packs:
+        suite = [n for n in members if n.endswith(f"/{exercise.slug}/exercise.toml")]
+        assert suite, f"the suite of {exercise.slug} is not in packs/"
+        folder = suite[0].rsplit("/", 1)[0]
+        assert b"raise ImportError" in members[f"{folder}/reference.py"]
+        assert not any(n.startswith(f"{folder}/variants/") for n in members)
+        assert any(n.startswith(f"{folder}/test_") for n in members)
+    assert any(n.endswith(".dist-info/entry_points.txt") and b"sysdesign.packs" in members[n] for n in members)
 
 
-def test_gradescope_bundle(tmp_path):
-    hidden = tmp_path / "hidden" / "hashing"
-    hidden.mkdir(parents=True)
-    (hidden / "test_more.py").write_text("def test_x(hashing):\n    pass\n")
-    names = gradescope_bundle(tmp_path / "autograder.zip", hidden=tmp_path / "hidden", kit=KIT)
-    assert {"setup.sh", "run_autograder", "hidden/hashing/test_more.py", "kit/pyproject.toml"} <= set(names)
-    assert not any(n.startswith(f"kit/{BLOB_DIR}") for n in names)
-    with zipfile.ZipFile(tmp_path / "autograder.zip") as bundle:
-        for name in ("setup.sh", "run_autograder"):
-            assert (bundle.getinfo(name).external_attr >> 16) & stat.S_IXUSR
-        run = bundle.read("run_autograder").decode()
-    assert "sysdesign grade --impl \"$submission\" --gradescope /autograder/results/results.json" in run
-    assert "--hidden /autograder/source/hidden" in run
+def test_release_without_solutions_leaves_pack_references_out_too(tmp_path):
+    build_release(tmp_path / "kit", solutions=False, kit=KIT)
+    assert not (tmp_path / "kit" / BLOB_DIR).exists()
+    for exercise in KIT.exercises:
+        assert (tmp_path / "kit" / "exercises" / f"{exercise.slug}.py").is_file()
