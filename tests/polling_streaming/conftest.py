@@ -12,6 +12,9 @@ import pytest
 LATENCY = (0.04, 0.06)
 RTT = 2 * LATENCY[1]
 
+#: Trace kinds of a message at the moment it is sent: carried, or lost on the spot.
+SENT_KINDS = frozenset({"send", "cut", "drop", "down"})
+
 
 @pytest.fixture
 def ps(impl):
@@ -110,9 +113,19 @@ class Feed:
         return [d.version for d in self.delivered[name]]
 
     def requests(self, name, since=0.0, until=float("inf")):
-        """Messages ``name`` sent to the server (from the trace), between ``since`` and ``until``."""
-        return [e for e in self.cluster.trace.find(kind="send", node=name)
-                if e.peer == "server" and since <= e.time < until]
+        """Messages ``name`` sent to the server between ``since`` and ``until``, from the trace,
+        whether the network carried them or not: a message is traced once when it is sent, as
+        ``send``, or as ``cut``/``drop``/``down`` when it is lost on the spot (a partition, a
+        drop draw, no such node); a later ``cut`` or ``down`` of the same message (lost in
+        flight) is not a second request."""
+        seen, sent = set(), []
+        for e in self.cluster.trace:
+            if e.node != name or e.kind not in SENT_KINDS or e.peer != "server" or e.data.id in seen:
+                continue
+            seen.add(e.data.id)
+            if since <= e.time < until:
+                sent.append(e)
+        return sent
 
     def stats(self, name, since=0.0, until=float("inf")):
         staleness = [round(d.time - self.published[d.version], 6) for d in self.delivered[name]

@@ -82,6 +82,24 @@ def test_a_gap_is_noticed_without_waiting_for_silence(make_feed, cluster):
 
 
 @pytest.mark.points(2)
+def test_a_burst_of_gaps_sends_one_resubscribe(make_feed, cluster):
+    feed = make_feed(heartbeat=5.0)
+    feed.add_client("c1", "StreamClient", dead_after=15.0)
+    feed.publish_at([2.0, 10.2] + [12.0 + 0.001 * i for i in range(20)])
+    cluster.at(10.1, "partition", ["c1"], ["server"])
+    cluster.at(10.4, "heal")
+    cluster.run_to(14.0)
+    expect_equal("versions c1 delivered by 14 s (version 2 lost in a partition, 3-22 pushed at 12.000-12.019 s)",
+                 feed.versions("c1"), list(range(1, 23)), "the gap at version 3 is repaired from the cursor")
+    asked = subscribes(feed, "c1", 10.0, 14.0)
+    expect_true(len(asked) <= 2, "subscribes c1 sent between 10 s and 14 s", len(asked),
+                "at most 2 (one resubscribe from cursor 1 repairs the gap)",
+                "the 20 pushes sent before the server saw the resubscribe all show the same gap; a subscribe "
+                "for each is a storm, and the server answers each with the whole catch-up: do not resubscribe "
+                "from the same cursor within dead_after")
+
+
+@pytest.mark.points(2)
 def test_a_lost_subscribe_is_sent_again(make_feed, cluster, ps):
     feed = make_feed(heartbeat=BEAT)
     cuts = []
