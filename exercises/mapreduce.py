@@ -186,7 +186,9 @@ class Coordinator:
       *map* until every map task is committed, then *reduce*. A reduce task lists, in map task
       order, the committed file of partition ``r`` of every map task.
     * **Committing** (tasks 3-4). The first ``done`` of a task that is not committed yet commits
-      it, whichever attempt it comes from: a map task's file list is recorded; a reduce task's
+      it, whichever attempt it comes from (waiting for the newest attempt instead would throw
+      finished work away, and a task whose every attempt outlives the timeout would never be
+      committed): a map task's file list is recorded; a reduce task's
       file is renamed, with ``os.replace``, to ``out/part-{r}.json`` (create ``out/``). Each
       commit is recorded as ``(time.time(), kind, task, attempt, worker)``. A ``done`` for a
       committed task changes nothing. Files of attempts that were not committed are never read.
