@@ -44,11 +44,12 @@ class GradeSession:
         self.hidden_root = Path(spec["hidden_root"]).resolve() if spec.get("hidden_root") else None
         self.problems: list[str] = []
         start = wallclock.wall_seconds()
+        self.rules = learner_rules_json(spec)
         self.provider = WorkerProvider(
             Path(spec["submission"]), deadline=start + float(spec["timeout"]), memory_mb=int(spec["memory_mb"]),
             timeout=float(spec["timeout"]), output_path=Path(spec["output"]), scratch=Path(spec["scratch"]),
             on_worker=lambda pid: self.emit({"event": "worker", "pid": pid}),
-            writable=Path(spec["writable"]) if spec.get("writable") else None,
+            rules=self.rules,
         )
 
     def emit(self, event: dict) -> None:
@@ -75,6 +76,20 @@ class GradeSession:
         return rel.parts[0] if len(rel.parts) > 1 else None
 
 
+def learner_rules_json(spec: dict) -> list | None:
+    """The Landlock rules of every process that runs learner code in this exercise (JSON), or
+    None when the grader was told to grade without them."""
+    from harness.grade import confinement
+    from harness.plugin_manager import shared_kit
+
+    if spec.get("unconfined"):
+        return None
+    secrets = confinement.kit_secrets(shared_kit().exercises) + [Path(p) for p in spec.get("secrets") or []]
+    writable = [Path(spec["writable"])] if spec.get("writable") else []
+    return confinement.learner_rules(submission=Path(spec["submission"]), writable=writable,
+                                     secrets=secrets).to_json()
+
+
 class _ResolveWorker:
     """Answers ``--impl sysdesign-grade-worker`` with the worker provider."""
 
@@ -88,19 +103,48 @@ class _ResolveWorker:
         return self.provider if name == PROVIDER_NAME else None
 
 
-def _limit_child_processes(spec: dict) -> None:
-    """Every program started from here without a ``preexec_fn`` gets the worker's limits."""
-    from harness.grade import FILE_SIZE_LIMIT, sandbox
+def _limit_child_processes(spec: dict, rules: list | None) -> None:
+    """Every program started from here gets the worker's confinement: its own session, limits,
+    Landlock rules and system-call filter, and a minimal environment (no grading spec)."""
+    from harness.grade import FILE_SIZE_LIMIT, confinement, sandbox
 
     original = subprocess.Popen.__init__
-    preexec = sandbox.child_preexec(int(spec["memory_mb"]), float(spec["timeout"]), FILE_SIZE_LIMIT)
+    uid = spec.get("sandbox_uid")
+    uid = uid if type(uid) is int else None
+    preexec = sandbox.child_preexec(int(spec["memory_mb"]), float(spec["timeout"]), FILE_SIZE_LIMIT, rules, uid)
+    scratch = Path(spec["scratch"])
+    if uid is not None:
+        _share_temporary_files(uid, Path(spec["writable"]).resolve())
 
     def limited(self: subprocess.Popen, *args: Any, **kwargs: Any) -> None:
-        if kwargs.get("preexec_fn") is None and len(args) < 10:
-            kwargs["preexec_fn"] = preexec
+        if len(args) >= 10:
+            raise TypeError("sysdesign grade: start programs with keyword arguments")
+        kwargs["preexec_fn"] = preexec
+        kwargs["start_new_session"] = False  # the preexec starts the session itself
+        kwargs.pop("process_group", None)
+        kwargs["env"] = confinement.learner_env(scratch, kwargs.get("env"))
         original(self, *args, **kwargs)
 
     subprocess.Popen.__init__ = limited  # type: ignore[method-assign]
+
+
+def _share_temporary_files(uid: int, writable: Path) -> None:
+    """Learner code runs as ``uid``: the suite's temporary folders (where simulated disks live)
+    are given to that user, and what the suite creates in them stays writable for it."""
+    from _pytest.tmpdir import TempPathFactory
+
+    os.umask(0)
+    original = TempPathFactory.mktemp
+
+    def mktemp(self: TempPathFactory, basename: str, numbered: bool = True) -> Path:
+        path = original(self, basename, numbered)
+        for folder in [path, *path.parents]:
+            if folder == writable or writable not in folder.parents:
+                break
+            os.chown(folder, uid, uid)
+        return path
+
+    TempPathFactory.mktemp = mktemp  # type: ignore[method-assign]
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -116,7 +160,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_SESSION] = session
     shared_kit().pm.register(_ResolveWorker(session.provider), name="sysdesign-grade-worker")
     sandbox.make_undumpable()
-    _limit_child_processes(spec)
+    _limit_child_processes(spec, session.rules)
 
 
 def _session(config: pytest.Config) -> GradeSession | None:

@@ -26,6 +26,9 @@ def add_grade_options(p: argparse.ArgumentParser) -> None:
                    help=f"memory learner code may use in each exercise (default {DEFAULT_MEMORY_MB})")
     p.add_argument("--hidden", type=Path, metavar="DIR", help="extra instructor tests: DIR/<slug>/test_*.py")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="exercises (or submissions) graded at once")
+    p.add_argument("--allow-weak-sandbox", action="store_true",
+                   help="grade even on a machine where learner code cannot be confined (no Landlock): "
+                        "it could then read the references, hidden tests and other submissions")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,19 +45,25 @@ def options_from(args: argparse.Namespace, impl: Path | None):
 
     if args.timeout <= 0 or args.memory <= 0 or args.jobs < 1:
         raise CliError("--timeout and --memory must be positive, --jobs at least 1")
+    if args.allow_weak_sandbox:
+        from harness.grade.runner import confinement_problem
+
+        problem = confinement_problem()
+        if problem:
+            print(f"sysdesign grade: warning: {problem}", file=sys.stderr)
     return GradeOptions(impl=impl, exercises=args.exercises, timeout=args.timeout, memory_mb=args.memory,
-                        hidden=args.hidden, jobs=args.jobs)
+                        hidden=args.hidden, jobs=args.jobs, allow_weak_sandbox=args.allow_weak_sandbox)
 
 
 def print_report(report) -> None:
     from harness.grade.reporting import learner_message
 
-    for problem in getattr(report, "problems", ()):
-        print(f"sysdesign: collection problem: {problem}", file=sys.stderr)
+    for problem in report.problems:
+        print(f"sysdesign grade: problem: {problem}", file=sys.stderr)
     print(f"sysdesign grade: {report.implementation}")
     width = max([len(e.slug) for e in report.exercises] + [8])
     for exercise in report.exercises:
-        points = f"{fmt_points(exercise.points)}/{fmt_points(exercise.max_points)}"
+        points = f"{fmt_points(exercise.points)}/{fmt_points(exercise.max_points) if exercise.max_known else '?'}"
         print(f"  {exercise.slug:<{width}}  {exercise.status:<12} {points:>9} points")
         if exercise.error:
             print(f"  {'':<{width}}  {exercise.error.splitlines()[0][:300]}")
@@ -64,7 +73,7 @@ def print_report(report) -> None:
                 first = learner_message(test).splitlines()[0][:200]
                 print(f"  {'':<{width}}  - {test.name}: {first}")
                 shown += 1
-    print(f"Points {fmt_points(report.points)}/{fmt_points(report.max_points)}")
+    print(report.points_line)
 
 
 def write_reports(kit, report, targets: dict[str, str]) -> None:

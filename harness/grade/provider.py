@@ -434,14 +434,14 @@ class WorkerProvider:
 
     def __init__(self, submission: Path, *, deadline: float, memory_mb: int, timeout: float,
                  output_path: Path, scratch: Path, on_worker: Callable[[int], None] | None = None,
-                 writable: Path | None = None) -> None:
+                 rules: list | None = None) -> None:
         self.submission = Path(submission)
         self.description = f"the submission in {display_path(self.submission)}"
         self.deadline, self.memory_mb, self.timeout = deadline, memory_mb, timeout
         self.output_path, self.scratch = Path(output_path), Path(scratch)
         self.on_worker = on_worker
-        #: The folder learner code may write in (the suite's temporary files: simulated disks).
-        self.writable = Path(writable) if writable else None
+        #: The worker's Landlock rules (:mod:`harness.grade.confinement`), as JSON; None: unconfined.
+        self.rules = rules
         self.process: subprocess.Popen | None = None
         self.channel: DecidingChannel | None = None
         self._cache: dict[str, RemoteModule | WorkerLoadError] = {}
@@ -497,7 +497,7 @@ class WorkerProvider:
         from_worker_r, from_worker_w = os.pipe()
         self.scratch.mkdir(parents=True, exist_ok=True)
         config = {"memory_mb": self.memory_mb, "cpu_seconds": self.timeout + 1, "file_size": FILE_SIZE_LIMIT,
-                  "writable": [str(self.writable)] if self.writable else []}
+                  "rules": self.rules}
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(self.scratch), "TMPDIR": str(self.scratch),
                "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
         with open(self.output_path, "ab") as out:
@@ -505,7 +505,7 @@ class WorkerProvider:
                 [sys.executable, "-I", "-u", "-m", "harness.grade.worker", str(to_worker_r), str(from_worker_w),
                  json.dumps(config)],
                 pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                cwd=self.scratch, env=env, preexec_fn=sandbox.set_parent_death_signal, process_group=0,
+                cwd=self.scratch, env=env, preexec_fn=sandbox.set_parent_death_signal, start_new_session=True,
             )
         os.close(to_worker_r)
         os.close(from_worker_w)

@@ -35,7 +35,7 @@ from harness.exercise import Exercise
 from harness.grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, OUTPUT_LIMIT, PROVIDER_NAME
 from harness.grading import ERROR, PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult
 from harness.plugin_manager import Kit, shared_kit
-from harness.providers import display_path
+from harness.providers import compiled_files, display_path
 
 #: Seconds a deciding process may run past ``--timeout`` before the parent kills it.
 GRACE = 20.0
@@ -56,14 +56,21 @@ class GradeOptions:
     memory_mb: int = DEFAULT_MEMORY_MB
     hidden: Path | None = None
     jobs: int = 1
+    #: Grade even where learner code cannot be confined (no Landlock): see docs/grading.md.
+    allow_weak_sandbox: bool = False
+    #: Folders no learner code may read besides the kit's own (``grade-batch``: the batch).
+    private: tuple[Path, ...] = ()
 
 
 @dataclass
 class Expected:
-    """The tests a grading run must account for, per exercise, and collection problems."""
+    """The tests a grading run must account for, per exercise, and collection problems: all of
+    them in ``problems``, and per exercise in ``broken`` (its suite, or its hidden tests, did
+    not collect, or nothing was collected from it)."""
 
     tests: dict[str, list[TestResult]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    broken: dict[str, list[str]] = field(default_factory=dict)
 
 
 def select_exercises(kit: Kit, slugs: list[str] | None) -> list[Exercise]:
@@ -94,9 +101,17 @@ def kit_pytest_plugins() -> list[str]:
 class Workspace:
     """The parent's private folder: grading specs, event files, output, staged hidden tests."""
 
-    def __init__(self) -> None:
+    def __init__(self, uid: int | None = None) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="sysdesign-grade-"))
         os.chmod(self.root, 0o700)
+        #: Where learner code reads and writes: the grader's folder when learner code runs as the
+        #: grader's own user, else a folder only the unprivileged user ``uid`` (and root) can enter.
+        self.uid = uid
+        self.sandbox = self.root
+        if uid is not None:
+            self.sandbox = Path(tempfile.mkdtemp(prefix="sysdesign-sandbox-"))
+            os.chown(self.sandbox, uid, uid)
+            os.chmod(self.sandbox, 0o700)
         self.ini = self.root / "pytest.ini"
         self.ini.write_text(_INI, encoding="utf-8")
         self.hidden_root: Path | None = None
@@ -109,8 +124,18 @@ class Workspace:
         path.mkdir()
         return path
 
+    def scratch_dir(self, label: str) -> Path:
+        """A folder learner code may write in (the suite's temporary files)."""
+        path = self.sandbox / f"{self._serial:03d}-{label}-tmp"
+        path.mkdir()
+        if self.uid is not None:
+            os.chown(path, self.uid, self.uid)
+        return path
+
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+        if self.sandbox != self.root:
+            shutil.rmtree(self.sandbox, ignore_errors=True)
 
     def stage_hidden(self, hidden: Path, exercises: list[Exercise]) -> None:
         """Copy ``hidden/<slug>/`` for the selected exercises beside a bridge ``conftest.py``
@@ -191,8 +216,7 @@ def _child_env(spec_path: Path, state_dir: Path, tmp: Path) -> dict[str, str]:
 def run_child(ws: Workspace, label: str, spec: dict, paths: list[str], *, collect: bool, wall_limit: float) -> ChildRun:
     """Run one deciding (or collecting) pytest and read its events."""
     folder = ws.new_dir(label)
-    tmp = folder / "tmp"
-    tmp.mkdir()
+    tmp = ws.scratch_dir(label)
     spec = {**spec, "events": str(folder / "events.jsonl"), "output": str(folder / "worker-output.txt"),
             "scratch": str(tmp / "worker"), "writable": str(tmp), "mode": "collect" if collect else "run",
             "hidden_root": str(ws.hidden_root) if ws.hidden_root else None}
@@ -246,8 +270,59 @@ def _read_events(path: Path) -> list[dict]:
     return events
 
 
-def _base_spec(options: GradeOptions, submission: Path) -> dict:
-    return {"submission": str(submission), "timeout": float(options.timeout), "memory_mb": int(options.memory_mb)}
+def _base_spec(options: GradeOptions, submission: Path, secrets: list[Path] = (), uid: int | None = None) -> dict:
+    from harness.grade import confinement
+
+    return {"submission": str(submission), "timeout": float(options.timeout), "memory_mb": int(options.memory_mb),
+            "secrets": [str(p) for p in secrets], "unconfined": not confinement.landlock_available(),
+            "sandbox_uid": uid}
+
+
+def confinement_problem() -> str | None:
+    """Why learner code cannot be confined on this machine (one line), or None."""
+    from harness.grade import confinement
+
+    return confinement.unavailable()
+
+
+def check_confinement(options: GradeOptions) -> None:
+    """Refuse to grade where learner code cannot be confined, unless told to."""
+    problem = confinement_problem()
+    if problem is not None and not options.allow_weak_sandbox:
+        raise GradeError(f"{problem}; refusing to grade (pass --allow-weak-sandbox to grade anyway)")
+
+
+#: Folders a submission copy leaves out (tools' folders, never learner modules).
+_NOT_COPIED = (".git", ".hg", ".venv", "venv", "node_modules", ".mypy_cache", ".pytest_cache")
+#: The most a submission may hold, in bytes, once those are left out.
+SUBMISSION_LIMIT = 64 * 1024 * 1024
+
+
+def private_copy(submission: Path, target: Path) -> Path:
+    """Copy the submission into the grader's workspace: learner code reads only this copy, never
+    the original folder (nor its neighbours, a batch's other submissions). Symbolic links are
+    copied as links, so a link to a file elsewhere stays unreadable."""
+    total = 0
+    for path in submission.rglob("*"):
+        if any(part in _NOT_COPIED for part in path.relative_to(submission).parts):
+            continue
+        if path.is_file() and not path.is_symlink():
+            total += path.stat().st_size
+            if total > SUBMISSION_LIMIT:
+                raise GradeError(f"{submission}: more than {SUBMISSION_LIMIT // 2**20} MiB of files to grade")
+    shutil.copytree(submission, target, symlinks=True, ignore=shutil.ignore_patterns(*_NOT_COPIED))
+    for path in [target, *target.rglob("*")]:  # readable by the learner's user, writable by nobody but root
+        if not path.is_symlink():
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    return target
+
+
+def _learner_uid() -> int | None:
+    """The unprivileged user learner code runs as (when the grader is root and that user can
+    start this Python), else None: learner code runs as the grader's own user."""
+    from harness.grade import confinement
+
+    return confinement.sandbox_uid() if confinement.private_runtime_problem() is None else None
 
 
 def _test_from(data: dict) -> TestResult | None:
@@ -280,7 +355,50 @@ def collect_expected(exercises: list[Exercise], ws: Workspace, options: GradeOpt
             expected.problems.extend(str(p) for p in event.get("problems") or [])
     if not collected:
         raise GradeError("could not collect the kit's suites:\n" + run.output_tail)
+    for problem in expected.problems:
+        slug = _exercise_of_problem(problem, exercises, ws)
+        if slug is not None:
+            expected.broken.setdefault(slug, []).append(problem)
+    for exercise in exercises:
+        if not expected.tests[exercise.slug] and exercise.slug not in expected.broken:
+            expected.broken[exercise.slug] = [f"{display_path(exercise.suite)}: no tests were collected"]
     return expected
+
+
+def _exercise_of_problem(problem: str, exercises: list[Exercise], ws: Workspace) -> str | None:
+    """The exercise whose suite (or hidden tests) a collection problem line names, or None.
+    A line starts with the node id of what failed, relative to the kit (the rootdir)."""
+    node = problem.split(": ", 1)[0].split("::", 1)[0]
+    if not node or node == "collection":
+        return None
+    path = Path(node) if Path(node).is_absolute() else KIT_ROOT / node
+    try:
+        path = path.resolve()
+    except OSError:
+        return None
+    for exercise in exercises:
+        if exercise.owns(path):
+            return exercise.slug
+    hidden = ws.root.resolve() / "hidden"
+    try:
+        parts = path.relative_to(hidden).parts
+    except ValueError:
+        return None
+    return parts[0] if parts and parts[0] in {e.slug for e in exercises} else None
+
+
+def declared_points(exercise: Exercise) -> float | None:
+    """The exercise's maximum as its ``exercise.toml`` declares it (``points = N``), or None."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((exercise.suite / "exercise.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    points = data.get("points")
+    if type(points) in (int, float) and points > 0:
+        return float(points)
+    return None
 
 
 def _with_output(message: str, output: str) -> str:
@@ -289,8 +407,55 @@ def _with_output(message: str, output: str) -> str:
     return f"{message}\n--- what your code printed (first {OUTPUT_LIMIT} characters) ---\n{output.rstrip()}"
 
 
-def merge(exercise: Exercise, expected: list[TestResult], run: ChildRun, options: GradeOptions) -> ExerciseResult:
-    """One result per expected test (points and visibility from the collection)."""
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _how_it_ended(run: ChildRun) -> str:
+    """How a deciding process that did not report its end stopped, in a few words."""
+    code = run.returncode
+    if code is not None and code < 0:
+        name = _signal_name(-code)
+        why = " (by the system, most likely for lack of memory, or by another program)" if -code == signal.SIGKILL else ""
+        return f"the deciding process was killed by {name}{why}"
+    last = next((line.strip() for line in reversed(run.output_tail.splitlines()) if line.strip()), "")
+    said = f": {last[:200]}" if last else ""
+    if code == 0:
+        return f"the deciding process ended without reporting its results{said}"
+    return f"the deciding process stopped on an error of the grader (exit code {code}){said}"
+
+
+def merge_uncollected(exercise: Exercise, expected: list[TestResult], problems: list[str]) -> ExerciseResult:
+    """An exercise whose suite did not collect: it scores 0 and keeps the maximum that can be
+    known (its tests that did collect, raised to ``points`` of its ``exercise.toml``); with no
+    ``points`` declared, its maximum is unknown."""
+    first = problems[0].splitlines()[0][:300] if problems else "collection failed"
+    declared = declared_points(exercise)
+    known = sum(t.max_points for t in expected)
+    max_known = declared is not None
+    rest = max(0.0, declared - known) if declared is not None else 0.0
+    note = "" if max_known else "; its maximum is unknown"
+    error = f"the suite could not be collected: {first}{note}"
+    message = f"not graded: the suite could not be collected ({first})"
+    tests = [TestResult(nodeid=t.nodeid, name=t.name, exercise=exercise.slug, task=t.task, max_points=t.max_points,
+                        status=ERROR, message=message, hint=t.hint, visibility=t.visibility) for t in expected]
+    tests.append(TestResult(nodeid=f"{display_path(exercise.suite)}::(collection)",
+                            name="the suite could not be collected", exercise=exercise.slug, task=None,
+                            max_points=rest, status=ERROR,
+                            message="\n".join(p.splitlines()[0][:300] for p in problems[:5]) + note))
+    return ExerciseResult(slug=exercise.slug, title=exercise.title, order=exercise.order, pack=exercise.pack,
+                          error=error, tests=tests, collected=False, max_known=max_known)
+
+
+def merge(exercise: Exercise, expected: list[TestResult], run: ChildRun, options: GradeOptions,
+          broken: list[str] | None = None) -> ExerciseResult:
+    """One result per expected test (points and visibility from the collection); an exercise
+    whose suite did not collect (``broken``: the problem lines) scores 0 (:func:`merge_uncollected`)."""
+    if broken:
+        return merge_uncollected(exercise, expected, broken)
     results: dict[str, dict] = {}
     done = None
     for event in run.events:
@@ -298,13 +463,14 @@ def merge(exercise: Exercise, expected: list[TestResult], run: ChildRun, options
             results.setdefault(str(event["test"].get("nodeid")), event["test"])
         elif event.get("event") == "done":
             done = event
-    error = ""
+    error = ended = ""
     if done is not None:
         error = str((done.get("load_errors") or {}).get(exercise.slug, ""))
     elif run.killed:
         error = f"grading did not finish within --timeout {options.timeout:g}s (+{GRACE:g}s); the rest timed out"
     else:
-        error = f"the grading process ended early (exit code {run.returncode}); the rest did not run"
+        ended = _how_it_ended(run)
+        error = f"{ended}; the rest did not run"
     tests = []
     for want in expected:
         got = results.get(want.nodeid)
@@ -315,7 +481,7 @@ def merge(exercise: Exercise, expected: list[TestResult], run: ChildRun, options
         elif run.killed:
             status, message = "timed_out", f"not reached: the exercise ran out of time (--timeout {options.timeout:g}s)"
         elif done is None:
-            status, message = "crashed", "not reached: the grading process ended early"
+            status, message = "crashed", f"not reached: {ended}"
         else:
             status, message = "missing", "the test reported no result"
         tests.append(TestResult(nodeid=want.nodeid, name=want.name, exercise=exercise.slug, task=want.task,
@@ -323,6 +489,26 @@ def merge(exercise: Exercise, expected: list[TestResult], run: ChildRun, options
                                 visibility=want.visibility))
     return ExerciseResult(slug=exercise.slug, title=exercise.title, order=exercise.order, pack=exercise.pack,
                           error=error, tests=tests)
+
+
+def _shown_as(result: ExerciseResult, copy: Path, original: Path) -> ExerciseResult:
+    """Messages name the submission's own files, not the grader's private copy of them."""
+    old, new = str(copy), display_path(original)
+    result.error = result.error.replace(old, new)
+    for test in result.tests:
+        test.message = test.message.replace(old, new)
+    return result
+
+
+def ignored_bytecode_line(submission: Path) -> str:
+    """One line naming the compiled files a submission ships (``__pycache__``, ``*.pyc``):
+    grading ignores them and runs the source only. Empty when there are none."""
+    found = compiled_files(submission)
+    if not found:
+        return ""
+    names = [p.relative_to(submission).as_posix() for p in found]
+    shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    return f"ignored compiled files in the submission (only the .py source is graded): {shown}"
 
 
 def resolve_submission(impl: Path | None) -> Path:
@@ -340,14 +526,17 @@ def grade(options: GradeOptions, *, kit: Kit | None = None, expected: Expected |
     kit = kit or shared_kit()
     exercises = select_exercises(kit, options.exercises)
     submission = resolve_submission(options.impl)
+    check_confinement(options)
     sandbox.make_undumpable()
-    ws = Workspace()
+    ws = Workspace(_learner_uid())
     own_pool = executor is None
     pool = executor or ThreadPoolExecutor(max_workers=max(1, options.jobs))
     try:
         if options.hidden is not None:
             ws.stage_hidden(options.hidden, exercises)
-        spec = _base_spec(options, submission)
+        copy = private_copy(submission, ws.sandbox / "submission")
+        secrets = [ws.root, submission, *options.private, *([Path(options.hidden)] if options.hidden else [])]
+        spec = _base_spec(options, copy, secrets, ws.uid)
         wall = options.timeout + GRACE
         runs = {}
         for exercise in exercises:
@@ -357,10 +546,15 @@ def grade(options: GradeOptions, *, kit: Kit | None = None, expected: Expected |
             runs[exercise.slug] = pool.submit(run_child, ws, exercise.slug, spec, paths, collect=False, wall_limit=wall)
         if expected is None:
             expected = collect_expected(exercises, ws, options)
-        report = GradeReport(implementation=f"the submission in {display_path(submission)}")
-        report.problems = list(expected.problems)  # type: ignore[attr-defined] - collection problems, one line each
+        report = GradeReport(implementation=f"the submission in {display_path(submission)}",
+                             problems=list(expected.problems))  # collection problems, one line each
+        ignored = ignored_bytecode_line(submission)
+        if ignored:
+            report.problems.append(ignored)
         for exercise in exercises:
-            report.exercises.append(merge(exercise, expected.tests.get(exercise.slug, []), runs[exercise.slug].result(), options))
+            result = merge(exercise, expected.tests.get(exercise.slug, []), runs[exercise.slug].result(), options,
+                           expected.broken.get(exercise.slug))
+            report.exercises.append(_shown_as(result, copy, submission))
         return report
     finally:
         if own_pool:

@@ -27,6 +27,8 @@ import signal
 import struct
 import sys
 
+from harness.grade import landlock
+
 _LINUX = sys.platform.startswith("linux")
 
 # -- seccomp / BPF constants -------------------------------------------------------------------
@@ -45,6 +47,8 @@ _RET_K = 0x06  # BPF_RET | BPF_K
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _TIOCSTI, _TIOCLINUX = 0x5412, 0x541C
+#: ioctl requests that change a file's flags (immutable, append-only) or project attributes.
+_FS_IOC_SET = (0x40086602, 0x40046602, 0x401C5820)
 
 #: Per architecture: the audit arch value and the numbers of the system calls the filter judges.
 #: Names absent from an architecture (arm64 has no ``open`` or ``fork``) are simply left out.
@@ -55,7 +59,8 @@ _ARCHES: dict[str, tuple[int, dict[str, int]]] = {
         "name_to_handle_at": 303, "truncate": 76, "rename": 82, "renameat": 264, "renameat2": 316,
         "mkdir": 83, "mkdirat": 258, "rmdir": 84, "link": 86, "linkat": 265, "unlink": 87,
         "unlinkat": 263, "symlink": 88, "symlinkat": 266, "chmod": 90, "fchmodat": 268,
-        "fchmodat2": 452, "chown": 92, "lchown": 94, "fchownat": 260, "mknod": 133, "mknodat": 259,
+        "fchmodat2": 452, "fchmod": 91, "fchown": 93, "fsetxattr": 190, "fremovexattr": 199, "chown": 92,
+        "lchown": 94, "fchownat": 260, "mknod": 133, "mknodat": 259,
         "utime": 132, "utimes": 235, "utimensat": 280, "futimesat": 261, "setxattr": 188,
         "lsetxattr": 189, "removexattr": 197, "lremovexattr": 198, "setxattrat": 463,
         "removexattrat": 466, "kill": 62, "tkill": 200, "tgkill": 234, "rt_sigqueueinfo": 129,
@@ -77,7 +82,8 @@ _ARCHES: dict[str, tuple[int, dict[str, int]]] = {
         "clone": 220, "clone3": 435, "execve": 221, "execveat": 281, "openat": 56, "openat2": 437,
         "open_by_handle_at": 265, "name_to_handle_at": 264, "truncate": 45, "renameat": 38,
         "renameat2": 276, "mkdirat": 34, "linkat": 37, "unlinkat": 35, "symlinkat": 36,
-        "fchmodat": 53, "fchmodat2": 452, "fchownat": 54, "mknodat": 33, "utimensat": 88,
+        "fchmodat": 53, "fchmodat2": 452, "fchownat": 54, "fchmod": 52, "fchown": 55, "fsetxattr": 7,
+        "fremovexattr": 16, "mknodat": 33, "utimensat": 88,
         "setxattr": 5, "lsetxattr": 6, "removexattr": 14, "lremovexattr": 15, "setxattrat": 463,
         "removexattrat": 466, "kill": 129, "tkill": 130, "tgkill": 131, "rt_sigqueueinfo": 138,
         "rt_tgsigqueueinfo": 240, "pidfd_send_signal": 424, "pidfd_open": 434, "pidfd_getfd": 438,
@@ -96,10 +102,11 @@ _ARCHES: dict[str, tuple[int, dict[str, int]]] = {
 }
 
 #: File-system calls refused by the filter unless Landlock confines writes to allowed folders.
+#: Changes of a file's owner, mode or extended attributes are refused always, also through a
+#: descriptor opened for reading (Landlock does not judge them).
 _FS_WRITES = frozenset({
     "creat", "truncate", "rename", "renameat", "renameat2", "mkdir", "mkdirat", "rmdir", "link", "linkat",
-    "unlink", "unlinkat", "symlink", "symlinkat", "mknod", "mknodat", "chmod", "fchmodat", "fchmodat2",
-    "utime", "utimes", "utimensat", "futimesat",
+    "unlink", "unlinkat", "symlink", "symlinkat", "mknod", "mknodat", "utime", "utimes", "utimensat", "futimesat",
 })
 
 #: Refused outright, with the errno learner code sees.
@@ -109,9 +116,9 @@ _REFUSE = {
     **dict.fromkeys((
         "creat", "open_by_handle_at", "name_to_handle_at", "truncate", "rename", "renameat",
         "renameat2", "mkdir", "mkdirat", "rmdir", "link", "linkat", "unlink", "unlinkat", "symlink",
-        "symlinkat", "chmod", "fchmodat", "fchmodat2", "chown", "lchown", "fchownat", "mknod",
-        "mknodat", "utime", "utimes", "utimensat", "futimesat", "setxattr", "lsetxattr",
-        "removexattr", "lremovexattr", "setxattrat", "removexattrat", "socket",
+        "symlinkat", "chmod", "fchmodat", "fchmodat2", "fchmod", "chown", "lchown", "fchownat", "fchown",
+        "mknod", "mknodat", "utime", "utimes", "utimensat", "futimesat", "setxattr", "lsetxattr", "fsetxattr",
+        "removexattr", "lremovexattr", "fremovexattr", "setxattrat", "removexattrat", "socket",
     ), errno.EACCES),
     **dict.fromkeys((
         "tkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal", "pidfd_open",
@@ -185,8 +192,10 @@ def build_filter(*, allow_exec: bool, own_pid: int, machine: str | None = None,
     # prlimit64(pid, resource, new, old): reading is fine, setting is not
     block("prlimit64", [_insn(_LD_W_ABS, _arg_low(2)), _insn(_JEQ_K, 0, jf=2), _insn(_LD_W_ABS, _arg_high(2)),
                         _insn(_JEQ_K, 0, jt=1), _insn(_RET_K, _errno(errno.EPERM)), _insn(_RET_K, _RET_ALLOW)])
-    block("ioctl", [_insn(_LD_W_ABS, _arg_low(1)), _insn(_JEQ_K, _TIOCSTI, jt=1), _insn(_JEQ_K, _TIOCLINUX, jf=1),
-                    _insn(_RET_K, _errno(errno.EPERM)), _insn(_RET_K, _RET_ALLOW)])
+    refused = (_TIOCSTI, _TIOCLINUX, *_FS_IOC_SET)
+    block("ioctl", [_insn(_LD_W_ABS, _arg_low(1)),
+                    *[_insn(_JEQ_K, code, jt=len(refused) - i) for i, code in enumerate(refused)],
+                    _insn(_RET_K, _RET_ALLOW), _insn(_RET_K, _errno(errno.EPERM))])
     prog.append(_insn(_RET_K, _RET_ALLOW))
     return b"".join(prog)
 
@@ -238,7 +247,7 @@ def address_space_bytes() -> int:
 
 
 def apply_limits(*, memory_bytes: int | None, cpu_seconds: float | None,
-                 file_size: int, extra_memory: bool = True) -> None:
+                 file_size: int, extra_memory: bool = True, processes: bool = True) -> None:
     """Resource limits for this process. ``memory_bytes`` is added to the current address space
     when ``extra_memory`` (a worker that has already imported what it needs), else absolute."""
 
@@ -262,19 +271,38 @@ def apply_limits(*, memory_bytes: int | None, cpu_seconds: float | None,
     limit(resource.RLIMIT_FSIZE, file_size)
     limit(resource.RLIMIT_CORE, 0)
     # Counts every process of the user: 1 means "no new process" (root is exempt; the filter is not).
-    limit(resource.RLIMIT_NPROC, 1)
+    if processes:
+        limit(resource.RLIMIT_NPROC, 1)
 
 
-def child_preexec(memory_mb: int, cpu_seconds: float, file_size: int):
-    """A ``preexec_fn`` for programs the deciding process starts on learner code (a suite that
-    runs the submission in a fresh interpreter): the same limits and filter as the worker, with
-    ``exec`` allowed so the program can start."""
+def child_preexec(memory_mb: int, cpu_seconds: float, file_size: int, rules_json: list | None,
+                  uid: int | None = None):
+    """A ``preexec_fn`` for every program started on learner code (the worker, and a fresh
+    interpreter a suite starts on the submission): its own session, limits, Landlock rules, the
+    unprivileged user ``uid`` (when the grader is root), no capabilities and the system-call
+    filter, with ``exec`` allowed so the program can start. A child that cannot be confined exits
+    (status 126) before running anything."""
 
     def preexec() -> None:
-        set_parent_death_signal()
+        os.setsid()
         apply_limits(memory_bytes=(256 + memory_mb) * 1024 * 1024, cpu_seconds=cpu_seconds,
-                     file_size=file_size, extra_memory=False)
-        install_filter(allow_exec=True)
+                     file_size=file_size, extra_memory=False, processes=False)
+        confined = False
+        if rules_json is not None:
+            if landlock.restrict(landlock.Rules.from_json(rules_json)) is not None:
+                os._exit(126)
+            confined = True
+        if uid is not None:
+            try:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
+            except OSError:
+                os._exit(126)
+        drop_capabilities()
+        set_parent_death_signal()  # after the change of user, which clears it
+        apply_limits(memory_bytes=None, cpu_seconds=None, file_size=file_size)
+        install_filter(allow_exec=True, allow_fs_writes=confined)
 
     return preexec
 
@@ -309,51 +337,3 @@ def make_undumpable() -> None:
         _libc().prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
     except (OSError, AttributeError):  # pragma: no cover - not Linux
         pass
-
-
-# -- Landlock: writes confined to some folders ----------------------------------------------------
-_LANDLOCK_CREATE, _LANDLOCK_ADD_RULE, _LANDLOCK_RESTRICT = 444, 445, 446  # same on x86-64 and arm64
-_LL_WRITE_FILE, _LL_REMOVE_DIR, _LL_REMOVE_FILE = 1 << 1, 1 << 4, 1 << 5
-_LL_MAKE = sum(1 << b for b in range(6, 13))  # char, dir, reg, sock, fifo, block, sym
-_LL_REFER, _LL_TRUNCATE = 1 << 13, 1 << 14
-
-
-class _PathBeneath(ctypes.Structure):
-    _pack_ = 1
-    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
-
-
-def confine_writes(folders: list[str]) -> bool:
-    """With Landlock (Linux 5.13+), allow file writes only under ``folders``: learner code may
-    keep a node's files on its simulated disk, and nothing else. False when unavailable."""
-    if not _LINUX or platform.machine() not in _ARCHES:
-        return False
-    libc = _libc()
-    libc.syscall.restype = ctypes.c_long
-    abi = libc.syscall(_LANDLOCK_CREATE, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
-    if abi < 1:
-        return False
-    handled = _LL_WRITE_FILE | _LL_REMOVE_DIR | _LL_REMOVE_FILE | _LL_MAKE
-    if abi >= 2:
-        handled |= _LL_REFER
-    if abi >= 3:
-        handled |= _LL_TRUNCATE
-    attr = ctypes.c_uint64(handled)
-    ruleset = libc.syscall(_LANDLOCK_CREATE, ctypes.byref(attr), ctypes.c_size_t(8), ctypes.c_uint32(0))
-    if ruleset < 0:
-        return False
-    try:
-        for folder in folders:
-            fd = os.open(folder, os.O_PATH | os.O_DIRECTORY)
-            try:
-                rule = _PathBeneath(handled, fd)
-                if libc.syscall(_LANDLOCK_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.byref(rule),
-                                ctypes.c_uint32(0)) != 0:
-                    return False
-            finally:
-                os.close(fd)
-        if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-            return False
-        return libc.syscall(_LANDLOCK_RESTRICT, ctypes.c_int(ruleset), ctypes.c_uint32(0)) == 0
-    finally:
-        os.close(ruleset)
