@@ -350,7 +350,8 @@ class HealthChecker:
     resets its good checks to 0. When a server changes state its streak starts again from 0.
 
     A check over HTTP is ``requests.get(f"http://{server}{path}", timeout=timeout)``: good when
-    the answer's status is 2xx, failed for any other status and for any
+    the answer's status is 2xx, failed for any other status (3xx included: ``response.ok`` is
+    true for every status below 400, so it is not this test) and for any
     ``requests.RequestException`` (refused, timed out, reset). The suite calls ``check_all`` on
     a timer (every second, say) on the balancer's node.
     """

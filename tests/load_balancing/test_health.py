@@ -130,12 +130,12 @@ def test_errors(lb, suite_pool):
 @pytest.mark.points(3)
 def test_a_check_is_an_http_get_of_the_health_path(lb, suite_pool, cluster):
     seen = []
-    statuses = {"ok": 200, "accepted": 202, "sick": 503, "teapot": 418}
+    statuses = {"ok": 200, "accepted": 202, "moved": 302, "cached": 304, "sick": 503, "teapot": 418}
 
     def answering(status):
         def handler(req):
             seen.append((req.host, req.path))
-            return status, "health"
+            return status, "" if status == 304 else "health"  # a 304 carries no body
         return handler
 
     for name, status in statuses.items():
@@ -147,15 +147,18 @@ def test_a_check_is_an_http_get_of_the_health_path(lb, suite_pool, cluster):
     names = [*statuses, "dead", "frozen"]
     checker = lb.HealthChecker(Recorder(suite_pool(names)), fall=1, rise=1, path="/healthz", timeout=0.5)
     got = {name: checker.check(name) for name in names}
-    expect_equal("HealthChecker(path='/healthz').check(s) for servers answering 200, 202, 503, 418, a crashed one "
-                 "and a paused one", got,
-                 {"ok": True, "accepted": True, "sick": False, "teapot": False, "dead": False, "frozen": False},
-                 "good means a 2xx answer; another status, a refused connection or a timeout is a failure")
+    expect_equal("HealthChecker(path='/healthz').check(s) for servers answering 200, 202, 302, 304, 503, 418, a "
+                 "crashed one and a paused one", got,
+                 {"ok": True, "accepted": True, "moved": False, "cached": False, "sick": False, "teapot": False,
+                  "dead": False, "frozen": False},
+                 "good means a 2xx answer; any other status is a failure, a 3xx included (response.ok accepts "
+                 "every status below 400: a health path that redirects, to a login page say, is not reporting "
+                 "healthy), and so are a refused connection and a timeout")
     expect_equal("requests the servers received", sorted(seen), sorted((n, "/healthz") for n in statuses),
                  "GET http://<server><path>")
     expect_equal("HealthChecker.healthy() after those checks with fall=1", checker.healthy(), ["ok", "accepted"])
     spent = cluster.now()
-    expect_true(0.5 <= spent < 1.0, "virtual seconds the six checks took (one server is paused)", spent,
+    expect_true(0.5 <= spent < 1.0, "virtual seconds the eight checks took (one server is paused)", spent,
                 "between 0.5 and 1.0", "check() must pass timeout=0.5 to requests, or a frozen server blocks it")
 
 
