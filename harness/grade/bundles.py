@@ -289,7 +289,7 @@ def _workflow_parts(kit: Kit, *, kit_repo: str | None, kit_ref: str, kit_token_s
         requirement = specs.get(pack.name) or pack_requirement(pack, kit_dir)
         installs.append(f"python -m pip install {_shell_word(requirement)}")
     slugs = [e.slug for e in chosen] if exercises else None
-    grade = (f"sysdesign grade --impl submission/exercises{_options(slugs, timeout, memory, None)}"
+    grade = (f"sysdesign grade --impl submission/exercises --jobs 2{_options(slugs, timeout, memory, None)}"
              + "".join(f" --{fmt_} {REPORTS_DIR}/{name}" for fmt_, name in reports))
     install = "".join(f"          {line}\n" for line in installs)
     return {"checkouts": CHECKOUTS.format(kit_checkout=checkout, python=python, install=install),
