@@ -212,9 +212,11 @@ class FailoverClient:
                  check_interval: float = 5.0, timeout: float = 0.5, health_path: str = "/health",
                  session: requests.Session | None = None) -> None:
         """Task 5. Start on the primary with a streak of 0, and note ``time.monotonic()`` as
-        the time of the last check. ``session``: the ``requests.Session`` to use (a new one
-        when None). ``fall`` or ``rise`` below 1, or a ``check_interval`` or ``timeout`` not
-        above 0, raises ``ValueError``."""
+        the time of the last check. ``session``: the ``requests.Session`` every call goes
+        through (a new one when None): the application's headers, authentication and connection
+        pool live on it, so a call made with ``requests.get`` would go out without them.
+        ``fall`` or ``rise`` below 1, or a ``check_interval`` or ``timeout`` not above 0, raises
+        ``ValueError``."""
         raise NotImplementedError("task 5: implement FailoverClient.__init__")
 
     @property

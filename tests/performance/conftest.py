@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from harness.messages import expect_equal
+
 
 @pytest.fixture
 def perf(impl):
@@ -17,6 +19,9 @@ def perf(impl):
 
 SERVERS = ("web-1", "web-2")
 PRIMARY, SECONDARY = "http://web-1", "http://web-2"
+#: A header only the session handed to FailoverClient sends, so the servers can tell its calls
+#: from calls made some other way (``requests.get``, a session of the client's own).
+SESSION_MARK = ("X-App-Session", "app-1")
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,9 @@ class Pair:
     and its own name, unless a status is queued in ``health_script[server]`` /
     ``page_script[server]`` (one per answer) or ``page_status[server]`` is set (every answer).
     ``GET /missing`` answers 404. The suite reads, for free: ``served`` (server -> pages
-    answered), ``checks`` (server -> times of the health checks it answered) and ``outcomes``.
+    answered), ``checks`` (server -> times of the health checks it answered), ``outcomes``, and
+    ``strays``: calls that did not come through the session given to the client (every step
+    the suite drives through :meth:`execute` checks there are none).
     """
 
     def __init__(self, cluster, perf, **options) -> None:
@@ -51,11 +58,13 @@ class Pair:
         self.page_script: defaultdict[str, list[int]] = defaultdict(list)
         self.page_status: dict[str, int] = {}
         self.outcomes: list[Outcome] = []
+        self.strays: list[tuple[float, str, str]] = []
         self.session = cluster.session()
+        self.session.headers[SESSION_MARK[0]] = SESSION_MARK[1]
         for name in SERVERS:
             node = cluster.add_node(name)
             node.route("GET", "/health", self._health(name))
-            node.route("GET", "/missing", lambda req, name=name: (404, {"X-Server": name}, "no such page"))
+            node.route("GET", "/missing", self._missing(name))
             node.on_http(self._page(name))
         self.app = cluster.add_node("app", start=self._start)
 
@@ -63,16 +72,28 @@ class Pair:
         options = {"session": self.session, **self.options}
         return self.perf.FailoverClient(PRIMARY, SECONDARY, **options)
 
+    def _note_session(self, name, req):
+        if req.headers.get(SESSION_MARK[0]) != SESSION_MARK[1]:
+            self.strays.append((round(self.cluster.now(), 6), name, req.path))
+
     def _health(self, name):
         def answer(req):
+            self._note_session(name, req)
             self.checks[name].append(self.cluster.now())
             script = self.health_script[name]
             status = script.pop(0) if script else 200
             return status, "" if status in (204, 304) else "ok"
         return answer
 
+    def _missing(self, name):
+        def answer(req):
+            self._note_session(name, req)
+            return 404, {"X-Server": name}, "no such page"
+        return answer
+
     def _page(self, name):
         def answer(req):
+            self._note_session(name, req)
             script = self.page_script[name]
             status = script.pop(0) if script else self.page_status.get(name, 200)
             if status < 500:
@@ -86,8 +107,16 @@ class Pair:
         return self.app.app
 
     def execute(self, fn, *args):
-        """Run ``fn(*args)`` as the app node (its requests come from ``app``)."""
-        return self.app.execute(fn, *args)
+        """Run ``fn(*args)`` as the app node (its requests come from ``app``), then check that
+        every call it made went through the session the client was given."""
+        result = self.app.execute(fn, *args)
+        if "session" not in self.options:
+            expect_equal("(time, server, path) of HTTP calls FailoverClient made without the session it was given",
+                         self.strays[:5], [],
+                         "invariant: every call goes through the requests.Session passed to the constructor; it "
+                         "carries the application's settings (headers, authentication, connection pool, proxies), "
+                         "which requests.get or a new Session would drop")
+        return result
 
     def get(self, path="/page"):
         """One ``client.get(path)`` from the app node; returns and records an :class:`Outcome`."""

@@ -316,3 +316,42 @@ def test_a_flapping_primary_does_not_win_back_early(make_pair, cluster):
                 back[:1], f"at the 8th check ({checks[7] if len(checks) >= 8 else '?'} s) or later",
                 f"the checks after the restart went {''.join('G' if r else 'F' for r in results)}: only the last "
                 "three make a streak of rise=3 good checks")
+
+
+@pytest.mark.task(5)
+def test_every_call_goes_through_the_given_session(make_pair, cluster):
+    pair = make_pair(fall=1, rise=1, check_interval=1.0)
+    pair.get("/page")
+    pair.get("/missing")
+    cluster.crash("web-1")
+    cluster.run_for(1.0)
+    pair.get("/page")  # the primary refuses, the secondary answers
+    cluster.restart("web-1")
+    cluster.run_for(1.0)
+    pair.execute(pair.client.health_check)
+    pair.get("/page")
+    seen = (pair.served["web-1"], pair.served["web-2"], len(pair.checks["web-1"]))
+    expect_true(min(seen) >= 1, "(pages web-1 answered, pages web-2 answered, health checks web-1 answered)", seen,
+                "at least one of each", "the scenario reaches both servers, with requests and a health check")
+    expect_equal("(time, server, path) of calls that came without the session given to FailoverClient",
+                 pair.strays, [], "every call goes through session.get(url, timeout=...) of the session passed in")
+
+
+@pytest.mark.task(6)
+def test_smallest_valid_settings_are_accepted(make_pair, cluster):
+    """fall=1 and rise=1, and a check_interval and timeout just above 0 (here 1 ms and 10 ms:
+    the network's round trip is 1-3 ms, so only the interval is that short)."""
+    pair = make_pair(fall=1, rise=1, check_interval=0.001, timeout=0.01)
+    cluster.crash("web-1")
+    cluster.run_for(1.0)
+    first = pair.get("/page")
+    expect_equal("FailoverClient(fall=1, rise=1, check_interval=0.001, timeout=0.01): get('/page') with web-1 down; "
+                 "(server, client.active)", (first.server, first.active), ("web-2", SECONDARY),
+                 "fall=1: one failed call to the primary is enough to fail over")
+    cluster.restart("web-1")
+    cluster.run_for(1.0)
+    second = pair.get("/page")
+    expect_equal("... web-1 back; one get('/page') (a health check is due first); (server, client.active)",
+                 (second.server, second.active), ("web-1", PRIMARY),
+                 "rise=1: one good health check of the primary is enough to fail back, and a check is due "
+                 "after any interval above 0")
