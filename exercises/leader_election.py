@@ -42,11 +42,26 @@ it with every charge; the payments service remembers the highest token it has se
 a lower one (``StaleToken``). The deposed leader's late charge bounces; on ``StaleToken`` a
 node knows it is no longer the leader and steps down.
 
+**Fencing works only once the newer token has arrived.** Until the new leader's token reaches
+the payments service, the old token is still the highest it has seen, and a late charge from
+the old leader is accepted. Nothing can refuse it in that window (it opens when the new leader
+is elected), so the new leader makes the window short and harmless: it **presents its token
+first** (``payments.fence(token)``, a token without a charge), and reads the progress only
+after the payments service took it. A late charge that arrives after that is refused; one that
+arrived before has been recorded by the old leader by the time the new one reads (unless the
+old leader stalls right between that charge and its record: the window of the next paragraph). Reading the
+progress first and presenting the token with the first charge is the trap: if that charge
+cannot get through at once, the old leader may charge and record meanwhile, and the new leader
+charges the same period again from what it had read.
+
 **Exactly once.** Which periods have been charged must survive the leader: keep the progress in
 the store (``PROGRESS_PREFIX + subscription id`` holds how many periods are charged), read it
 when you become leader, and record a period only after the provider accepted its charge. A
 record written first and a charge that then never happens is a customer never charged; no
-record at all is a customer charged again by the next leader. One window cannot be closed
+record at all is a customer charged again by the next leader. A record can also arrive late: a
+deposed leader whose answer was lost writes it again after a newer leader recorded more, so
+write it in a transaction on the key's ``mod_revision`` and never let it move backwards (or the
+next leader charges those periods again). One window cannot be closed
 this way: a crash *after* the provider accepted a charge and *before* the record was written.
 Real providers offer idempotency keys (the same key twice is charged once) for exactly that
 reason; this provider has none, so the suite never crashes a leader inside that window (it
@@ -73,7 +88,8 @@ The API, in this kit's simulated cluster:
   ``"cancelled"`` (the stream broke: watch again). Network failures raise ``requests``
   exceptions (``requests.RequestException``): the store may be down, or you may be cut off.
 * ``payments``: ``charge(customer, amount, token=..., reference=...)``; raises ``StaleToken``
-  when the token is older than one it has seen.
+  when the token is older than one it has seen. ``fence(token)`` presents a token without
+  charging anybody (``StaleToken`` likewise): from then on every lower token is refused.
 
 Time: read ``time.monotonic()`` (deadlines) and ``time.time()`` (due dates) at call time. The
 suite runs hours of virtual time with crashes, pauses and partitions in seconds.
@@ -91,8 +107,8 @@ Tasks
    election again when it is deleted, watch again when the watch breaks, retry after errors.
 4. ``SubscriptionCharger``: charge every due period once, as the leader, keeping progress in
    the store; catch up on missed periods; record only after the charge was accepted.
-5. Fencing: send the token with every charge, step down on ``StaleToken``; everything together
-   under hours of crashes, pauses and partitions.
+5. Fencing: present the token before reading the progress, send it with every charge, step
+   down on ``StaleToken``; everything together under hours of crashes, pauses and partitions.
 """
 
 from __future__ import annotations
@@ -199,7 +215,8 @@ class LeaderElection:
         ``is_leader()`` is False from this call on, ``token`` is None, the refresh timers are
         cancelled, ``on_deposed()`` is called, then revoke the lease so the key goes at once
         (ignore failures: it expires anyway). If ``start()`` was called, go back to following
-        (task 3): this node may well win again.
+        (task 3): this node may well win again. If it was not, do nothing more: only ``start()``
+        makes a node campaign on its own.
         """
         raise NotImplementedError("task 2: implement LeaderElection.step_down")
 
@@ -234,16 +251,18 @@ class SubscriptionCharger:
         raise NotImplementedError("task 4: implement SubscriptionCharger.start")
 
     def run_due(self) -> int:
-        """Tasks 4-5. One round; returns how many charges were accepted.
+        """Tasks 4-5. One round; returns how many charges were accepted (an int: 0 when none).
 
         Only while ``election.is_leader()``, checked again before *every* charge. For each
         subscription (in id order) charge every period due by now (``time.time()``), oldest
         first, with ``token=election.token`` and ``reference=subscription.reference(k)``, and
         after each accepted charge record ``k + 1`` under ``prefix + id`` (a transaction on the
-        key's ``mod_revision``). Read the progress from the store whenever this node's
-        leadership changed (another leader may have charged meanwhile); within one leadership
-        you may keep it in memory. ``StaleToken``: step down and stop. A network error: stop
-        this round (try again next round); a charge whose record failed must be recorded
-        later, never charged again.
+        key's ``mod_revision``; if somebody wrote the key meanwhile, keep the larger value: the
+        record never moves backwards). Whenever this node's leadership changed (another leader
+        may have charged meanwhile), first present the new token (``payments.fence(token)``,
+        task 5), and only once it was taken read the progress from the store; within one
+        leadership you may keep it in memory. ``StaleToken``: step down and stop. A network
+        error: stop this round (try again next round); a charge whose record failed must be
+        recorded later, never charged again.
         """
         raise NotImplementedError("task 4: implement SubscriptionCharger.run_due")

@@ -191,6 +191,7 @@ class SubscriptionCharger:
         self._progress: dict[str, tuple[int, int]] = {}
         self._unrecorded: dict[str, tuple[int, int]] = {}
         self._next_due = float("-inf")  # nothing can be due before this (for this leadership)
+        self._presented = False  # has this leadership's token reached the payments service?
         self._charged = 0
 
     def start(self) -> None:
@@ -206,6 +207,11 @@ class SubscriptionCharger:
             token = self.election.token
             if token != self._token:  # a new leadership: what another leader did is in the store
                 self._token, self._progress, self._next_due = token, {}, float("-inf")
+                self._presented = False
+            if not self._presented:
+                # Fence first, read progress after: a deposed leader's charge that arrives from now
+                # on is refused, and one accepted before is already recorded when we read.
+                self._present(token)
             now = time.time()
             if now < self._next_due:
                 return 0
@@ -215,6 +221,14 @@ class SubscriptionCharger:
         except (_Stop, requests.RequestException):
             pass
         return self._charged
+
+    def _present(self, token: int) -> None:
+        try:
+            self.payments.fence(token)
+        except StaleToken:
+            self.election.step_down()
+            raise _Stop from None
+        self._presented = True
 
     def _charge_due(self, sub: Subscription, token: int, now: float) -> None:
         k, rev = self._load(sub)

@@ -11,12 +11,14 @@ node) just before a charge request leaves, or just after a lease refresh has bee
 
 Checks, each failing with the invariant it protects:
 
+- at every write of a progress key at the store: it never holds less than before;
 - sampled every ``interval`` seconds: at most one node says ``is_leader()``; that node holds the
   leader key at the store; its ``time_left()`` (converted from its own clock) never outlasts the
   lease's remaining time at the store;
 - at every charge sent: the sender holds the leader key at the store;
-- on the ledger: nothing accepted from a node that no longer held the key, every accepted charge
-  carries the leader key's create revision, every due period charged exactly once (never early),
+- on the ledger: nothing accepted from a node that no longer held the key once a newer token had
+  reached the payments service (before that, fencing cannot refuse it), every accepted charge
+  carries its sender's leadership token, every due period charged exactly once (never early),
   and no charge rejected as stale unless the suite stalled it.
 """
 
@@ -28,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from harness.cluster.services.etcd import EtcdClient
+from harness.cluster.services.etcd import Etcd, EtcdClient, EtcdState
 from harness.cluster.services.payments import Payments, PaymentsClient, PaymentsState, StaleToken
 from harness.messages import explain
 
@@ -113,20 +115,68 @@ class _AuditedState(PaymentsState):
         return charge
 
 
+    def fence(self, token):
+        """Present ``token`` without charging: from now on a lower token is refused."""
+        service = self.service
+        now = self.node.cluster.now()
+        caller = self.node.cluster.caller or "client"
+        if not isinstance(token, int):
+            raise TypeError(f"a fencing token is an int, got {token!r}")
+        d = self.node.durable
+        highest = d["highest_token"]
+        accepted = highest is None or token >= highest
+        service.fences.append(Fence(now, caller, token, accepted))
+        if not accepted:
+            raise StaleToken(f"stale fencing token {token} < {highest}")
+        d["highest_token"] = token if highest is None else max(highest, token)
+        return token
+
+
+@dataclass(frozen=True)
+class Fence:
+    """A token presented to the payments service without a charge."""
+
+    time: float
+    caller: str
+    token: int
+    accepted: bool
+
+
 class AuditedPayments(Payments):
-    """The cluster's payments service, noting the leader key's holder at each arrival."""
+    """The cluster's payments service, noting the leader key's holder at each arrival; it also
+    takes ``fence(token)``, a token presented without a charge."""
 
     def __init__(self, cluster, bench):
         self.bench = bench
         self.arrivals: list[Arrival] = []
+        self.fences: list[Fence] = []
         super().__init__(cluster, "payments")
 
     def make_app(self, node):
         return _AuditedState(self, node)
 
 
+class _AuditedEtcdState(EtcdState):
+    def _notify(self, event):
+        super()._notify(event)
+        if event.type in ("put", "delete") and event.key.startswith(PREFIX):
+            self.service.bench._progress_written(event.key[len(PREFIX):], event.value)
+
+
+class AuditedEtcd(Etcd):
+    """The cluster's etcd-like store, reporting every write of a progress key as it happens."""
+
+    def __init__(self, cluster, bench):
+        self.bench = bench
+        super().__init__(cluster, "etcd")
+
+    def make_app(self, node):
+        return _AuditedEtcdState(self, node)
+
+
 class AuditedStore(EtcdClient):
-    """A worker's store client; can stall its node right after a lease refresh is answered."""
+    """A worker's store client; can stall its node right after a lease refresh is answered, or
+act just before the node's next watch request leaves (``bench.before_watch[node] = action``)."""
 
     def __init__(self, bench, node_name):
         super().__init__(bench.etcd, node_name, CLIENT_TIMEOUT)
@@ -137,10 +187,17 @@ class AuditedStore(EtcdClient):
         self.bench._maybe_stall(self.node, "refresh", None)
         return answer
 
+    def watch(self, key, callback, **options):
+        action = self.bench.before_watch.pop(self.node, None)
+        if action is not None:
+            action()
+        return super().watch(key, callback, **options)
+
 
 class AuditedPaymentsClient(PaymentsClient):
     """A worker's payments client: audits each charge as it leaves; can stall the node just
-    before the request leaves, or cut the node off the store just after the answer."""
+    before the request leaves, or, just after the answer, cut the node off the store (both ways, or
+    only the store's answers)."""
 
     def __init__(self, bench, node_name):
         super().__init__(bench.payments, node_name, CLIENT_TIMEOUT)
@@ -153,6 +210,18 @@ class AuditedPaymentsClient(PaymentsClient):
             return super().charge(customer, amount, token=token, reference=reference)
         finally:
             self.bench._after_charge(self.node)
+
+    def fence(self, token):
+        """Present ``token`` to the payments service without charging (``StaleToken`` if lower
+        than a token it has seen); from then on it refuses every lower token."""
+        return self._call("fence", token)
+
+
+@dataclass(frozen=True)
+class WakeAfterElection:
+    """A stall that ends ``delay`` seconds after another node is elected."""
+
+    delay: float
 
 
 @dataclass
@@ -171,7 +240,8 @@ class Bench:
         self.cluster, self.le = cluster, le
         self.key, self.prefix, self.client_timeout, self.slack = KEY, PREFIX, CLIENT_TIMEOUT, ELECTION_SLACK
         self.ttl, self.margin, self.refresh, self.retry, self.poll = ttl, margin, refresh, retry, poll
-        self.etcd = cluster.add_service("etcd")
+        self.etcd = AuditedEtcd(cluster, self)
+        cluster.services["etcd"] = self.etcd
         self.payments = AuditedPayments(cluster, self)
         cluster.services["payments"] = self.payments
         self.epoch = time.time() - cluster.now()  # time.time() at cluster time 0
@@ -185,6 +255,12 @@ class Bench:
         self.armed: dict[tuple[str, str], float] = {}
         self.stalls: list[tuple[float, str, str, Any, float]] = []
         self.cut_after_charge: dict[str, float] = {}
+        self.before_watch: dict[str, Any] = {}
+        self.lose_replies_after_charge: dict[str, float] = {}
+        self.wake_after_election: dict[str, float] = {}
+        #: ``action(name)`` for each, every time a node is elected (a suite's own fault injection).
+        self.when_elected: list[Any] = []
+        self.progress_seen: dict[str, tuple[int, float, Any]] = {}
         for name in self.workers:
             cluster.add_node(name, start=self._boot)
 
@@ -197,13 +273,17 @@ class Bench:
             on_elected=lambda token: self._elected(node, token), on_deposed=lambda: self._deposed(node))
         charger = None
         if self.with_charger:
-            charger = self.le.SubscriptionCharger(election, store, AuditedPaymentsClient(self, node.name), self.subs,
+            charger = self.le.SubscriptionCharger(election, store, self.payments_client(node.name), self.subs,
                                                   poll_interval=self.poll, prefix=PREFIX)
         if self.autostart:
             election.start()
             if charger is not None:
                 charger.start()
         return Member(election, charger)
+
+    def payments_client(self, name):
+        """A payments client for node ``name``, as the workers get (``charge``, ``fence``)."""
+        return AuditedPaymentsClient(self, name)
 
     def election(self, name):
         return self.cluster.node(name).app.election
@@ -235,6 +315,11 @@ class Bench:
                 "is that key's create revision"))
         self.terms.append({"node": node.name, "incarnation": node.incarnation, "token": token, "start": now,
                            "end": None})
+        for name in sorted(self.wake_after_election):
+            if name != node.name:
+                self._wake(name, self.wake_after_election.pop(name))
+        for action in list(self.when_elected):
+            action(node.name)
 
     def _deposed(self, node):
         now = self.cluster.now()
@@ -265,22 +350,33 @@ class Bench:
             return
         self.stalls.append((self.cluster.now(), node, where, reference, seconds))
         self.cluster.pause(node)
+        if isinstance(seconds, WakeAfterElection):
+            self.wake_after_election[node] = seconds.delay
+        else:
+            self._wake(node, seconds)
+        time.sleep(_TICK)  # virtual: the node is paused, so this wait lasts until it is resumed
+
+    def _wake(self, node, seconds):
         self.cluster.after(seconds, self.cluster.resume, node)
         # Look at every node's belief half a millisecond after it wakes: before any answer to
         # whatever it sends next can come back (a round trip takes at least 1 ms).
         self.cluster.after(seconds + 0.0005, self.check_now)
-        time.sleep(_TICK)  # virtual: the node is paused, so this wait lasts until it is resumed
 
     def _after_charge(self, node):
         seconds = self.cut_after_charge.pop(node, None)
         if seconds is not None:
             cut = self.cluster.partition([node], ["etcd"])
             self.cluster.after(seconds, self.cluster.heal, cut)
+        seconds = self.lose_replies_after_charge.pop(node, None)
+        if seconds is not None:
+            cut = self.cluster.partition_one_way(["etcd"], [node])
+            self.cluster.after(seconds, self.cluster.heal, cut)
 
-    def stall(self, node, where, seconds):
-        """Pause ``node`` for ``seconds`` the next time it is about to send a charge
-        (``where="charge"``) or has just had a lease refresh answered (``"refresh"``)."""
-        self.armed[(node, where)] = seconds
+    def stall(self, node, where, seconds=None, *, after_election=None):
+        """Pause ``node`` the next time it is about to send a charge (``where="charge"``) or has
+        just had a lease refresh answered (``"refresh"``): for ``seconds``, or until
+        ``after_election`` seconds after another node is elected."""
+        self.armed[(node, where)] = seconds if after_election is None else WakeAfterElection(after_election)
 
     def stalled_charges(self):
         return {(node, ref) for _, node, where, ref, _ in self.stalls if where == "charge"}
@@ -334,6 +430,26 @@ class Bench:
                     "invariant: a leader's own deadline ends before its lease at the store (measure it from "
                     "when the grant or refresh was *sent*, minus the safety margin)"))
 
+    def _progress_written(self, sid, value):
+        """Every write of a progress key: it must not hold less than before."""
+        now = self.cluster.now()
+        value = 0 if value is None else value
+        before, written_at, writer = self.progress_seen.get(sid, (0, 0.0, None))
+        caller = self.cluster.caller or "client"
+        if isinstance(value, int) and value < before:
+            self.violations.append(explain(
+                f"a write of {PREFIX + sid!r} by {caller} at t={now:.6f}", value,
+                f"at least {before} (written by {writer} at t={written_at:.6f})",
+                "invariant: the progress record only moves forward: a deposed leader's late record must not "
+                "overwrite a newer one (write it in a transaction on the key's mod_revision, and keep the "
+                "larger value when somebody wrote meanwhile), or the next leader charges those periods again"))
+        self.progress_seen[sid] = (value, now, caller)
+
+    def check_progress(self):
+        """Raise if a progress key was ever written with less than it held."""
+        if self.violations:
+            raise AssertionError(self.violations[0])
+
     def sample_every(self, interval, until=None):
         """Run :meth:`check_now` every ``interval`` seconds (until cluster time ``until``)."""
 
@@ -373,15 +489,15 @@ class Bench:
         if self.violations:
             raise AssertionError(self.violations[0])
         arrivals = self.payments.arrivals
-        stale = [a for a in arrivals if a.accepted and a.holder != a.caller]
+        stale = [a for a in arrivals if a.accepted and a.holder != a.caller and not self._in_window(a)]
         if stale:
             a = stale[0]
             raise AssertionError(explain(
                 f"payments.charge({a.customer!r}, {a.amount}, token={a.token!r}, reference={a.reference!r}) from "
                 f"{a.caller} arriving at t={a.time:.6f}", "accepted",
                 f"rejected as stale (the leader key was held by {a.holder!r}, token {a.holder_token!r})",
-                f"invariant: a deposed leader's late charge is fenced off ({len(stale)} stale charge(s) accepted); "
-                "pass the leader key's create revision as the token"))
+                f"invariant: a deposed leader's late charge is refused once a newer token has reached the payments "
+                f"service ({len(stale)} such charge(s) accepted); pass the leader key's create revision as the token"))
         twice = self.payments.charged_twice()
         if twice:
             raise AssertionError(explain("payments.charged_twice() at the end", twice, [],
@@ -409,10 +525,11 @@ class Bench:
                 raise AssertionError(explain(
                     f"the charge for {ref!r}", f"at t={a.time:.6f}", f"by t={due_at + lateness:g} (due at {due_at:g})",
                     f"a leader charges what is due within about poll_interval ({self.poll:g} s)"))
-            if a.token != a.holder_token:
+            own = a.holder_token if a.holder == a.caller else self._last_token(a.caller, a.time)
+            if a.token != own:
                 raise AssertionError(explain(
                     f"payments.charge(..., reference={ref!r}) from {a.caller}", f"token={a.token!r}",
-                    f"token={a.holder_token!r}, the create revision of {a.caller}'s leader key",
+                    f"token={own!r}, the create revision of {a.caller}'s leader key",
                     "invariant: every charge carries its leadership's fencing token"))
         stalled = self.stalled_charges()
         unexplained = [a for a in arrivals if not a.accepted and (a.caller, a.reference) not in stalled]
@@ -422,6 +539,21 @@ class Bench:
                 f"payments.charge(..., token={a.token!r}, reference={a.reference!r}) from {a.caller} at t={a.time:.6f}",
                 "rejected: stale fencing token", "no stale charge unless the suite stalled the node mid-charge",
                 "invariant: a leader stops working before its lease ends (fencing is the last line, not the plan)"))
+
+    def _last_token(self, node, before):
+        """The token of ``node``'s last leadership that began before cluster time ``before``."""
+        tokens = [t["token"] for t in self.terms if t["node"] == node and t["start"] <= before]
+        return tokens[-1] if tokens else None
+
+    def _in_window(self, arrival):
+        """Whether ``arrival`` (a charge from a node that no longer held the leader key) came
+        before any larger token reached the payments service (in a charge or a ``fence``): the
+        window in which fencing cannot stop it."""
+        if arrival.token is None:
+            return False
+        seen = [a.token for a in self.payments.arrivals if a.time < arrival.time and a.token is not None]
+        seen += [f.token for f in self.payments.fences if f.time < arrival.time and f.accepted]
+        return not any(token > arrival.token for token in seen)
 
     def _expected(self, ref):
         sid, _, k = ref.rpartition("/")

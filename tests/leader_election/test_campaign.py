@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from harness.messages import expect_equal, expect_true, explain
 
 pytestmark = pytest.mark.task(1)
 
@@ -57,6 +57,30 @@ def test_concurrent_campaigns_elect_exactly_one(run_cluster_seeds, bench):
     run_cluster_seeds(scenario, n=8)
 
 
+def test_staggered_campaigns_elect_exactly_one(run_cluster_seeds, bench):
+    def scenario(cluster):
+        b = bench(cluster, start=False, charger=False)
+        rng = cluster.random("stagger")
+        # The second and third candidates start while the first is still in the middle of its
+        # campaign (a round trip is 1-3 ms), in a random order.
+        order = rng.sample(WORKERS, len(WORKERS))
+        starts = dict(zip(order, (0.0, rng.uniform(0.0015, 0.0045), rng.uniform(0.003, 0.009))))
+        for name, at in starts.items():
+            cluster.after(at, cluster.node(name).post, b.election(name).campaign)
+        cluster.run_for(1.0)
+        leaders = [name for name, _ in b.believers()]
+        when = {name: round(at * 1000, 3) for name, at in starts.items()}
+        expect_equal(f"nodes whose is_leader() is True after campaigns started at {when} ms", len(leaders), 1,
+                     "invariant: never two leaders; a read followed by a put leaves a gap in which another "
+                     "candidate reads too (compare and put in one transaction)")
+        kv = b.holder()
+        expect_equal(f"etcd.peek({KEY!r}) (holder, version) after those campaigns", (kv.value, kv.version),
+                     (leaders[0], 1), "exactly one campaign writes the key; the others find it taken and leave it")
+        b.check_now()
+
+    run_cluster_seeds(scenario, n=8)
+
+
 @pytest.mark.points(2)
 def test_leadership_ends_at_the_deadline_measured_before_the_grant(cluster, bench):
     b = bench(cluster, start=False, charger=False)
@@ -104,3 +128,28 @@ def test_settings_are_checked_and_defaulted(cluster, le):
     for options in bad:
         with pytest.raises(ValueError):
             le.LeaderElection(node, store, **options)
+
+
+def test_smallest_valid_settings_are_accepted(cluster, le):
+    node = cluster.add_node("n1")
+    store = cluster.add_service("etcd").client("n1", timeout=1.0)
+    edge = dict(ttl=5.0, safety_margin=0.0, refresh_interval=4.75, retry_interval=0.25)
+    try:
+        election = le.LeaderElection(node, store, **edge)
+    except ValueError as exc:
+        raise AssertionError(explain(f"LeaderElection(node, store, **{edge})", f"ValueError: {exc}", "accepted",
+                                     "the edges are valid settings: 0 <= safety_margin < ttl (a margin of 0 "
+                                     "is allowed), 0 < refresh_interval < ttl - safety_margin")) from None
+    expect_equal(f"LeaderElection(node, store, **{edge}): (ttl, safety_margin, refresh_interval, retry_interval)",
+                 (election.ttl, election.safety_margin, election.refresh_interval, election.retry_interval),
+                 (5.0, 0.0, 4.75, 0.25),
+                 "the edges are allowed: 0 <= safety_margin < ttl, 0 < refresh_interval < ttl - safety_margin, "
+                 "retry_interval > 0")
+    tiny = le.LeaderElection(node, store, ttl=0.25)
+    expect_equal("LeaderElection(node, store, ttl=0.25): (refresh_interval, safety_margin, retry_interval)",
+                 (tiny.refresh_interval, tiny.safety_margin, tiny.retry_interval), (0.25 / 3, 0.025, 0.05),
+                 "any positive ttl is valid; the defaults scale with it")
+    expect_equal("campaign() with safety_margin=0", node.execute(election.campaign), True)
+    expect_true(abs(node.execute(election.time_left) - 5.0) < 0.01, "time_left() right after winning with "
+                "safety_margin=0", node.execute(election.time_left), "about ttl = 5.0",
+                "with no margin, the deadline is the grant's send time + ttl")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from harness.messages import expect_equal, expect_true, explain
 
 pytestmark = pytest.mark.task(4)
 
@@ -92,6 +92,29 @@ def test_a_lost_progress_write_is_retried_not_the_charge(cluster, bench, make_su
                  "the record that failed was written later")
 
 
+@pytest.mark.points(2)
+def test_a_deposed_leaders_late_record_never_moves_progress_back(cluster, bench, make_subs):
+    b = bench(cluster, subs=make_subs(2, periods=(60.0,)))
+    b.sample_every(1.0)
+    cluster.run_to(61.0)
+    old = b.holder_name()
+    # Right after its first charge, the store's answers stop reaching the leader for 70 s: its
+    # progress write is applied but looks failed, so it keeps retrying it; its refreshes go
+    # unanswered, so it steps down and another node leads (and records the next periods).
+    b.lose_replies_after_charge[old] = 70.0
+    cluster.run_to(125.0)
+    new = b.holder_name()
+    expect_true(new not in (None, old), "the leader at t=125", new, f"not {old} (it hears nothing from the store)")
+    cluster.run_to(140.0)  # the old leader hears the store again from t=132
+    cluster.crash(new)     # and the next leader reads the progress
+    cluster.after(20.0, cluster.restart, new)
+    cluster.run_to(200.0)
+    b.check_progress()
+    b.check_ledger(until=200.0)
+    expect_equal(f"progress keys ({b.prefix}<id>) at the store", progress_in_store(b), accepted_per_sub(b),
+                 "invariant: the progress record only moves forward, and ends at what was charged")
+
+
 def test_charges_wait_while_payments_is_unreachable(cluster, bench, make_subs):
     b = bench(cluster, subs=make_subs(4, periods=(60.0,)))
     b.sample_every(1.0)
@@ -119,6 +142,30 @@ def test_a_long_round_stops_when_the_deadline_passes(run_cluster_seeds, bench, m
     run_cluster_seeds(scenario, n=2)
 
 
+def test_run_due_returns_how_many_charges_were_accepted(cluster, bench, make_subs):
+    b = bench(cluster, workers=("n1",), subs=make_subs(3, first=62.0, step=0.25), start=False)
+    node = cluster.node("n1")
+
+    def run_due():
+        return node.execute(node.app.charger.run_due)
+
+    cluster.run_to(10.0)
+    expect_equal("run_due() on n1 before it campaigned (not leader)", run_due(), 0,
+                 "run_due returns how many charges were accepted: none, as an int")
+    expect_equal("n1.campaign()", b.call("n1", "campaign"), True)
+    expect_equal("run_due() on the leader at t=10, nothing due before t=62", run_due(), 0,
+                 "run_due returns how many charges were accepted: none, as an int")
+    cluster.run_to(63.0)
+    expect_equal("run_due() on the leader at t=63 (three periods due at t=62, 62.25, 62.5)", run_due(), 3,
+                 "run_due returns how many charges were accepted")
+    expect_equal("run_due() again right after", run_due(), 0, "everything due is charged already")
+    b.call("n1", "step_down")
+    cluster.run_to(130.0)
+    expect_equal("run_due() at t=130 after step_down() (three more periods due)", run_due(), 0,
+                 "only the leader charges; run_due still returns an int")
+    b.check_ledger(until=63.0)
+
+
 def test_charger_settings_are_checked(cluster, le):
     node = cluster.add_node("n1")
     store = cluster.add_service("etcd").client("n1")
@@ -130,3 +177,25 @@ def test_charger_settings_are_checked(cluster, le):
         le.SubscriptionCharger(election, store, None, [sub], poll_interval=0)
     charger = le.SubscriptionCharger(election, store, None, [sub])
     expect_equal("charger.run_due() on a node that is not leader", charger.run_due(), 0, "only the leader charges")
+
+
+def test_smallest_valid_charger_settings_are_accepted(cluster, le, bench):
+    b = bench(cluster, workers=("n1",), charger=False, start=False)
+    node = cluster.node("n1")
+    election, store, payments = node.app.election, node.app.election.store, b.payments_client("n1")
+    try:
+        charger = le.SubscriptionCharger(election, store, payments, [], poll_interval=0.25)
+    except ValueError as exc:
+        raise AssertionError(explain("SubscriptionCharger(election, store, payments, [], poll_interval=0.25)",
+                                     f"ValueError: {exc}", "accepted",
+                                     "an empty subscription list and any positive poll_interval are valid "
+                                     "settings (a service with no customers yet still runs)")) from None
+    expect_equal("SubscriptionCharger(election, store, payments, [], poll_interval=0.25).run_due() "
+                 "(no subscriptions, not leader)", node.execute(charger.run_due), 0,
+                 "no subscription is a valid (if idle) setting, and any positive poll_interval is")
+    expect_equal("n1.campaign()", node.execute(election.campaign), True)
+    expect_equal("run_due() as leader with no subscriptions", node.execute(charger.run_due), 0,
+                 "nothing to charge")
+    one = le.SubscriptionCharger(election, store, payments, [le.Subscription("a", "alice", 100, 0.0, 60.0)],
+                                 poll_interval=0.25)
+    expect_equal("a charger with a single subscription: poll_interval", one.poll_interval, 0.25)

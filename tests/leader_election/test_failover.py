@@ -76,3 +76,36 @@ def test_an_old_leader_rejoins_as_a_follower_after_a_partition_heals(run_cluster
         expect_equal(f"leaderships after {old} was cut off", [t["node"] for t in b.terms][1:], [new])
 
     run_cluster_seeds(scenario, n=3)
+
+
+@pytest.mark.points(2)
+def test_a_delete_between_the_read_and_the_watch_is_not_missed(run_cluster_seeds, bench):
+    def scenario(cluster):
+        b = bench(cluster, workers=("n1", "n2"), charger=False)
+        cluster.run_to(10.0)
+        leader = b.holder_name()
+        follower = "n2" if leader == "n1" else "n1"
+        gone = {}
+
+        def leader_dies():
+            # The follower has read the key (held by the leader) and is about to send its watch:
+            # right then the leader crashes and its lease runs out at the store.
+            kv = b.holder()
+            cluster.crash(leader)
+            b.etcd.app.revoke(kv.lease)
+            gone["at"] = cluster.now()
+
+        b.before_watch[follower] = leader_dies
+        cluster.restart(follower)  # it starts again: campaigns, loses, watches
+        cluster.run_until(lambda: "at" in gone, 1.0)
+        expect_true("at" in gone, f"a watch request from {follower} within 1 s of its restart", None, "sent",
+                    "a follower that loses the campaign watches the leader key")
+        cluster.run_for(1.0)
+        expect_equal(f"(leaders, leader key holder) 1 s after the key was deleted between {follower}'s read and "
+                     "its watch request", ([name for name, _ in b.believers()], b.holder_name()),
+                     ([follower], follower),
+                     "invariant: a follower notices a deleted leader key within a second, even a delete that "
+                     "lands before its watch starts: watch from the revision after the one you read, and the "
+                     "store replays it")
+
+    run_cluster_seeds(scenario, n=2)

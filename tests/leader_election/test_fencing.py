@@ -50,6 +50,44 @@ def test_a_leader_frozen_just_before_a_charge_is_fenced_off(run_cluster_seeds, b
     run_cluster_seeds(scenario, n=3)
 
 
+@pytest.mark.points(3)
+def test_a_stall_ending_before_the_new_token_reached_payments(run_cluster_seeds, bench, make_subs):
+    """The window fencing cannot close: the old leader wakes after a new leader was elected but
+    before the new token reached the payments service, so its late charge is accepted."""
+
+    def scenario(cluster):
+        b = bench(cluster, subs=make_subs(2, periods=(60.0,)))
+        b.sample_every(0.5)
+        cluster.run_to(30.0)
+        old = b.holder_name()
+        # The old leader freezes just before its next charge leaves and wakes 2 s after another
+        # node is elected; that new leader cannot reach the payments service for its first 4 s.
+        b.stall(old, "charge", after_election=2.0)
+        cut = {}
+
+        def cut_off_payments(name):
+            if name != old and not cut:
+                cut["new"] = name
+                part = cluster.partition([name], ["payments"])
+                cluster.after(4.0, cluster.heal, part)
+
+        b.when_elected.append(cut_off_payments)
+        cluster.run_to(130.0)
+        expect_equal("the stalled charge and the leader elected meanwhile",
+                     (sorted(node for node, _ in b.stalled_charges()), "new" in cut), ([old], True))
+        late = [a for a in b.payments.arrivals if a.caller == old and a.accepted and a.holder != old]
+        expect_equal(f"charges from {old} accepted after {cut['new']} took over", len(late), 1,
+                     "the old leader's late charge arrives before any newer token reached the payments "
+                     "service: fencing cannot refuse it")
+        expect_equal("payments.charged_twice() after the old leader's late charge", b.payments.charged_twice(), [],
+                     "invariant: no period charged twice: a new leader presents its token (payments.fence) and "
+                     "reads the progress only after that, so a late charge of the old leader is either refused "
+                     "or recorded by the time the progress is read")
+        b.check_ledger(until=130.0)
+
+    run_cluster_seeds(scenario, n=3)
+
+
 def strike(b, rng, kind):
     """Apply one fault of ``kind`` to the current leader (or a follower); returns a liveness
     deadline to check, or None."""

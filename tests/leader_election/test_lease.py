@@ -130,3 +130,19 @@ def test_callbacks_are_optional_and_a_follower_does_not_refresh(cluster, le):
     expect_equal("n1.is_leader() after step_down() without callbacks", one.execute(first.is_leader), False)
     expect_equal("etcd.peek(leader key) after n1.step_down()", etcd.peek("/billing/leader"), None,
                  "step_down() revokes the lease, and the key goes with it")
+
+
+def test_step_down_without_start_does_not_campaign_again(cluster, bench):
+    b = bench(cluster, workers=("n1",), charger=False, start=False)
+    cluster.run_to(10.0)
+    expect_equal("n1.campaign() (start() never called)", b.call("n1", "campaign"), True)
+    b.call("n1", "step_down")
+    stepped_down = cluster.now()
+    cluster.run_for(b.ttl + b.retry + 1.0)
+    expect_equal(f"leaderships of n1 {b.ttl + b.retry + 1.0:g} s after step_down() on a node never start()ed",
+                 [(t["node"], t["token"]) for t in b.terms], [("n1", b.terms[0]["token"])],
+                 "only start() makes a node take part in elections; without it, step_down() leaves it standing")
+    calls = [e.data for e in cluster.trace.find(kind="call", node="n1") if e.time > stepped_down]
+    expect_true(not any(c in ("etcd.grant", "etcd.txn", "etcd.watch") for c in calls),
+                "store calls n1 made after step_down()", calls, "no grant, transaction or watch",
+                "a node whose start() was never called does not campaign or follow on its own")
