@@ -45,16 +45,34 @@ one step on the server. And when the store is down, the limiter must still answe
 everything: the backend stays protected, users see errors). Which one is a product decision;
 the code must make it explicit.
 
+**Clocks.** Each server computes the window number from its *own* clock, and clocks never agree
+exactly (NTP keeps them within milliseconds; a machine that lost it drifts by seconds, or jumps).
+Windows aligned on the servers' clocks are the same windows only when the clocks agree. With one
+server ``s`` seconds ahead, two things happen near each window edge. First, for ``s`` seconds that
+server already counts the next window while the others still count this one: a client spread over
+the servers gets up to ``limit`` more through in those seconds (the fixed window's edge burst,
+wider). That is the price of trusting server clocks, bounded by the skew. Second, and worse: the
+store key of a window must outlive that window *on every server's clock*. An expiry of exactly
+one window, set by the server whose clock is ahead, deletes the count while the others still
+count in that window; their next request starts again at 1, and the limit is gone. So the key
+expires two windows after it is opened, which covers any skew below a window. (To depend on no
+server clock at all, compute the window from the store's own clock, as a Redis Lua script with
+``TIME`` can; this exercise keeps the window on the servers.)
+
 **Telling the client.** HTTP has a status for it: ``429 Too Many Requests``, with a
 ``Retry-After`` header saying how many seconds to wait. RFC 9110 makes that a whole number of
 seconds, so round the wait *up*: telling a client to come back in 7 s when the window opens in
-7.5 s earns it another 429.
+7.5 s earns it another 429. A well-behaved client (the ``RetryingClient`` of the
+``http_basics`` exercise) retries a 429 after exactly that many seconds, or gives up at once
+when the figure is more than it is willing to wait.
 
 Time: read the clock with ``time.time()`` at the moment of each call (never as a default
 argument or a value saved at import). Windows are aligned to the epoch: window number ``n`` of
 a ``window``-second limiter covers ``[n * window, (n + 1) * window)`` of ``time.time()``, so
-every server computes the same window for the same moment. The suite runs your code on a
-virtual clock.
+servers whose clocks agree compute the same window for the same moment (see "Clocks"). The
+suite runs your code on a virtual clock, on which code may not start threads: write the
+limiters yourself (a library whose storage expires keys from a background timer thread, such
+as ``limits``' in-memory storage, is refused with a message saying so).
 
 Run ``sysdesign check rate_limiting``.
 
@@ -85,6 +103,11 @@ class FixedWindow:
     Window ``n`` covers ``[n * window, (n + 1) * window)`` of ``time.time()`` (use
     ``math.floor(time.time() / window)``). A request at exactly ``(n + 1) * window`` belongs to
     the next window. Refused requests are not counted.
+
+    Why aligned: a window that starts at a key's first request (what the ``limits`` library's
+    fixed window does) is just as good in one process, but counts can only be shared (task 7)
+    when every server cuts time at the same places, so this exercise aligns windows
+    everywhere, and the suite checks the aligned edges exactly.
     """
 
     def __init__(self, limit: int, window: float) -> None:
@@ -110,6 +133,10 @@ class SlidingLog:
     Keep the ``time.time()`` of each *allowed* request per key (a ``collections.deque``). A
     timestamp ``t`` counts while ``now < t + window`` and is out of the window (and must be
     dropped from memory) once ``now >= t + window``. Refused requests are not logged.
+
+    Why the edge is exclusive: ``retry_after`` promises "wait this long and you are allowed".
+    With ``t + window`` still counting, the client that waits exactly ``retry_after`` would be
+    refused at the very moment it was told to come back.
     """
 
     def __init__(self, limit: int, window: float) -> None:
@@ -144,6 +171,10 @@ class SlidingWindowCounter:
 
     A request is allowed when ``estimate + 1 <= limit`` (counting it in must not exceed the
     limit); it then adds 1 to ``current``. Refused requests are not counted.
+
+    The estimate is not rounded. Some implementations floor ``previous x share`` to keep
+    integer counts; that lets up to one more request through per window, and makes
+    ``retry_after`` a step function instead of the exact solution the suite checks.
     """
 
     def __init__(self, limit: int, window: float) -> None:
@@ -251,14 +282,21 @@ class DistributedLimiter:
 
     For a request of ``key`` in window ``n``, increment the store key ``store_key(key, n)``
     with one ``store.incr(name)`` (atomic on the store: it returns the new count). When it
-    returns 1, this request opened the window: give the store key an expiry with
-    ``store.expire(name, window)`` so old windows do not pile up in the store. The request is
-    allowed when the count is ``<= limit``. Never read the count with ``get`` and write it back
+    returns 1, this request opened the window: give the store key an expiry of two windows,
+    ``store.expire(name, 2 * window)``, so old windows do not pile up in the store, yet no
+    server whose clock is less than a window off still counts in a window whose key has
+    expired (see "Clocks" above: one window is not enough). The request is allowed when the
+    count is ``<= limit``. Never read the count with ``get`` and write it back
     with ``set``: two servers doing that at once both read the same count.
 
     ``store`` is a client of the cluster's Redis-like service (``redis.client(node_name)``).
     When the store cannot be reached its calls raise ``requests.RequestException``
     (``ConnectionError`` when it is down, ``Timeout`` when it is cut off).
+
+    Guarantee: at most ``limit`` allowed requests per window number, across every server,
+    as long as the servers' clocks are less than a window apart; in real time a window-long
+    stretch may see up to ``limit`` more, near an edge (the fixed window's burst, widened by
+    the skew).
     """
 
     def __init__(self, store: Any, limit: int, window: float, *, fail_open: bool,

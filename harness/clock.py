@@ -52,6 +52,13 @@ class ThreadsRefused(RuntimeError):
     """Code under test tried to start a thread (see the module docstring)."""
 
 
+def is_threads_refused(exc: BaseException) -> bool:
+    """Whether ``exc`` is a :class:`ThreadsRefused`, raised here or in the grading worker (where
+    it comes back as a stand-in class that names it)."""
+    return isinstance(exc, ThreadsRefused) or \
+        getattr(type(exc), "remote_type", None) == f"{__name__}.{ThreadsRefused.__qualname__}"
+
+
 #: Modules whose threads are the kit's own business, never refused.
 KIT_MODULES = ("harness.", "plugins.", "_pytest.", "pytest", "pluggy.")
 

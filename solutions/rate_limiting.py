@@ -233,7 +233,7 @@ class DistributedLimiter:
         try:
             count = self.store.incr(name)
             if count == 1:
-                self.store.expire(name, self.window)
+                self.store.expire(name, 2 * self.window)
         except requests.RequestException:
             self.store_errors += 1
             allowed = self.fail_open

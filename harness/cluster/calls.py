@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from harness.clock import is_threads_refused
 from harness.cluster.errors import NodeKilled
 from harness.cluster.network import CLIENT
 
@@ -99,6 +100,8 @@ class Call:
         except NotImplementedError:
             raise
         except Exception as exc:  # a service's error travels back to the caller
+            if is_threads_refused(exc):
+                raise
             result, self.error = None, exc
         finally:
             cluster.caller = caller

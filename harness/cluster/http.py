@@ -8,8 +8,9 @@ matched case-insensitively, as hosts are), and runs the call with the time and f
 a timer, ``node.execute``) or, from the test body, from the outside world named ``"client"``.
 
 Handler errors: a ``NotImplementedError`` (an unfinished stub) always propagates to the caller,
-so the test reports it as "not started". Any other exception becomes a ``500`` answer, as a real
-server would give, and is recorded in the trace and in ``cluster.errors``; construct the
+so the test reports it as "not started"; so does ``harness.clock.ThreadsRefused`` (code that
+tried to start a thread), whose message says why. Any other exception becomes a ``500`` answer,
+as a real server would give, and is recorded in the trace and in ``cluster.errors``; construct the
 cluster with ``raise_http_errors=True`` to have it raised in the caller instead.
 """
 
@@ -27,6 +28,7 @@ import requests
 import responses
 from requests.structures import CaseInsensitiveDict
 
+from harness.clock import is_threads_refused
 from harness.cluster.calls import caller_name, round_trip
 from harness.cluster.errors import NodeKilled
 
@@ -232,7 +234,7 @@ class HttpNetwork:
         except (NotImplementedError, NodeKilled):
             raise
         except Exception as exc:
-            if cluster.raise_http_errors:
+            if cluster.raise_http_errors or is_threads_refused(exc):
                 raise
             cluster.errors.append(HandlerError(node.name, request.method, request.path, exc, traceback.format_exc()))
             cluster.trace.record("error", node.name, request.client, f"{request.method} {request.path}: {exc!r}")

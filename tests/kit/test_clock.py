@@ -170,3 +170,17 @@ def test_graded_tests_refuse_threads_without_a_clock_too(pytester, tmp_path):
                                           str(folder), "-p", "no:cacheprovider", "-q")
     out = result.stdout.str()
     assert result.ret != 0 and "may not start threads" in out and "http_basics.py:6" in out, out[-2000:]
+
+
+def test_a_refused_thread_in_an_http_handler_reaches_the_test(tmp_path):
+    """Not a 500 answer that hides why: the refusal propagates to the caller, like an unfinished stub."""
+    import requests
+
+    from harness.clock import ThreadsRefused
+    from harness.cluster import Cluster
+
+    with Cluster(seed=1, base_path=tmp_path) as cluster:
+        node = cluster.add_node("web")
+        node.route("GET", "/", lambda req: _start_a_thread() or (200, {}, "ok"))
+        with pytest.raises(ThreadsRefused, match="may not start threads"):
+            requests.get("http://web/", timeout=1)

@@ -6,9 +6,9 @@ import time
 import pytest
 import requests
 
-from harness.messages import expect_equal, expect_true
+from harness.messages import explain, expect_equal, expect_true
 
-from .conftest import Spy, add_shared_limiter_servers
+from .conftest import Spy, add_shared_limiter_servers, add_web_servers
 
 pytestmark = pytest.mark.task(7)
 
@@ -73,9 +73,10 @@ def test_window_keys_expire_in_the_store(rl, cluster):
     expect_equal(f"3 requests from alice (limit 2 per 10 s); the store's value of {name!r}", redis.peek(name), "3",
                  "one INCR per request on the key f'{prefix}:{key}:{window number}'")
     ttl = redis.app.ttl_us(name)
-    expect_true(0 < ttl <= 10_000_000, f"... the expiry left on {name!r} (microseconds; -1: none)", ttl,
-                "between 0 and 10 s", "the request that opened the window gives its key an expiry (EXPIRE "
-                "name window), or every window of every user stays in the store forever")
+    expect_true(10_000_000 < ttl <= 20_000_000, f"... the expiry left on {name!r} (microseconds; -1: none)", ttl,
+                "more than 10 s (one window), at most 20 s (two)", "the request that opened the window gives its "
+                "key an expiry (EXPIRE name 2*window), or every window of every user stays in the store forever; "
+                "one window is too short once server clocks differ")
     cluster.run_for(25)
     expect_equal("... 25 s later, the store's keys", redis.app.keys("ratelimit:*"), [],
                  "old windows must expire from the store")
@@ -107,3 +108,45 @@ def test_one_increment_per_request_and_retry_after_without_the_store(rl, cluster
     expect_equal("... retry_after('alice') at t=10", node.execute(limiter.retry_after, "alice"), 0.0,
                  "the window in which alice was refused is over")
 
+
+
+@pytest.mark.points(3)
+def test_the_limit_holds_per_window_when_server_clocks_disagree(rl, cluster):
+    """web-2's clock runs 4 s ahead and web-3's 3 s behind (window 10 s): each server computes
+    window numbers from its own clock. A client sends a request every 0.25 s, round robin, for a
+    minute; every allowed request is recorded with the window number its server computed."""
+    limit, window = 5, 10
+    redis = cluster.add_service("redis")
+    allowed = []
+
+    def start(node):
+        def recording_page(request):
+            allowed.append((node.name, math.floor(time.time() / window), cluster.now()))
+            return 200, {"Content-Type": "text/plain"}, "the page\n"
+
+        limiter = rl.DistributedLimiter(redis.client(node.name, timeout=0.25), limit, window, fail_open=False)
+        return rl.RateLimitMiddleware(limiter, recording_page)
+
+    rr = add_web_servers(cluster, start)
+    cluster.skew("web-2", 4.0)
+    cluster.skew("web-3", -3.0)
+    session = cluster.session()
+    t = 0.0
+    while t < 60.0:
+        cluster.run_to(t)
+        session.get(f"http://{rr.next()}/page", headers={"X-User": "alice"}, timeout=2)
+        per_window = {}
+        for name, index, at in allowed:
+            per_window.setdefault(index, []).append(f"{name}@{at:.2f}")
+        over = {n: who for n, who in sorted(per_window.items()) if len(who) > limit}
+        if over:
+            raise AssertionError(explain(
+                f"requests allowed per window number (as each server's clock computes it), by t={cluster.now():.2f} "
+                "(web-2's clock 4 s ahead, web-3's 3 s behind; DistributedLimiter(redis, 5, 10) on each)",
+                over, f"at most {limit} per window number",
+                "invariant: the store key of a window must outlive that window on every server's clock. An expiry "
+                "of one window, set by the server that is ahead, deletes the count while the others still count "
+                "in that window, and they start again at 1: expire the key after two windows"))
+        t += 0.25
+    expect_true(len(allowed) >= 5 * limit, "requests allowed in the minute", len(allowed), f"at least {5 * limit}",
+                "the limiter still lets a limit through per window (a check of the scenario itself)")
