@@ -130,7 +130,7 @@ def test_a_timed_out_task_is_resent_at_the_first_check_and_the_first_done_wins(c
                 "a task handed out task_timeout seconds ago *or more* is idle at that check: comparing with > "
                 "instead of >= re-sends it one check late, leaving a dead worker's task waiting longer"))
     files = ["tmp/map-0-1-0.jsonl"]
-    cluster[("p1")].send("coordinator", {"type": "done", "kind": "map", "task": 0, "attempt": 1, "files": files})
+    cluster["p1"].send("coordinator", {"type": "done", "kind": "map", "task": 0, "attempt": 1, "files": files})
     cluster.run_for(0.1)
     cluster["p2"].send("coordinator", {"type": "done", "kind": "map", "task": 0, "attempt": 2,
                                        "files": ["tmp/map-0-2-0.jsonl"]})
