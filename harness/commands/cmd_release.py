@@ -1,4 +1,5 @@
-"""``sysdesign release OUTDIR [--no-solutions]``: write the learner's distribution of the kit."""
+"""``sysdesign release OUTDIR [--no-solutions]``: write the learner's distribution of the kit
+(installed packs' exercises included, as wheels in ``packs/``)."""
 
 from __future__ import annotations
 
@@ -25,5 +26,9 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     print(f"Release written to {args.outdir}: {len(files)} files"
           + (" (references left out)" if args.no_solutions else " (references encoded in .references/)"))
-    print(f"Check it: cd {args.outdir} && python -m pip install -e . && sysdesign list")
+    packs = sorted(f for f in files if f.startswith("packs/") and f.endswith(".whl"))
+    if packs:
+        print(f"Exercise packs included as wheels: {', '.join(Path(p).name for p in packs)}")
+    install = "python -m pip install -e ." + (" packs/*.whl" if packs else "")
+    print(f"Check it: cd {args.outdir} && {install} && sysdesign list")
     return 0

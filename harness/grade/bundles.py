@@ -164,6 +164,11 @@ if [ -d "$submission/exercises" ]; then submission="$submission/exercises"; fi
 mkdir -p "$ROOT/results"
 cd "$ROOT/source/kit"
 "$ROOT/venv/bin/sysdesign" grade --impl "$submission" --gradescope "$ROOT/results/results.json"{options} ${{SYSDESIGN_GRADE_OPTIONS:-}}
+status=$?
+# Gradescope shows nothing without results.json: say what happened instead.
+if [ ! -s "$ROOT/results/results.json" ]; then
+  printf '{{"score": 0, "output": "The autograder could not grade this submission (sysdesign grade ended with exit code %s); please tell your instructor.", "tests": []}}\\n' "$status" > "$ROOT/results/results.json"
+fi
 """
 
 #: The kit's wheel maps the kit's packages to the bundled kit folder, ``$ROOT/source/kit``, found
