@@ -130,8 +130,7 @@ class GradeReport:
         if self.max_known:
             return f"Points {self.points:g}/{self.max_points:g}"
         unknown = ", ".join(e.slug for e in self.exercises if not e.max_known)
-        return (f"Points {self.points:g}/? (maximum unknown: {unknown} could not be collected; "
-                f"the other exercises are worth {self.max_points:g})")
+        return f"Points {self.points:g}/? (maximum unknown: {unknown} could not be collected; at least {self.max_points:g})"
 
     def exercise(self, slug: str) -> ExerciseResult | None:
         return next((e for e in self.exercises if e.slug == slug), None)

@@ -192,10 +192,23 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 def pytest_collectreport(report: pytest.CollectReport) -> None:
     if report.failed:
         lines = str(report.longrepr).strip().splitlines()
-        _PROBLEMS.append(f"{report.nodeid or 'collection'}: {lines[-1] if lines else 'collection failed'}")
+        last = lines[-1] if lines else "collection failed"
+        last = last[1:].strip() if last.startswith("E ") else last
+        _PROBLEMS.append(f"{report.nodeid or 'collection'}: {last}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Any:
+    """The file or folder of each collection problem, in the order of ``_PROBLEMS`` (the parent
+    gives the problem to the exercise that owns it)."""
+    report = yield
+    if report.failed:
+        _PROBLEM_PATHS.append(str(getattr(collector, "path", "") or ""))
+    return report
 
 
 _PROBLEMS: list[str] = []
+_PROBLEM_PATHS: list[str] = []
 
 
 def _as_event(grade: GradeSession, item: pytest.Item, result: TestResult) -> dict:
@@ -219,7 +232,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         result = state.results.get(item.nodeid)
         if result is not None:
             grade.emit({"event": "expected", "test": _as_event(grade, item, result)})
-    grade.emit({"event": "collected", "problems": list(_PROBLEMS)})
+    grade.emit({"event": "collected", "problems": list(_PROBLEMS), "paths": list(_PROBLEM_PATHS)})
 
 
 @pytest.hookimpl(wrapper=True)

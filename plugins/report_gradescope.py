@@ -33,7 +33,7 @@ def build(report: GradeReport) -> dict:
                 "tags": tags,
                 "visibility": VISIBILITY.get(test.visibility, "visible"),
             })
-    lines = [f"{e.slug}: {e.status}, {fmt(e.points)}/{fmt(e.max_points)} points" + (f" ({e.error})" if e.error else "")
+    lines = [f"{e.slug}: {e.status}, {fmt(e.points)}/{fmt(e.max_points) if e.max_known else '?'} points" + (f" ({e.error})" if e.error else "")
              for e in report.exercises]
     return {"score": report.points, "output": "\n".join(lines + [report.points_line, *report.problems]),
             "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}

@@ -32,7 +32,7 @@ def build(report: GradeReport) -> str:
     lines = [f"## sysdesign-kit: {fmt(report.points)}/{maximum} points", "",
              f"Graded: {_cell(report.implementation)}", "", "| exercise | status | points |", "|---|---|---:|"]
     for exercise in report.exercises:
-        lines.append(f"| {_cell(exercise.slug)} | {_cell(exercise.status)} | {fmt(exercise.points)}/{fmt(exercise.max_points)} |")
+        lines.append(f"| {_cell(exercise.slug)} | {_cell(exercise.status)} | {fmt(exercise.points)}/{fmt(exercise.max_points) if exercise.max_known else '?'} |")
     lines += ["", f"**{_cell(report.points_line)}**", ""]
     if report.problems:
         lines += [f"- {_cell(problem)}" for problem in report.problems] + [""]

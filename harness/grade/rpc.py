@@ -47,6 +47,11 @@ class PipeClosed(Exception):
     """The other side closed its end (it exited or was killed)."""
 
 
+class MessageTooLarge(EncodeError):
+    """A message over the size limit (:data:`MAX_FRAME`): it is refused before a byte is sent,
+    so a too-large answer becomes this error on the asking side and both sides go on."""
+
+
 class RemoteError(Exception):
     """An exception raised by learner code whose class the deciding process does not import.
 
@@ -93,7 +98,8 @@ class Pipe:
     def send(self, msg: dict) -> None:
         data = _dumps(msg).encode("ascii")
         if len(data) > self.max_frame:
-            raise EncodeError(f"message of {len(data)} bytes is over the {self.max_frame}-byte limit")
+            raise MessageTooLarge(f"a message of {len(data)} bytes, over the {self.max_frame}-byte limit of a message "
+                                  "between the grader and learner code")
         view = memoryview(len(data).to_bytes(HEADER, "big") + data)
         while view:
             try:
@@ -191,7 +197,10 @@ class Proxy:
 
     def __bool__(self) -> bool:
         __tracebackhide__ = True
-        return _as(bool, self._op("bool"), "bool()")
+        if not self._ch.judges:
+            return _as(bool, self._op("bool"), "bool()")
+        raise TypeError(f"the truth value of a remote {self._tn} is not data: the grader does not let learner "
+                        "code decide it (compare a value the code returned, or len())")
 
     def __iter__(self):
         __tracebackhide__ = True
@@ -199,6 +208,7 @@ class Proxy:
 
     def __next__(self):
         __tracebackhide__ = True
+        self._ch.count_item(self)
         return self._op("next")
 
     def __contains__(self, item: Any) -> bool:
@@ -221,30 +231,68 @@ class Proxy:
         __tracebackhide__ = True
         return self._op("enter")
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> Any:
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         __tracebackhide__ = True
-        return self._op("exit", exc_type, exc, None)
+        suppress = self._op("exit", exc_type, exc, None)
+        if not self._ch.judges:
+            return suppress
+        # Learner code may swallow an error of its own kind (contextlib.suppress), never the
+        # suite's verdict: an AssertionError or pytest's outcomes inside the block go on.
+        return (suppress is True and isinstance(exc, Exception) and not isinstance(exc, AssertionError)
+                and not _is_verdict(exc))
 
-    def __lt__(self, other: Any) -> Any:
-        return self._op("lt", other)
+    def _order(self, name: str, symbol: str, other: Any) -> bool:
+        __tracebackhide__ = True
+        if not self._ch.judges:
+            return self._op(name, other)
+        if isinstance(other, Proxy) and other._cid == self._cid:
+            return _as(bool, self._op(name, other), f"'{symbol}'")
+        raise TypeError(f"'{symbol}' between a remote {self._tn} and {_kind(other)}: the grader compares data, "
+                        "and learner code does not decide a comparison (return a number or a string)")
 
-    def __le__(self, other: Any) -> Any:
-        return self._op("le", other)
+    def __lt__(self, other: Any) -> bool:
+        return self._order("lt", "<", other)
 
-    def __gt__(self, other: Any) -> Any:
-        return self._op("gt", other)
+    def __le__(self, other: Any) -> bool:
+        return self._order("le", "<=", other)
 
-    def __ge__(self, other: Any) -> Any:
-        return self._op("ge", other)
+    def __gt__(self, other: Any) -> bool:
+        return self._order("gt", ">", other)
+
+    def __ge__(self, other: Any) -> bool:
+        return self._order("ge", ">=", other)
+
+    def _not_a_number(self, what: str) -> TypeError:
+        return TypeError(f"{what} of a remote {self._tn}: the grader does not let learner code turn an object into "
+                         "a number (return the number itself)")
 
     def __int__(self) -> int:
-        return _as(int, self._op("int"), "int()")
+        if not self._ch.judges:
+            return _as(int, self._op("int"), "int()")
+        raise self._not_a_number("int()")
 
     def __float__(self) -> float:
-        return _as(float, self._op("float"), "float()")
+        if not self._ch.judges:
+            return _as(float, self._op("float"), "float()")
+        raise self._not_a_number("float()")
 
     def __index__(self) -> int:
-        return _as(int, self._op("index"), "index")
+        if not self._ch.judges:
+            return _as(int, self._op("index"), "index")
+        raise self._not_a_number("an index")
+
+    def __complex__(self) -> complex:
+        raise self._not_a_number("complex()")
+
+    def __round__(self, ndigits: Any = None) -> Any:
+        raise self._not_a_number("round()")
+
+    def __format__(self, spec: str) -> str:
+        if spec and not self._ch.judges:
+            return format(str(self), spec)
+        if spec:
+            raise TypeError(f"format spec {spec!r} for a remote {self._tn}: only data is formatted")
+        return str(self)
 
     def __instancecheck__(self, instance: Any) -> bool:
         return _as(bool, self._op("instancecheck", instance), "isinstance()")
@@ -282,6 +330,21 @@ class Proxy:
 
 #: Dunder attributes a proxy asks the other side for (everything else is "no such attribute").
 _REMOTE_DUNDER_ATTRS = frozenset({"__name__", "__qualname__", "__doc__", "__module__"})
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, Proxy):
+        return f"a remote {value._tn} of another process"
+    return f"{type(value).__name__} data"
+
+
+def _is_verdict(exc: BaseException) -> bool:
+    """True for pytest's outcomes (fail, skip, xfail, exit), which carry a test's verdict."""
+    return any(cls.__module__.startswith("_pytest") for cls in type(exc).__mro__)
+
+
+#: Items one iteration over a remote object may yield (an endless learner iterator ends here).
+ITERATION_LIMIT = 1_000_000
 
 
 def _as(kind: type, value: Any, what: str) -> Any:
@@ -420,6 +483,13 @@ class Channel:
     side = "?"
     peer = "?"
 
+    @property
+    def judges(self) -> bool:
+        """True on the deciding side: its proxies (of learner objects) never let learner code
+        decide a truth value, a comparison with data or a conversion to a number; the worker's
+        proxies of suite objects answer all of them as the suite's objects would."""
+        return self.side == "d"
+
     def __init__(self, pipe: Pipe) -> None:
         self.number = next(_CHANNEL_NUMBERS)
         _CHANNELS[self.number] = self
@@ -438,6 +508,7 @@ class Channel:
         #: Proxy classes for refs with a ``"kind"`` (the deciding side's live containers).
         self.proxy_types: dict[str, type[Proxy]] = {"live": LiveContainer, "record": RecordProxy}
         self._proxy_classes: dict[tuple, type[Proxy]] = {}
+        self._iterated: dict[int, int] = {}
         self.handlers: dict[str, Callable[[dict], Any]] = {
             "getattr": self._h_getattr, "setattr": self._h_setattr, "delattr": self._h_delattr,
             "call": self._h_call, "op": self._h_op,
@@ -515,7 +586,10 @@ class Channel:
             if self.must_propagate(exc):
                 raise
             reply = {"r": rid, "err": self.exception_data(exc)}
-        self._send(reply)
+        try:
+            self._send(reply)
+        except MessageTooLarge as exc:  # the answer is refused, the conversation goes on
+            self._send({"r": rid, "err": self.exception_data(exc)})
 
     def must_propagate(self, exc: BaseException) -> bool:
         """True for exceptions that end the conversation instead of being answered."""
@@ -601,7 +675,16 @@ class Channel:
                 self._proxy_classes[key] = found
         return found
 
+    def count_item(self, proxy: Proxy) -> None:
+        """One more item taken from the remote iterator ``proxy``: an iteration past
+        :data:`ITERATION_LIMIT` items ends with RuntimeError (an endless learner iterator)."""
+        count = self._iterated.get(proxy._h, 0) + 1
+        if count > ITERATION_LIMIT:
+            raise RuntimeError(f"a remote {proxy._tn} yielded more than {ITERATION_LIMIT} items: iteration stopped")
+        self._iterated[proxy._h] = count
+
     def _release(self, handle: int) -> None:
+        self._iterated.pop(handle, None)
         count = self._received.pop(handle, 0)
         if count:
             self._releases.append([handle, count])
@@ -860,10 +943,11 @@ _OPS: dict[str, Callable[..., Any]] = {
     "enter": lambda o: _special(o, "__enter__")(),
     "exit": lambda o, t, e, tb: _special(o, "__exit__")(t, e, tb),
     "int": int, "float": float, "index": lambda o: o.__index__(),
-    "instancecheck": lambda o, x: isinstance(x, o),
+    # by the classes' real MRO: a metaclass's own __instancecheck__ never answers
+    "instancecheck": lambda o, x: isinstance(o, type) and type.__subclasscheck__(o, type(x)),
     "snapshot": lambda o: o,
     "fields": lambda o: [getattr(o, f.name) for f in dataclasses.fields(o) if f.compare],
-    "subclasscheck": lambda o, x: issubclass(x, o),
+    "subclasscheck": lambda o, x: isinstance(o, type) and isinstance(x, type) and type.__subclasscheck__(o, x),
 }
 
 

@@ -345,6 +345,8 @@ def collect_expected(exercises: list[Exercise], ws: Workspace, options: GradeOpt
     run = run_child(ws, "collect", spec, paths, collect=True, wall_limit=max(120.0, options.timeout * 2))
     expected = Expected(tests={e.slug: [] for e in exercises})
     collected = False
+    problems: list[str] = []
+    paths: list[str] = []
     for event in run.events:
         if event.get("event") == "expected":
             test = _test_from(event.get("test") or {})
@@ -352,11 +354,17 @@ def collect_expected(exercises: list[Exercise], ws: Workspace, options: GradeOpt
                 expected.tests[test.exercise].append(test)
         elif event.get("event") == "collected":
             collected = True
-            expected.problems.extend(str(p) for p in event.get("problems") or [])
+            problems = [str(p) for p in event.get("problems") or []]
+            paths = [str(p) for p in event.get("paths") or []]
+            if len(paths) != len(problems):
+                paths = [""] * len(problems)
     if not collected:
         raise GradeError("could not collect the kit's suites:\n" + run.output_tail)
-    for problem in expected.problems:
-        slug = _exercise_of_problem(problem, exercises, ws)
+    for problem, path in zip(problems, paths):
+        slug, shown = _owner_of_problem(problem, path, exercises, ws)
+        if shown:
+            problem = f"{shown}: {problem.split(': ', 1)[-1]}"
+        expected.problems.append(problem)
         if slug is not None:
             expected.broken.setdefault(slug, []).append(problem)
     for exercise in exercises:
@@ -365,26 +373,32 @@ def collect_expected(exercises: list[Exercise], ws: Workspace, options: GradeOpt
     return expected
 
 
-def _exercise_of_problem(problem: str, exercises: list[Exercise], ws: Workspace) -> str | None:
-    """The exercise whose suite (or hidden tests) a collection problem line names, or None.
-    A line starts with the node id of what failed, relative to the kit (the rootdir)."""
-    node = problem.split(": ", 1)[0].split("::", 1)[0]
-    if not node or node == "collection":
-        return None
-    path = Path(node) if Path(node).is_absolute() else KIT_ROOT / node
+def _owner_of_problem(problem: str, path: str, exercises: list[Exercise], ws: Workspace) -> tuple[str | None, str]:
+    """The exercise whose suite (or hidden tests) a collection problem concerns (or None), and
+    how to name the file ("" to keep the line's own node id). ``path`` is the file or folder
+    that failed; without it the line's node id (relative to the kit) is used."""
+    if path:
+        where = Path(path)
+    else:
+        node = problem.split(": ", 1)[0].split("::", 1)[0]
+        if not node or node == "collection":
+            return None, ""
+        where = Path(node) if Path(node).is_absolute() else KIT_ROOT / node
     try:
-        path = path.resolve()
+        where = where.resolve()
     except OSError:
-        return None
+        return None, ""
     for exercise in exercises:
-        if exercise.owns(path):
-            return exercise.slug
-    hidden = ws.root.resolve() / "hidden"
+        if exercise.owns(where):
+            return exercise.slug, display_path(where) if path else ""
+    hidden = (ws.root / "hidden").resolve()
     try:
-        parts = path.relative_to(hidden).parts
+        parts = where.relative_to(hidden).parts
     except ValueError:
-        return None
-    return parts[0] if parts and parts[0] in {e.slug for e in exercises} else None
+        return None, ""
+    if parts and parts[0] in {e.slug for e in exercises}:
+        return parts[0], "hidden/" + "/".join(parts)
+    return None, ""
 
 
 def declared_points(exercise: Exercise) -> float | None:
