@@ -10,7 +10,7 @@ Each test, in the suite's order: ``name``, ``test_code`` (the test function's so
 included; for a hidden test only a note), ``status`` (``pass``, ``fail``, or ``error`` when it
 could not run to a verdict: error, crashed, timed out, out of memory, missing), ``message``
 (``null`` for a pass), ``output`` (what learner code printed during the test, at most 500
-characters, ``null`` when nothing), ``task_id``, plus the extensions ``score`` and ``max_score``.
+characters, ``null`` when nothing), ``task_id`` (left out for a test of no task), plus the extensions ``score`` and ``max_score``.
 Hidden tests are listed with their points, without their messages or output.
 """
 
@@ -58,9 +58,11 @@ def build(report: GradeReport) -> dict:
         for test in exercise.tests:
             status = status_of(test)
             code = source_of_test(exercise.slug, test) if is_visible(test) else HIDDEN_CODE
-            tests.append({"name": f"{exercise.slug}: {test.name}", "test_code": code or test.nodeid, "status": status,
-                          "message": None if status == "pass" else _message(test), "output": _output(test),
-                          "task_id": test.task, "score": test.points, "max_score": test.max_points})
+            entry = {"name": f"{exercise.slug}: {test.name}", "test_code": code or test.nodeid, "status": status,
+                     "message": None if status == "pass" else _message(test), "output": _output(test)}
+            if test.task is not None:
+                entry["task_id"] = test.task
+            tests.append({**entry, "score": test.points, "max_score": test.max_points})
     data: dict = {"version": 3}
     if not tests or all(t["status"] == "error" for t in tests):
         problems = [f"{e.slug}: {e.error}" for e in report.exercises if e.error]

@@ -209,3 +209,20 @@ def test_setup_installs_from_the_bundle_and_run_autograder_writes_results(autogr
     hidden = [t for t in http if t["name"] == "http_basics: test_hidden_get"]
     assert hidden and hidden[0]["visibility"] == "after_due_date" and hidden[0]["max_score"] == 2
     assert results["score"] == sum(t["score"] for t in tests) == sum(t["max_score"] for t in http)
+
+
+def test_run_autograder_always_leaves_a_results_file(tmp_path):
+    """Without a working installation, Gradescope still gets a results.json saying so."""
+    import json
+
+    from harness.grade.bundles import RUN_AUTOGRADER
+
+    script = tmp_path / "source" / "run_autograder"
+    (tmp_path / "source" / "kit").mkdir(parents=True)
+    (tmp_path / "submission").mkdir()
+    script.write_text(RUN_AUTOGRADER.format(options=" --exercise http_basics"), encoding="utf-8")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "AUTOGRADER_ROOT": str(tmp_path)}
+    done = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert results["score"] == 0 and results["tests"] == [] and "exit code 127" in results["output"]
