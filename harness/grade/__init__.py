@@ -9,7 +9,7 @@ kit's pristine suites in a separate deciding process, reports written by the par
 - :mod:`~harness.grade.runner`: the parent (one deciding process per exercise, the merge);
 - :mod:`~harness.grade.reporting`: what the report writers share (``plugins/report_*.py``);
 - :mod:`~harness.grade.batch`, :mod:`~harness.grade.release`, :mod:`~harness.grade.bundles`:
-  ``grade-batch``, ``release``, ``classroom-workflow`` and ``gradescope-bundle``.
+  ``grade-batch``, ``release``, ``classroom-workflow``, ``github-workflow`` and ``gradescope-bundle``.
 
 ``docs/grading.md`` describes the design and the limits.
 """
