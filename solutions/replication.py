@@ -32,15 +32,18 @@ class Replica:
             self.role = REPLICA
             self.term, self.index = saved["term"], saved["index"]
             self._data, self.in_sync = dict(saved["data"]), saved["in_sync"]
+            self._applied = list(saved["applied"])
         else:
             self.role, self.term, self.index, self._data = role, 0, 0, {}
+            self._applied: list[Any] = []  # the client write ids our data reflects
             self.in_sync = role == PRIMARY
             self._save()
         self._peer_index: int | None = None  # the replica's index, when we know its state matches ours
         self._snapshot_id = 0
         self._ids = itertools.count(1)
-        self._queue: deque[tuple[str, Any, Callable[[bool], None]]] = deque()
-        self._pending: tuple[int, str, Any, Callable[[bool], None], Any] | None = None
+        self._queue: deque[tuple[str, Any, Callable[[bool], None], Any]] = deque()
+        # (message id, key, value, done, timer, client write id, apply it on confirmation?)
+        self._pending: tuple[int, str, Any, Callable[[bool], None], Any, Any, bool] | None = None
         self._last_heard = time.monotonic()
         node.every(heartbeat_interval, self._tick)
 
@@ -52,53 +55,69 @@ class Replica:
         return dict(self._data)
 
     # -- writing -----------------------------------------------------------------------------
-    def put(self, key: str, value: Any, done: Callable[[bool], None]) -> None:
+    def put(self, key: str, value: Any, done: Callable[[bool], None], write_id: Any = None) -> None:
         if self.role != PRIMARY:
             done(False)
             return
         if self.mode == ASYNC:
-            self._apply(key, value)
+            if write_id is None or write_id not in self._applied:
+                self._apply(key, value, write_id)
             done(True)
             return
-        self._queue.append((key, value, done))
+        self._queue.append((key, value, done, write_id))
         self._next_write()
 
     def _next_write(self) -> None:
         if self._pending is not None or not self._queue:
             return
-        key, value, done = self._queue.popleft()
-        body: dict[str, Any] = {"t": "write", "index": self.index + 1, "key": key, "value": value}
-        if self._peer_index != self.index:  # the replica's state is unknown: send ours along
-            body["base"] = dict(self._data)
-            body["base_index"] = self.index
-        wid = self._send(body)
+        key, value, done, write_id = self._queue.popleft()
+        if write_id is not None and write_id in self._applied:
+            # A retry of a write our data already reflects: confirm, once the replica holds our data.
+            if self._peer_index == self.index:
+                wid = self._send({"t": "heartbeat", "index": self.index})
+            else:
+                wid = self._send_snapshot()
+            apply = False
+        else:
+            body: dict[str, Any] = {"t": "write", "index": self.index + 1, "key": key, "value": value,
+                                    "write_id": write_id}
+            if self._peer_index != self.index:  # the replica's state is unknown: send ours along
+                body["base"] = self._state_for_peer()
+            wid = self._send(body)
+            apply = True
         timer = self.node.set_timer(self.ack_timeout, self._timed_out, wid)
-        self._pending = (wid, key, value, done, timer)
+        self._pending = (wid, key, value, done, timer, write_id, apply)
 
     def _timed_out(self, wid: int) -> None:
         if self._pending is not None and self._pending[0] == wid:
             self._finish(False)
 
     def _finish(self, ok: bool) -> None:
-        _, key, value, done, timer = self._pending
+        _, key, value, done, timer, write_id, apply = self._pending
         self._pending = None
         timer.cancel()
         if ok:
-            self._apply(key, value)
+            if apply:
+                self._apply(key, value, write_id)
             self._peer_index = self.index
         else:
             self._peer_index = None  # the replica may hold the failed write: resynchronise it
         done(ok)
         self._next_write()
 
-    def _apply(self, key: str, value: Any) -> None:
+    def _apply(self, key: str, value: Any, write_id: Any = None) -> None:
         self._data[key] = value
         self.index += 1
+        if write_id is not None:
+            self._applied.append(write_id)
         self._save()
 
     def _save(self) -> None:
         self._disk[STATE_KEY] = {"term": self.term, "index": self.index, "data": dict(self._data),
-                                 "in_sync": self.in_sync}
+                                 "in_sync": self.in_sync, "applied": list(self._applied)}
+
+    def _state_for_peer(self) -> dict[str, Any]:
+        return {"index": self.index, "data": dict(self._data), "write_ids": list(self._applied)}
 
     # -- messages ----------------------------------------------------------------------------
     def _send(self, body: dict[str, Any]) -> int:
@@ -107,8 +126,9 @@ class Replica:
         self.node.send(self.peer, body)
         return body["id"]
 
-    def _send_snapshot(self) -> None:
-        self._snapshot_id = self._send({"t": "snapshot", "index": self.index, "data": dict(self._data)})
+    def _send_snapshot(self) -> int:
+        self._snapshot_id = self._send({"t": "snapshot", **self._state_for_peer()})
+        return self._snapshot_id
 
     def on_message(self, msg: Any) -> None:
         body = msg.body
@@ -125,20 +145,21 @@ class Replica:
         self._last_heard = time.monotonic()
         kind = body["t"]
         if kind == "snapshot":
-            self._install(body["data"], body["index"])
+            self._install(body)
             ok = True
         elif kind == "write":
             if "base" in body:
-                self._install(body["base"], body["base_index"])
+                self._install(body["base"])
             ok = self.in_sync and body["index"] == self.index + 1
             if ok:
-                self._apply(body["key"], body["value"])
+                self._apply(body["key"], body["value"], body["write_id"])
         else:
             ok = self.in_sync and body["index"] == self.index
         self._ack(msg, ok)
 
-    def _install(self, data: dict[str, Any], index: int) -> None:
-        self._data, self.index, self.in_sync = dict(data), index, True
+    def _install(self, state: dict[str, Any]) -> None:
+        self._data, self.index, self.in_sync = dict(state["data"]), state["index"], True
+        self._applied = list(state["write_ids"])
         self._save()
 
     def _ack(self, msg: Any, ok: bool) -> None:
@@ -161,7 +182,10 @@ class Replica:
     # -- heartbeats, failover, rejoin -------------------------------------------------------
     def _tick(self) -> None:
         if self.role == PRIMARY:
-            if self._peer_index == self.index:
+            # Never a snapshot while a write waits for its confirmation: the replica may already
+            # hold that write, and our data (without it) would roll it back after we acknowledge
+            # it. The write carries our data anyway when the replica's state is unknown.
+            if self._pending is not None or self._peer_index == self.index:
                 self._send({"t": "heartbeat", "index": self.index})
             else:
                 self._send_snapshot()
@@ -186,7 +210,7 @@ class Replica:
             if self._pending is not None:
                 self._pending[4].cancel()
                 self._pending = None
-            waiting += [done for _, _, done in self._queue]
+            waiting += [done for _, _, done, _ in self._queue]
             self._queue.clear()
             for done in waiting:
                 done(False)

@@ -10,10 +10,17 @@ The whole design turns on one question: **when is a write done?**
 * **Synchronous replication.** The primary sends the write to the replica and acknowledges the
   client only once the replica confirmed it has it. An acknowledged write is then on two
   machines, so losing the primary loses nothing, and a read from the replica is never stale.
-  The price: every write waits a round trip to the replica, and when the replica cannot take
-  the write (it is down, cut off, or too slow) the write must *fail*, on both nodes: a write
-  the client was told failed must not be left applied on the primary. With one replica, a sync
-  pair cannot accept writes while either node is down.
+  The price: every write waits a round trip to the replica, and when the replica does not
+  confirm in time (it is down, cut off, or too slow) the write is reported *failed*: the
+  primary must not apply it. With one replica, a sync pair cannot accept writes while either
+  node is down.
+
+  A failed write is not the same as a write that did not happen: its outcome is **unknown**.
+  The replica may have applied it and only its confirmation was lost. While the primary lives it
+  resynchronises the replica and the write ends up nowhere; but if the primary dies first, the
+  replica is promoted *with* that write. A client that must know retries, and a retry must not
+  apply the write twice (it could overwrite a newer value of the key): each write carries a
+  client **write id**, the same on every retry, and a node's data remembers the ids it reflects.
 * **Asynchronous replication.** The primary applies the write, acknowledges at once, and ships
   it to the replica later. Writes are fast and survive a replica outage, but reads from the
   replica are stale for a while (bounded by how often the primary ships), and a write the
@@ -31,9 +38,12 @@ one, and takes the new primary's data, dropping whatever it accepted on its own.
 
 **Rejoining.** A node that restarts cannot know whether it was replaced while it was down, so
 it always comes back as a replica and waits to hear from the primary; if no primary speaks up
-within ``failover_timeout``, it may promote itself. Only a replica that holds everything the
-primary acknowledged may promote itself: one that lost its disk and has not caught up since
-would throw acknowledged writes away.
+within ``failover_timeout``, it may promote itself. In sync mode, only a replica that holds
+everything the primary acknowledged may promote itself: one that lost its disk and has not
+caught up since would throw acknowledged writes away. In async mode no replica can promise
+that (the primary acknowledged writes it had not shipped yet), so a promotion may lose the last
+acknowledged writes: that is the price of asynchronous replication. Either way, a replica that
+started without state must catch up with a primary before it may promote itself.
 
 With more than two nodes you would use a majority (quorum) for both writes and elections, as
 Raft does: a pair cannot tell "the other node died" from "I am cut off", which is why a sync
@@ -56,15 +66,17 @@ on and uses it to talk and to keep time:
 A protocol that works (you may use another one that meets the contracts):
 
 * the primary numbers its writes: ``index`` is how many writes it has applied;
-* ``write`` (sync mode): ``{term, id, index, key, value}``; the replica applies it if the index
-  follows its own, and answers ``ack`` ``{term, id, index, ok}``. The primary applies the write
-  and calls ``done(True)`` when an ``ok`` ack with that write's ``id`` arrives within
+* ``write`` (sync mode): ``{term, id, index, key, value, write_id}``; the replica applies it if
+  the index follows its own, and answers ``ack`` ``{term, id, index, ok}``. The primary applies
+  the write and calls ``done(True)`` when an ``ok`` ack with that write's ``id`` arrives within
   ``ack_timeout``, else ``done(False)`` (and ignores that id's ack if it comes later);
 * ``heartbeat`` ``{term, id, index}`` every ``heartbeat_interval``; the replica acks it (ok when
   its index matches). When the primary does not know that the replica's data equals its own
   (just promoted, a write failed, an ack said otherwise, the replica is behind), it sends a
-  ``snapshot`` ``{term, id, index, data}`` instead of a heartbeat, and the replica replaces its
-  data with it. In async mode this is also how writes reach the replica;
+  ``snapshot`` ``{term, id, index, data, write_ids}`` instead of a heartbeat, and the replica
+  replaces its state with it. In async mode this is also how writes reach the replica. Never
+  while a write waits for its confirmation: the replica may already hold that write, and a
+  snapshot without it would roll back a write you are about to acknowledge;
 * any message with a higher term than yours: adopt the term and become a replica.
 
 Tasks
@@ -73,7 +85,8 @@ Tasks
    ``get``/``data``, a replica refuses writes.
 2. Asynchronous replication: acknowledge at once, ship on heartbeats, the replica converges.
 3. Synchronous replication: acknowledge only what the replica confirmed; a write the replica
-   cannot take fails on both nodes.
+   did not confirm fails on the primary (its outcome is unknown); a retried write id is applied
+   at most once.
 4. Failover: heartbeats, promotion after ``failover_timeout`` of silence, terms, and never
    promote a replica that may miss acknowledged writes.
 5. Rejoin: step down on a higher term, refuse writes as a replica, catch up.
@@ -100,10 +113,11 @@ class Replica:
     """One node of a primary-replica pair (tasks 1-5).
 
     Public attributes, kept up to date: ``role`` (``PRIMARY`` or ``REPLICA``), ``term`` (an int
-    that only grows; 0 on a new pair), ``index`` (how many writes this node's data reflects) and
-    ``in_sync`` (True when this node holds every write the primary acknowledged: always for a
-    primary; for a replica, once it has caught up with a primary since it last started without
-    state). Both nodes of a pair run with the same ``mode`` and timings.
+    that only grows; 0 on a new pair), ``index`` (how many writes this node's data reflects,
+    each write counted once, an overwrite of a key too) and ``in_sync`` (True for a primary; for
+    a replica, once it has caught up with a primary since it last started without state: in
+    sync mode it then holds every write the primary acknowledged). Both nodes of a pair run
+    with the same ``mode`` and timings.
     """
 
     def __init__(self, node: Any, peer: str, role: str = REPLICA, mode: str = SYNC, *,
@@ -115,16 +129,17 @@ class Replica:
         ``node.durable`` holds no state of yours (the pair's first start, or a lost disk): the
         node then starts in that role with no data, term 0, ``in_sync`` true for a primary and
         false for a replica, and saves that state. When ``node.durable[STATE_KEY]`` holds state
-        (a restart), load term, index, data and ``in_sync`` from it and start as a
+        (a restart), load term, index, data, ``in_sync`` and the write ids from it and start as a
         ``REPLICA``, whatever ``role`` says. Save your state to ``node.durable[STATE_KEY]``
         after every change, before acknowledging anything.
 
         Start a timer that fires every ``heartbeat_interval`` seconds (``node.every``). On each
         tick a primary sends a heartbeat, or a snapshot when it does not know that the replica
-        holds exactly its data (tasks 2-3); a replica that is ``in_sync`` and has not heard from
-        a primary for ``failover_timeout`` seconds or more promotes itself: term + 1, role
-        ``PRIMARY``, saved (task 4). Raise ``ValueError`` for an unknown ``role`` or ``mode``, for
-        ``ack_timeout <= 0``, and unless ``0 < heartbeat_interval < failover_timeout``.
+        holds exactly its data and no write is waiting for its confirmation (tasks 2-3); a
+        replica that is ``in_sync`` and has not heard from a primary for ``failover_timeout``
+        seconds or more promotes itself: term + 1, role ``PRIMARY``, saved (task 4). Raise
+        ``ValueError`` for an unknown ``role`` or ``mode``, for ``ack_timeout <= 0``, and unless
+        ``0 < heartbeat_interval < failover_timeout``.
         """
         raise NotImplementedError("task 1: implement Replica.__init__")
 
@@ -137,8 +152,14 @@ class Replica:
         """Task 1. A copy of this node's data (key -> value)."""
         raise NotImplementedError("task 1: implement Replica.data")
 
-    def put(self, key: str, value: Any, done: Callable[[bool], None]) -> None:
+    def put(self, key: str, value: Any, done: Callable[[bool], None], write_id: Any = None) -> None:
         """Tasks 1-3. A client write; call ``done(ok)`` exactly once when it is decided.
+
+        ``write_id`` (optional, a plain value such as a string): the client's name for this
+        write, the same on every retry. A node remembers the ids of the writes its data
+        reflects (saved with its data, and sent along with it to the replica), and a write
+        whose id is among them is never applied again: it is confirmed like a new write, without
+        changing the data or ``index``.
 
         * Not the primary (task 1): ``done(False)`` at once, nothing changes.
         * ``ASYNC`` (task 2): apply the write, save, ``done(True)`` at once; it reaches the
@@ -147,10 +168,13 @@ class Replica:
         * ``SYNC`` (task 3): send the write to the replica and call ``done(True)`` only when the
           replica has confirmed it; apply it on the primary at that moment, not before. When no
           confirmation arrives within ``ack_timeout`` seconds of sending it (or the replica
-          refuses it), ``done(False)``: the write is then applied nowhere (the primary never
-          applied it; a replica that did is resynchronised). One write at a time: writes put
-          while one is waiting queue up and are sent in order. A primary that steps down calls
-          ``done(False)`` for every write still waiting.
+          refuses it), ``done(False)``: the primary never applies it and resynchronises a
+          replica that did, but the outcome is *unknown*: if the primary dies before that, the
+          replica may be promoted holding the write. Only a retry with the same ``write_id``
+          settles it. A retry of a write the primary's data already reflects: ``done(True)``
+          once the replica confirms it holds the primary's data. One write at a time: writes
+          put while one is waiting queue up and are sent in order. A primary that steps down
+          calls ``done(False)`` for every write still waiting.
         """
         raise NotImplementedError("task 1: implement Replica.put")
 

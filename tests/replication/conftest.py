@@ -37,6 +37,9 @@ class Write:
     ok: bool | None = None
     done_at: float | None = None
     calls: int = 0
+    #: Its position in ``Pair.writes``.
+    pos: int = -1
+    write_id: Any = None
     #: What the nodes held at the moment ``done`` was called: {node: value of key or None}.
     seen: dict[str, Any] = field(default_factory=dict)
 
@@ -50,20 +53,27 @@ class Pair:
         self.mode = mode
         self.options = options
         self.writes: list[Write] = []
+        #: The last acknowledged write of each key.
+        self.latest: dict[str, Write] = {}
         for name, peer, role in (("db-1", "db-2", "primary"), ("db-2", "db-1", "replica")):
             def start(node, peer=peer, role=role):
                 return replication.Replica(node, peer, role, mode, **options)
 
             node = cluster.add_node(name, start=start)
-            node.on_message(lambda msg, node=node: node.app.on_message(msg))
+            node.on_message(lambda msg, node=node: self._deliver(node, msg))
+
+    def _deliver(self, node, msg) -> None:
+        node.app.on_message(msg)
+        self.check_acked_held()
 
     # -- acting through the nodes -------------------------------------------------------------
     def app(self, name: str):
         return self.cluster[name].app
 
-    def put(self, name: str, key: str, value: Any) -> Write:
-        """``Replica.put(key, value, done)`` on node ``name``, run as that node."""
-        write = Write(name, key, value, self.cluster.now())
+    def put(self, name: str, key: str, value: Any, write_id: Any = None) -> Write:
+        """``Replica.put(key, value, done)`` on node ``name``, run as that node (with
+        ``write_id=`` when one is given)."""
+        write = Write(name, key, value, self.cluster.now(), pos=len(self.writes), write_id=write_id)
         self.writes.append(write)
 
         def done(ok):
@@ -71,13 +81,20 @@ class Pair:
             if write.calls == 1:
                 write.ok, write.done_at = ok, self.cluster.now()
                 write.seen = {n: self.peek(n, key) for n in NAMES}
+                # A confirmed retry says the write was applied, maybe long ago: no newer value then.
+                retried = write_id is not None and any(w.write_id == write_id for w in self.writes[:write.pos])
+                if ok and not retried:
+                    self.latest[key] = write
 
         node = self.cluster[name]
-        node.execute(node.app.put, key, value, done)
+        if write_id is None:
+            node.execute(node.app.put, key, value, done)
+        else:
+            node.execute(lambda: node.app.put(key, value, done, write_id=write_id))
         return write
 
-    def put_and_wait(self, name: str, key: str, value: Any, timeout: float = 5.0) -> Write:
-        write = self.put(name, key, value)
+    def put_and_wait(self, name: str, key: str, value: Any, timeout: float = 5.0, write_id: Any = None) -> Write:
+        write = self.put(name, key, value, write_id)
         self.cluster.run_until(lambda: write.ok is not None, timeout)
         return write
 
@@ -108,6 +125,29 @@ class Pair:
         if twice:
             raise AssertionError(explain(f"{twice[0]!r}: done(ok) calls", twice[0].calls, 1,
                                          "invariant: every write is answered exactly once"))
+
+    def check_acked_held(self) -> None:
+        """Sync mode, after every message a node handles: every node that is up and ``in_sync``
+        holds the last acknowledged value of every key."""
+        if self.mode != "sync":
+            return
+        for name in NAMES:
+            app = self.cluster[name].app
+            if app is None or not getattr(app, "in_sync", False):
+                continue
+            for key, write in self.latest.items():
+                held = app.get(key)
+                if held == write.value:
+                    continue
+                # a write of the key put after the acknowledged one may be there already
+                later = self.writes[write.pos + 1:]
+                if any(w.key == key and w.value == held for w in later):
+                    continue
+                raise AssertionError(explain(
+                    f"{name}.get({key!r}) at t={self.cluster.now():.6f} ({name} is {app.role}, in_sync)", held,
+                    f"{write.value!r} (acknowledged at t={write.done_at:.6f}) or a value put after it",
+                    "invariant: in sync mode an acknowledged write stays on both nodes, at every moment (a "
+                    "snapshot sent while a write waits for its confirmation must not roll it back)"))
 
     def missing_acked(self, name: str) -> list[Write]:
         """Acknowledged writes (unique keys) that node ``name`` does not hold."""

@@ -97,3 +97,31 @@ def test_replica_that_lost_its_disk_catches_up(cluster, make_pair):
     converged = cluster.run_until(lambda: pair.data("db-2") == pair.data("db-1"), 2 * BOUND)
     expect_true(converged, "db-2.data() within two heartbeats after it came back with an empty disk",
                 pair.data("db-2"), pair.data("db-1"), "invariant: an empty replica is sent everything")
+
+
+def test_index_counts_the_writes_and_the_replica_catches_up(cluster, make_pair):
+    pair = make_pair(cluster, "async", heartbeat_interval=INTERVAL)
+    cluster.run_for(1.0)
+    keys = ["k", "k", "j", "k", "j", "k"]
+    for i, key in enumerate(keys):
+        pair.put("db-1", key, i)
+        expect_equal(f"db-1.index right after async put({key!r}, {i})", pair.app("db-1").index, i + 1,
+                     "index is how many writes a node's data reflects: every write counts, an overwrite too")
+    caught_up = cluster.run_until(lambda: pair.app("db-2").index == len(keys), 2 * BOUND)
+    expect_true(caught_up, f"db-2.index within two heartbeats after {len(keys)} writes", pair.app("db-2").index,
+                len(keys), "a replica that caught up reflects the same writes as its primary")
+    expect_equal("db-2.data()", pair.data("db-2"), pair.data("db-1"))
+
+
+def test_a_retried_write_id_is_applied_once(cluster, make_pair):
+    pair = make_pair(cluster, "async", heartbeat_interval=INTERVAL)
+    cluster.run_for(1.0)
+    pair.put("db-1", "k", 1, write_id="w-1")
+    pair.put("db-1", "k", 2, write_id="w-2")
+    retry = pair.put("db-1", "k", 1, write_id="w-1")
+    expect_equal("done(ok) for a retry of write 'w-1' (async)", retry.ok, True, "it was applied: it succeeded")
+    expect_equal("db-1: (get('k'), index) after put 'w-1', put 'w-2', retry 'w-1'",
+                 (pair.peek("db-1", "k"), pair.app("db-1").index), (2, 2),
+                 "invariant: a write is applied at most once: the retry of 'w-1' must not overwrite the newer 'w-2'")
+    converged = cluster.run_until(lambda: pair.data("db-2") == {"k": 2}, 2 * BOUND)
+    expect_true(converged, "db-2.data() after two heartbeats", pair.data("db-2"), {"k": 2})

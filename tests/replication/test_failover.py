@@ -95,3 +95,37 @@ def test_a_replica_missing_writes_is_never_promoted(cluster, make_pair):
     expect_equal("acknowledged writes missing on db-1 and db-2",
                  (pair.missing_acked("db-1"), pair.missing_acked("db-2")), ([], []),
                  "invariant: no acknowledged write lost")
+
+
+@pytest.mark.points(3)
+def test_a_timed_out_write_has_an_unknown_outcome_and_a_retry_settles_it(cluster, make_pair):
+    pair = make_pair(cluster, "sync", **OPTIONS)
+    cluster.run_for(1.0)
+    pair.put_and_wait("db-1", "a", 1, write_id="w-a")
+    lost = cluster.partition_one_way(["db-2"], ["db-1"])  # db-2 gets the write; its confirmation is lost
+    first = pair.put_and_wait("db-1", "b", 2, write_id="w-b")
+    expect_equal("done(ok) for put('b', 2, write_id='w-b') whose confirmation was lost", first.ok, False,
+                 "no confirmation within ack_timeout: the write is reported failed, though db-2 may hold it")
+    cluster.crash("db-1")  # ... and the primary dies before it could resynchronise db-2
+    lost.heal()
+    promoted = cluster.run_until(lambda: pair.role("db-2") == "primary", FAILOVER + INTERVAL + SLACK)
+    expect_true(promoted, "db-2.role after db-1 crashed", pair.role("db-2"), "primary")
+    survived = pair.peek("db-2", "b") == 2  # the outcome was unknown: either is allowed
+    cluster.restart("db-1")
+    synced = cluster.run_until(lambda: pair.data("db-1") == pair.data("db-2"), 4 * INTERVAL)
+    expect_true(synced, "db-1.data() after it rejoined", pair.data("db-1"), pair.data("db-2"))
+    newer = pair.put_and_wait("db-2", "b", 3, write_id="w-b3")
+    expect_equal("done(ok) for another client's put('b', 3) on the new primary", newer.ok, True)
+    retry = pair.put_and_wait("db-2", "b", 2, write_id="w-b")
+    expect_equal("done(ok) for the retry put('b', 2, write_id='w-b')", retry.ok, True,
+                 "a healthy pair settles the unknown outcome: the retry is confirmed")
+    expected = 3 if survived else 2
+    why = ("'w-b' was applied before b=3 (it survived the failover on db-2): a retry of a write the data already "
+           "reflects is confirmed, not applied again" if survived else
+           "'w-b' had not survived the failover, so the retry applies it now")
+    for name in ("db-1", "db-2"):
+        expect_equal(f"{name}.get('b') after the retry", pair.peek(name, "b"), expected,
+                     f"invariant: a write is applied at most once, whatever the retries: {why}")
+        expect_equal(f"{name}.index after writes 'w-a', 'w-b' (with its retry) and 'w-b3'", pair.app(name).index, 3,
+                     "index counts each write once")
+    pair.check_done_once()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from harness.messages import expect_equal, expect_true, explain
 
 pytestmark = pytest.mark.task(1)
 
@@ -57,3 +57,18 @@ def test_a_restarted_node_comes_back_as_a_replica(cluster, make_pair):
     write = pair.put("db-1", "k", "v")
     expect_true(write.ok is False, "put('k', 'v', done) on db-1 just after its restart", write.ok, False,
                 "a replica refuses writes")
+
+
+@pytest.mark.parametrize("role, mode", [("primary", "sync"), ("replica", "async")])
+def test_smallest_valid_settings_are_accepted(cluster, replication, role, mode):
+    node = cluster.add_node("db-1")
+    edge = {"ack_timeout": 0.001, "heartbeat_interval": 0.4999, "failover_timeout": 0.5}
+    call = f"Replica(node, 'db-2', {role!r}, {mode!r}, **{edge})"
+    try:
+        replica = node.execute(lambda: replication.Replica(node, "db-2", role, mode, **edge))
+    except ValueError as exc:
+        raise AssertionError(explain(call, f"ValueError: {exc}", "accepted",
+                                     "the edges are valid settings: any ack_timeout > 0, and any heartbeat_interval "
+                                     "with 0 < heartbeat_interval < failover_timeout")) from None
+    expect_equal(f"{call}: (role, term, index, data())", (replica.role, replica.term, replica.index, replica.data()),
+                 (role, 0, 0, {}), "a new node starts in its configured role, with nothing")

@@ -83,6 +83,25 @@ def test_a_late_confirmation_does_not_revive_a_failed_write(cluster, make_pair):
     pair.check_done_once()
 
 
+@pytest.mark.points(2)
+def test_a_waiting_write_is_never_rolled_back_on_the_replica(cluster, make_pair):
+    pair = make_pair(cluster, "sync", ack_timeout=1.5, heartbeat_interval=0.5, failover_timeout=3.0)
+    cluster.run_for(1.0)
+    pair.put_and_wait("db-1", "a", 1)
+    cut = cluster.partition(["db-1"], ["db-2"])
+    failed = pair.put_and_wait("db-1", "b", 2)  # the primary no longer knows the replica's state
+    expect_equal("done(ok) for put('b', 2) with the replica cut off", failed.ok, False)
+    cut.heal()
+    cluster.set_link("db-1", "db-2", latency=0.3)  # a round trip (0.6 s) spans a heartbeat tick
+    write = pair.put_and_wait("db-1", "c", 3)  # every message either node handles is checked meanwhile
+    expect_equal("done(ok) for put('c', 3) over a 0.3 s link (ack_timeout 1.5 s)", write.ok, True)
+    cluster.run_for(2.0)
+    for name in ("db-1", "db-2"):
+        expect_equal(f"{name}.data() 2 s after put('c', 3) was acknowledged", pair.data(name), {"a": 1, "c": 3},
+                     "invariant: an acknowledged write stays on both nodes; the failed one is on neither")
+    pair.check_done_once()
+
+
 def test_writes_sent_together_are_applied_in_order(cluster, make_pair):
     pair = make_pair(cluster, "sync", ack_timeout=ACK)
     cluster.run_for(1.0)
@@ -140,3 +159,22 @@ def test_no_acknowledged_write_lost_when_the_primary_crashes(run_cluster_seeds, 
         pair.check_done_once()
 
     run_cluster_seeds(scenario, n=6)
+
+
+def test_index_counts_the_acknowledged_writes(cluster, make_pair):
+    pair = make_pair(cluster, "sync", ack_timeout=ACK)
+    cluster.run_for(1.0)
+    expected = 0
+    for i, key in enumerate(["k", "k", "j", "k", "j"]):
+        write = pair.put_and_wait("db-1", key, i)
+        expected += 1
+        expect_equal(f"done(ok) for put({key!r}, {i})", write.ok, True, "a healthy pair")
+        got = {name: pair.app(name).index for name in ("db-1", "db-2")}
+        expect_equal(f"index on each node after {expected} acknowledged writes (some to the same key)", got,
+                     {"db-1": expected, "db-2": expected},
+                     "index is how many writes a node's data reflects: every write counts, an overwrite too")
+    cluster.crash("db-2")
+    failed = pair.put_and_wait("db-1", "x", 9)
+    expect_equal("done(ok) for put('x', 9) with db-2 down", failed.ok, False)
+    expect_equal("db-1.index after that failed write", pair.app("db-1").index, expected,
+                 "a failed write is not applied on the primary, so it does not count")
