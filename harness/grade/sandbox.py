@@ -287,6 +287,9 @@ def child_preexec(memory_mb: int, cpu_seconds: float, file_size: int, rules_json
         os.setsid()
         apply_limits(memory_bytes=(256 + memory_mb) * 1024 * 1024, cpu_seconds=cpu_seconds,
                      file_size=file_size, extra_memory=False, processes=False)
+        if uid is not None:
+            set_parent_death_signal()
+            enter_pid_namespace()
         confined = False
         if rules_json is not None:
             if landlock.restrict(landlock.Rules.from_json(rules_json)) is not None:
@@ -305,6 +308,35 @@ def child_preexec(memory_mb: int, cpu_seconds: float, file_size: int, rules_json
         install_filter(allow_exec=True, allow_fs_writes=confined)
 
     return preexec
+
+
+_CLONE_NEWPID = 0x20000000
+
+
+def enter_pid_namespace() -> bool:
+    """Run the rest of this (just forked, single-threaded) process as process 1 of a new PID
+    namespace: it sees no other process and no other process id. This process stays behind as
+    a small waiter that ends with its child's status (a signal is passed on as itself). False
+    when the kernel refuses (the program then runs without one)."""
+    if not _LINUX:
+        return False
+    libc = _libc()
+    if libc.unshare(ctypes.c_int(_CLONE_NEWPID)) != 0:
+        return False
+    child = os.fork()
+    if child == 0:
+        return True
+    os.closerange(3, 65536)  # the pipes to the program stay with the program alone
+    while True:
+        try:
+            _, status = os.waitpid(child, 0)
+            break
+        except InterruptedError:
+            continue
+    if os.WIFSIGNALED(status):
+        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+        os.kill(os.getpid(), os.WTERMSIG(status))
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
 
 
 class _CapHeader(ctypes.Structure):

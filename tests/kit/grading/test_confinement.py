@@ -122,7 +122,7 @@ def attacks(tmp: Path, classmate: Path, hidden_file: Path, canary: Path) -> dict
     subs["who_am_i"] = {"hashing.py": STUB + textwrap.dedent('''
         import os
         def stable_hash(key):
-            raise NotImplementedError(f"task 1: uid={os.getuid()} euid={os.geteuid()}")
+            raise NotImplementedError(f"task 1: uid={os.getuid()} euid={os.geteuid()} pid={os.getpid()}")
     ''')}
     return subs
 
@@ -211,7 +211,7 @@ def test_a_fresh_interpreter_cannot_signal_the_grader(batch):
     assert row.points == 0
 
 
-def test_learner_code_never_runs_as_root(batch):
+def test_learner_code_never_runs_as_root_and_sees_no_other_process(batch):
     text = messages(batch["rows"]["who_am_i"])
     assert "uid=" in text
     if os.geteuid() != 0:
@@ -223,6 +223,7 @@ def test_learner_code_never_runs_as_root(batch):
     assert "uid=0" not in text and "euid=0" not in text
     uid = int(text.split("uid=")[1].split()[0])
     assert uid in confinement.SANDBOX_UIDS
+    assert "pid=1" in text.split(), "learner code runs as process 1 of a PID namespace of its own"
 
 
 def test_grading_refuses_where_learner_code_cannot_be_confined(monkeypatch, tmp_path):
