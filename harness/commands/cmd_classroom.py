@@ -47,6 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--hidden", type=Path, metavar="DIR", help="instructor tests to bundle (DIR/<slug>/test_*.py)")
     b.add_argument("--wheelhouse", type=Path, metavar="DIR",
                    help="take the dependencies' wheels from DIR only (default: download them with pip)")
+    b.add_argument("--python", default="3.11", metavar="X.Y",
+                   help="Python version setup.sh installs and the wheels are for (default 3.11)")
     _shared(b)
     b.set_defaults(func=run_bundle)
 
@@ -165,7 +167,8 @@ def run_bundle(args: argparse.Namespace) -> int:
     kit = load_kit()
     try:
         names = gradescope_bundle(args.out, hidden=args.hidden, exercises=args.exercises, timeout=args.timeout,
-                                  memory=args.memory, kit=kit, wheelhouse=args.wheelhouse)
+                                  memory=args.memory, kit=kit, wheelhouse=args.wheelhouse,
+                                  python=args.python)
     except ReleaseError as exc:
         raise CliError(str(exc)) from None
     print(f"Wrote {args.out} ({len(names)} files): upload it as the assignment's autograder")

@@ -33,6 +33,8 @@ from harness.plugin_manager import shared_kit
 
 KIT = shared_kit()
 PACK_SLUG = "circuit_breaker"
+#: The bundle's Python is this interpreter's version (setup.sh gets this interpreter itself).
+PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 pytestmark = pytest.mark.skipif(KIT.exercise(PACK_SLUG) is None, reason="the example pack circuit-breaker is not installed")
 
 HIDDEN_TEST = '''
@@ -53,21 +55,18 @@ def weak_sandbox_option() -> str:
     return "--allow-weak-sandbox" if "--allow-weak-sandbox" in done.stdout else ""
 
 
-def _name(requirement: str) -> str:
-    return re.split(r"[\s<>=!~;\[(@]", requirement.strip(), maxsplit=1)[0]
-
-
 def _closure(requirements: list[str]) -> list[importlib.metadata.Distribution]:
-    """Installed distributions ``requirements`` need, recursively (extras and markers that do
-    not apply here are left out)."""
+    """Installed distributions ``requirements`` need here, recursively (requirements whose
+    markers do not apply to this interpreter, extras included, are left out)."""
+    from packaging.requirements import Requirement
+
     seen: dict[str, importlib.metadata.Distribution] = {}
-    todo = [r for r in requirements if "extra ==" not in r]
+    todo = list(requirements)
     while todo:
-        requirement = todo.pop()
-        marker = requirement.split(";", 1)[1] if ";" in requirement else ""
-        if "extra" in marker or "python_version < \"3" in marker or "sys_platform == \"win32\"" in marker:
+        requirement = Requirement(todo.pop())
+        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
             continue
-        name = _name(requirement).lower().replace("_", "-")
+        name = requirement.name.lower().replace("_", "-")
         if name in seen or name == "sysdesign-kit":
             continue
         try:
@@ -75,7 +74,7 @@ def _closure(requirements: list[str]) -> list[importlib.metadata.Distribution]:
         except importlib.metadata.PackageNotFoundError:
             continue
         seen[name] = dist
-        todo += [r for r in dist.requires or [] if "extra ==" not in r]
+        todo += list(dist.requires or [])
     return list(seen.values())
 
 
@@ -137,7 +136,7 @@ def autograder(tmp_path_factory, wheelhouse):
     (hidden / "test_hidden.py").write_text(HIDDEN_TEST, encoding="utf-8")
     started = time.monotonic()
     names = gradescope_bundle(tmp / "autograder.zip", hidden=tmp / "hidden", exercises=["http_basics", PACK_SLUG],
-                              timeout=120, kit=KIT, wheelhouse=wheelhouse)
+                              timeout=120, kit=KIT, wheelhouse=wheelhouse, python=PYTHON)
     bundled = time.monotonic() - started
     root = tmp / "autograder"
     with zipfile.ZipFile(tmp / "autograder.zip") as bundle:
