@@ -197,13 +197,16 @@ class TTLCache:
 
 class CacheAside:
     """The application reads the cache first and the database on a miss. Misses are not
-    cached; writes go to the database and then drop the cached copy."""
+    cached; writes go to the database and then drop the cached copy and the key's lease; a
+    miss fills the cache only if its lease survived its database read."""
 
     def __init__(self, db: Any, cache: Any) -> None:
         self.db = db
         self.cache = cache
         self.hits = 0
         self.misses = 0
+        self._leases: dict[Hashable, int] = {}
+        self._issued = 0
 
     def get(self, key: Hashable, default: Any = None) -> Any:
         value = self.cache.get(key, _MISSING)
@@ -211,14 +214,23 @@ class CacheAside:
             self.hits += 1
             return value
         self.misses += 1
-        value = self.db.get(key)
+        self._issued += 1
+        lease = self._leases[key] = self._issued
+        try:
+            value = self.db.get(key)
+        finally:
+            valid = self._leases.get(key) == lease
+            if valid:
+                del self._leases[key]
         if value is None:
             return default
-        self.cache.put(key, value)
+        if valid:
+            self.cache.put(key, value)
         return value
 
     def put(self, key: Hashable, value: Any) -> None:
         self.db.put(key, value)
+        self._leases.pop(key, None)
         self.cache.delete(key)
 
 

@@ -44,7 +44,9 @@ Choose by the data: static or rarely changing data caches easily; data where a l
 does no harm (a view counter) suits long TTLs and write-back; data where staleness confuses
 people (a comment someone is replying to) wants short TTLs, invalidation on write, or no cache.
 When several servers each keep a local cache, a write through one server leaves the others'
-copies stale; a shared cache that is invalidated on write does not have that problem.
+copies stale. A shared cache that is invalidated on write does not have that problem, with one
+exception: a read and a write that overlap can still leave an old value in the cache, for good
+(``CacheAside`` describes the race, and the lease that closes it).
 
 The common interface (tasks 1-5)
 --------------------------------
@@ -92,7 +94,8 @@ Tasks
 3. ``FIFOCache``: evict the oldest insertion; reads and overwrites change nothing.
 4. ``LIFOCache``: evict the newest insertion.
 5. ``TTLCache``: per-entry expiry measured from the put, exact at the boundary.
-6. ``CacheAside``: the read path over a slow database; misses are not cached, writes invalidate.
+6. ``CacheAside``: the read path over a slow database; misses are not cached, writes invalidate,
+   and a lease keeps a read that raced a write from caching the old value.
 7. ``WriteThroughCache``: every write reaches the database before ``put`` returns.
 8. ``WriteBackCache``: writes held in the cache, written on eviction, on an interval and on
    ``flush()``; a crash loses exactly the writes not yet written.
@@ -194,6 +197,12 @@ class FIFOCache:
 
     Reads never reorder anything. An overwrite keeps the key's place in the queue (it is not a
     new insertion); a key that was deleted or evicted and is put again joins at the back.
+
+    Why an overwrite keeps its place: FIFO's one promise is that an entry's turn depends only
+    on when it came in (it goes after every entry inserted before it, however it is used), so
+    nothing stays for ever. Moving a key to the back on every overwrite (what
+    ``cachetools.FIFOCache`` does) keeps a key that is written often in the cache for ever,
+    which is a different policy (LRU, counting only writes as uses); the suite checks this one.
     """
 
     def __init__(self, capacity: int) -> None:
@@ -323,6 +332,27 @@ class CacheAside:
     ``get``, so it shows up as soon as someone writes it. (Caching "not found" for a short time,
     negative caching, protects the database from floods of lookups for keys that do not exist,
     at the price of hiding a new key for that long; this cache does not do it.)
+
+    **The race.** Invalidating on write leaves one window open. A reader misses and reads the
+    *old* value from the database; before it puts that value in the cache, a writer writes the
+    database and deletes the cached copy (there is none yet). Then the reader's put lands: the
+    cache holds the old value, nothing will ever delete it, and every later read is a hit on
+    stale data until the entry happens to be evicted. On a busy key this is not rare: the
+    database read is the slow step, and a server serves requests concurrently. Two defences,
+    used together in practice:
+
+    * a **TTL** on cached entries (hand a ``TTLCache`` from task 5 in as ``cache``): a backstop
+      that bounds how long any stale copy can live, whatever put it there;
+    * a **lease** (memcached's name; a versioned set is the same idea): a miss takes a lease on
+      the key *before* it reads the database, a write revokes the key's lease *after* it has
+      written the database, and the reader puts its value in the cache only if its lease is
+      still valid. A reader that raced a write returns its value without caching it, and the
+      next reader fetches the new one.
+
+    This ``CacheAside`` runs where the cache is (the suite puts it on the shared cache node and
+    sends it concurrent requests), so a lease is an entry in a dict of its own. In front of a
+    separate cache service, the service must provide the check (memcached's leases, or a
+    version compared and set atomically in Redis).
     """
 
     def __init__(self, db: Any, cache: Any) -> None:
@@ -331,14 +361,20 @@ class CacheAside:
 
     def get(self, key: Hashable, default: Any = None) -> Any:
         """Task 6. A value in the cache is a hit: return it without touching the database.
-        Otherwise it is a miss: ``db.get(key)``; a value found is put in the cache and
-        returned; ``None`` (not in the database) returns ``default`` and caches nothing.
-        Adds 1 to ``hits`` or to ``misses``."""
+        Otherwise it is a miss: take a lease on ``key`` (a token of your own, e.g. from a
+        counter; it replaces any earlier lease on the key), then ``db.get(key)``. A value found
+        is put in the cache only if this lease is still the key's lease (no ``put`` of the key
+        revoked it meanwhile, no later miss replaced it), and is returned either way; ``None``
+        (not in the database) returns ``default`` and caches nothing. Then drop the lease if it
+        is still the key's, so leases do not pile up. Adds 1 to ``hits`` or to ``misses``."""
         raise NotImplementedError("task 6: implement CacheAside.get")
 
     def put(self, key: Hashable, value: Any) -> None:
-        """Task 6. Write ``value`` to the database, then delete ``key`` from the cache, so the
-        next ``get`` reads the new value from the database."""
+        """Task 6. Write ``value`` to the database, then revoke the key's lease and delete ``key``
+        from the cache, so the next ``get`` reads the new value from the database and no read
+        that started before the write can put the old one back. (Revoking before the database
+        write would not do: a reader could take a new lease and read the old value while the
+        write is still on its way.)"""
         raise NotImplementedError("task 6: implement CacheAside.put")
 
 

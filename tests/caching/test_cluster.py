@@ -11,11 +11,12 @@ slow database, and a client that writes through one server and reads through ano
 """
 
 import random
+import time
 
 import pytest
 import requests
 
-from harness.messages import expect_equal, expect_true
+from harness.messages import explain, expect_equal, expect_true
 
 KEYS = [f"item:{i}" for i in range(12)]
 SERVERS = ["web-1", "web-2", "web-3"]
@@ -184,12 +185,33 @@ class ThinServer:
             raise requests.HTTPError(f"the cache node answered {answer.status_code}")
 
 
-@pytest.mark.task(6)
-@pytest.mark.points(3)
-def test_a_shared_cache_invalidated_on_write_never_serves_stale_data(caching, cluster, suite_lru):
+class CommittingDB:
+    """The database client the shared cache gets in the race test: a write takes ``commit``
+    seconds before the database has it (the time a real write spends on its way and
+    committing), so a read can see the old value while a write is under way."""
+
+    def __init__(self, client, commit):
+        self.client, self.commit = client, commit
+
+    def get(self, key):
+        return self.client.get(key)
+
+    def put(self, key, value):
+        time.sleep(self.commit)
+        self.client.put(key, value)
+
+
+def add_shared_cache(caching, cluster, suite_lru, commit=0.0):
+    """The slow database, the shared cache node (the learner's CacheAside over the suite's LRU,
+    served over HTTP) and three thin web servers; returns the database service and the node."""
     db = cluster.add_service("slow_db", service_time=0.05, data=initial_data())
+
+    def client(node):
+        plain = db.client(node.name, timeout=5)
+        return CommittingDB(plain, commit) if commit else plain
+
     shared = cluster.add_node("cache", start=lambda node: SharedCacheNode(
-        caching.CacheAside(db.client(node.name, timeout=5), suite_lru(LOCAL_CAPACITY))))
+        caching.CacheAside(client(node), suite_lru(LOCAL_CAPACITY))))
 
     def cache_get(req):
         value = shared.app.cache.get(req.params["key"])
@@ -203,6 +225,13 @@ def test_a_shared_cache_invalidated_on_write_never_serves_stale_data(caching, cl
     shared.route("PUT", "/items/<key>", cache_put)
     for name in SERVERS:
         wire_web(cluster.add_node(name, start=lambda node: ThinServer(cluster.session())))
+    return db, shared
+
+
+@pytest.mark.task(6)
+@pytest.mark.points(3)
+def test_a_shared_cache_invalidated_on_write_never_serves_stale_data(caching, cluster, suite_lru):
+    db, shared = add_shared_cache(caching, cluster, suite_lru)
     session = cluster.session()
 
     first = session.get("http://web-2/items/item:1", timeout=5).json()["value"]
@@ -216,8 +245,120 @@ def test_a_shared_cache_invalidated_on_write_never_serves_stale_data(caching, cl
     reads = drive(session, ops, db.data)
     stale = stale_of(reads)
     expect_equal("stale reads with one shared cache invalidated on write (same workload that made local caches "
-                 "serve stale data)", [(i, s, k, got, want) for i, s, k, got, want in stale], [],
+                 "serve stale data, one request at a time)", [(i, s, k, got, want) for i, s, k, got, want in stale], [],
                  "invariant: never a stale read; CacheAside.put writes the database, then deletes the cached copy")
     cache = shared.app.cache
     expect_true(cache.hits >= len(reads) // 3, f"CacheAside.hits for {len(reads)} reads", cache.hits,
                 f"at least {len(reads) // 3}", "the shared cache still spares the database many reads")
+
+
+class Recorder:
+    """Client nodes that send reads and writes through the web servers at scheduled times and
+    record each one: ``(client, op, key, value sent or read, start, end)`` in cluster seconds."""
+
+    def __init__(self, cluster):
+        self.cluster, self.ops = cluster, []
+
+    def at(self, t, client, op, server, key, value=None):
+        node = self.cluster.nodes.get(client) or self.cluster.add_node(client)
+
+        def run():
+            start = self.cluster.now()
+            url = f"http://{server}/items/{key}"
+            if op == "write":
+                answer = requests.put(url, json={"value": value}, timeout=5)
+                got = value
+            else:
+                answer = requests.get(url, timeout=5)
+                got = answer.json().get("value")
+            if answer.status_code != 200:
+                raise AssertionError(f"{op} {url} answered {answer.status_code}")
+            self.ops.append((client, op, key, got, start, self.cluster.now()))
+
+        node.set_timer(t - self.cluster.now(), run)
+
+
+def unsuperseded(ops, key, before, initial):
+    """Values a read of ``key`` starting at ``before`` may return when no write of the key
+    overlaps it: those of the writes finished before it that no other write finished before it
+    followed (started after they ended); the initial value if there were none."""
+    done = [o for o in ops if o[1] == "write" and o[2] == key and o[5] <= before]
+    latest = [w for w in done if not any(v[4] >= w[5] for v in done)]
+    return {w[3] for w in latest} if latest else {initial}
+
+
+def check_reads(ops, data, what):
+    """Every read that no write of its key overlapped returns a value no finished write had
+    replaced: a stale copy left in the cache shows up as a read of a superseded value."""
+    for client, op, key, got, start, end in sorted(ops, key=lambda o: o[4]):
+        if op != "read":
+            continue
+        overlapping = [o for o in ops if o[1] == "write" and o[2] == key and o[4] < end and o[5] > start]
+        if overlapping:
+            continue
+        allowed = unsuperseded(ops, key, start, data[key])
+        if got not in allowed:
+            writes = [(round(o[4], 3), round(o[5], 3), o[3]) for o in ops if o[1] == "write" and o[2] == key
+                      and o[5] <= start][-3:]
+            raise AssertionError(explain(
+                f"{what}: GET {key} by {client} from t={start:.3f} to t={end:.3f} (no write of {key} overlapped it; "
+                f"the last writes before it, (start, end, value): {writes})", got,
+                f"one of {sorted(allowed)}",
+                "invariant: once a write is acknowledged, later reads never see the value it replaced. A miss that "
+                "read the old value before the write and put it in the cache after the write's delete leaves a "
+                "stale copy that nothing removes: take a lease before reading the database, revoke it in put() "
+                "after writing the database, and fill the cache only with a lease still valid"))
+
+
+@pytest.mark.task(6)
+@pytest.mark.points(4)
+def test_a_read_racing_a_write_does_not_leave_the_old_value_cached(caching, cluster, suite_lru):
+    db, shared = add_shared_cache(caching, cluster, suite_lru, commit=0.03)
+    data = dict(db.data)
+    rec = Recorder(cluster)
+
+    # the race, step by step: a miss reads the old value; a write lands before the miss fills the cache
+    rec.at(1.0, "reader", "read", "web-1", "item:1")
+    rec.at(1.01, "writer", "write", "web-2", "item:1", "item:1@new")
+    rec.at(2.0, "later", "read", "web-3", "item:1")
+    rec.at(2.5, "later", "read", "web-1", "item:1")
+    cluster.run_to(3.0)
+    later = [o[3] for o in rec.ops if o[0] == "later"]
+    expect_equal("GET item:1 at t=2.0 and t=2.5, after a GET (a miss, from t=1.0) and a PUT of 'item:1@new' "
+                 "(from t=1.01) overlapped", later, ["item:1@new", "item:1@new"],
+                 "the miss read 'item:1@v0' from the database before the write, and finished after the write's "
+                 "delete: if it puts what it read in the cache, every later read is a hit on the old value, for "
+                 "good. A lease taken before the database read and revoked by the write stops that put")
+
+    # the other order: the write is under way (its database write takes 30 ms) when the miss starts
+    rec.at(3.0, "writer", "write", "web-2", "item:2", "item:2@new")
+    rec.at(3.01, "reader", "read", "web-1", "item:2")
+    rec.at(4.0, "later", "read", "web-3", "item:2")
+    cluster.run_to(4.5)
+    later = [o[3] for o in rec.ops if o[0] == "later" and o[2] == "item:2"]
+    expect_equal("GET item:2 at t=4.0, after a PUT of 'item:2@new' (from t=3.0) and a GET (a miss, from t=3.01) "
+                 "overlapped", later, ["item:2@new"],
+                 "the miss took its lease while the write was still on its way to the database and read the old "
+                 "value: a write must revoke leases *after* the database has the new value, or that miss's lease "
+                 "is still valid and it caches the old value")
+
+    # concurrent clients on a few hot keys, checked read by read
+    rng = cluster.random("race-workload")
+    hot = KEYS[:3]
+    for c in range(4):
+        t = 5.0
+        for i in range(30):
+            t += rng.expovariate(1 / 0.4)
+            key, server = rng.choice(hot), rng.choice(SERVERS)
+            if rng.random() < 0.3:
+                rec.at(t, f"client-{c}", "write", server, key, f"{key}@c{c}-{i}")
+            else:
+                rec.at(t, f"client-{c}", "read", server, key)
+    cluster.run_to(t + 20.0)
+    expect_equal("operations the four clients completed", len(rec.ops), 7 + 4 * 30, "every request answered")
+    check_reads(rec.ops, data, "four clients reading and writing three hot keys at once")
+    final = {key: requests.get(f"http://web-1/items/{key}", timeout=5).json()["value"] for key in hot}
+    expect_equal("GET of each hot key once all clients are done", final, {key: db.data[key] for key in hot},
+                 "no stale copy is left in the shared cache when the traffic stops")
+    expect_true(shared.app.cache.hits >= 20, "CacheAside.hits over the concurrent workload", shared.app.cache.hits,
+                "at least 20", "the cache must still fill: a lease stops only the fills that raced a write")
