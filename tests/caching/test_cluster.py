@@ -6,8 +6,11 @@ slow database, and a client that writes through one server and reads through ano
   copy and serve it. The suite counts those stale reads, exactly, against a model of every
   server's cache.
 * One shared cache node (your ``CacheAside`` over the suite's own LRU, task 6) that every
-  server asks, invalidated on every write: no server ever serves stale data, and the database
-  is still spared most reads.
+  server asks, invalidated on every write: with one request at a time no server ever serves
+  stale data, and the database is still spared most reads.
+* The same node under concurrent requests: a miss that read the old value and fills the cache
+  after a write's delete would leave a stale copy for good; a lease prevents it. Every read
+  that no write overlapped is checked against the writes finished before it.
 """
 
 import random
