@@ -41,11 +41,14 @@ The client side has its own discipline. The network fails in ways a function cal
   they can be checked.
 * **Retry-After.** A server that knows when it will be ready says so, most often on a ``429``
   or a ``503``: ``Retry-After: 120`` (seconds) or ``Retry-After: Wed, 21 Oct 2026 07:28:00
-  GMT`` (an HTTP-date). The server's figure replaces the client's guess: wait
-  that long, not less. When it is more than the client is willing to wait (``max_delay``),
-  retrying sooner would only be refused again, so the client gives up at once and returns the
-  answer: the caller learns the server's figure from the header and decides. The rate
-  limiter's middleware (the ``rate_limiting`` exercise) writes this header, in whole seconds.
+  GMT`` (an HTTP-date). The server's figure replaces the client's guess: wait that long, not
+  less. When it is more than the client is willing to wait (``max_delay``), retrying sooner
+  would only be refused again, so the client gives up at once and returns the answer: the
+  caller learns the server's figure from the header and decides. An HTTP-date is only as good
+  as the agreement between the server's clock and the client's (a client whose clock runs a
+  minute slow waits a minute too long); seconds depend on neither clock, which is why most
+  servers send them. The rate limiter's middleware (the ``rate_limiting`` exercise) writes
+  this header, in whole seconds.
 * **Idempotence, not safety.** RFC 9110 defines two properties. A *safe* method (``GET``,
   ``HEAD``, ``OPTIONS``, ``TRACE``) asks for no change at all. An *idempotent* method may
   change the server, but sending it twice has the same effect as sending it once: the safe
