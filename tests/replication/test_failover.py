@@ -1,5 +1,7 @@
 """Task 4: failover. The replica promotes itself when the primary's heartbeats stop, but only
-if it holds everything the primary acknowledged."""
+once it has caught up with a primary (in sync mode it then holds everything the primary
+acknowledged); a write that timed out has an unknown outcome, which a retry with its write id
+settles."""
 
 import pytest
 

@@ -1,5 +1,6 @@
 """Task 3: synchronous replication. The primary acknowledges a write only once the replica has
-it; when the replica cannot take it, the write fails and is left applied nowhere."""
+it; when the replica does not confirm in time, the write fails: the primary never applies it and,
+while it lives, resynchronises a replica that did (the client cannot know which happened)."""
 
 import pytest
 
@@ -178,3 +179,19 @@ def test_index_counts_the_acknowledged_writes(cluster, make_pair):
     expect_equal("done(ok) for put('x', 9) with db-2 down", failed.ok, False)
     expect_equal("db-1.index after that failed write", pair.app("db-1").index, expected,
                  "a failed write is not applied on the primary, so it does not count")
+
+
+def test_a_retry_of_an_applied_write_is_confirmed_not_applied_again(cluster, make_pair):
+    pair = make_pair(cluster, "sync", ack_timeout=ACK)
+    cluster.run_for(1.0)
+    for value, write_id in ((1, "w-1"), (2, "w-2")):
+        write = pair.put_and_wait("db-1", "k", value, write_id=write_id)
+        expect_equal(f"done(ok) for put('k', {value}, write_id={write_id!r})", write.ok, True, "a healthy pair")
+    retry = pair.put_and_wait("db-1", "k", 1, write_id="w-1")
+    expect_equal("done(ok) for a retry of put('k', 1, write_id='w-1')", retry.ok, True,
+                 "the write was applied (and confirmed by the replica): its retry succeeds")
+    for name in ("db-1", "db-2"):
+        expect_equal(f"{name}: (get('k'), index) after 'w-1', 'w-2', then a retry of 'w-1'",
+                     (pair.peek(name, "k"), pair.app(name).index), (2, 2),
+                     "invariant: a write is applied at most once: the retry must not overwrite the newer 'w-2'")
+    pair.check_done_once()
