@@ -49,10 +49,10 @@ is elected), so the new leader makes the window short and harmless: it **present
 first** (``payments.fence(token)``, a token without a charge), and reads the progress only
 after the payments service took it. A late charge that arrives after that is refused; one that
 arrived before has been recorded by the old leader by the time the new one reads (unless the
-old leader stalls right between that charge and its record: the window of the next paragraph). Reading the
-progress first and presenting the token with the first charge is the trap: if that charge
-cannot get through at once, the old leader may charge and record meanwhile, and the new leader
-charges the same period again from what it had read.
+old leader stalls right between that charge and its record: the window of the next paragraph).
+Reading the progress first and presenting the token with the first charge is the trap: if that
+charge cannot get through at once, the old leader may charge and record meanwhile, and the new
+leader charges the same period again from what it had read.
 
 **Exactly once.** Which periods have been charged must survive the leader: keep the progress in
 the store (``PROGRESS_PREFIX + subscription id`` holds how many periods are charged), read it
@@ -61,11 +61,11 @@ record written first and a charge that then never happens is a customer never ch
 record at all is a customer charged again by the next leader. A record can also arrive late: a
 deposed leader whose answer was lost writes it again after a newer leader recorded more, so
 write it in a transaction on the key's ``mod_revision`` and never let it move backwards (or the
-next leader charges those periods again). One window cannot be closed
-this way: a crash *after* the provider accepted a charge and *before* the record was written.
-Real providers offer idempotency keys (the same key twice is charged once) for exactly that
-reason; this provider has none, so the suite never crashes a leader inside that window (it
-stalls one just *before* a charge leaves instead, which fencing must handle).
+next leader charges those periods again). One window cannot be closed this way: a crash *after*
+the provider accepted a charge and *before* the record was written. Real providers offer
+idempotency keys (the same key twice is charged once) for exactly that reason; this provider
+has none, so the suite never crashes a leader inside that window (it stalls one just *before* a
+charge leaves instead, which fencing must handle).
 
 When would you choose otherwise? If the work is idempotent (re-running it is harmless), you may
 not need a leader at all: let every server try and let the resource deduplicate. If you already
