@@ -31,7 +31,8 @@ from pathlib import Path
 
 from harness import KIT_ROOT
 from harness.exercise import Exercise
-from harness.grade.release import PackSource, ReleaseError, build_release, pack_sources, pack_wheel, write_wheel
+from harness.grade.release import (PackSource, ReleaseError, build_release, pack_sources, pack_wheel, wheel_name,
+                                   write_wheel)
 from harness.grade.reporting import ERROR_STATUSES, capped, fmt, learner_message
 from harness.grading import PASSED, GradeReport, TestResult
 from harness.plugin_manager import Kit, shared_kit
@@ -291,7 +292,12 @@ def _workflow_parts(kit: Kit, *, kit_repo: str | None, kit_ref: str, kit_token_s
     installs = [f"python -m pip install -e {kit_dir}"]
     specs = dict(pack_specs or {})
     for pack in pack_sources(kit, chosen):
-        requirement = specs.get(pack.name) or pack_requirement(pack, kit_dir)
+        if pack.name in specs:
+            requirement = specs[pack.name]
+        elif kit_repo:
+            requirement = pack_requirement(pack, kit_dir)
+        else:  # the learner's repository is a release: its packs are wheels in packs/
+            requirement = f"./{kit_dir}/packs/{wheel_name(pack.dist_name, pack.version)}"
         installs.append(f"python -m pip install {_shell_word(requirement)}")
     slugs = [e.slug for e in chosen] if exercises else None
     grade = (f"sysdesign grade --impl submission/exercises --jobs 2{_options(slugs, timeout, memory, None)}"

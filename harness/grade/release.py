@@ -143,7 +143,7 @@ def write_wheel(out_dir: Path, name: str, version: str, files: dict[str, bytes],
     members[f"{info}/RECORD"] = record.getvalue().encode("utf-8")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{dist}-py3-none-any.whl"
+    target = out_dir / wheel_name(name, version)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as wheel:
         for arcname, data in members.items():
             entry = zipfile.ZipInfo(arcname, date_time=(1980, 1, 1, 0, 0, 0))
@@ -163,6 +163,11 @@ def _pack_metadata(pack: PackSource) -> tuple[str, str]:
     if PACK_GROUP not in entry_points:
         entry_points += f"\n[{PACK_GROUP}]\n{pack.entry_point}\n"
     return metadata, entry_points
+
+
+def wheel_name(name: str, version: str) -> str:
+    """The file name :func:`write_wheel` gives a distribution's wheel."""
+    return f"{_normalise(name)}-{version}-py3-none-any.whl"
 
 
 def pack_wheel(pack: PackSource, out_dir: Path) -> Path:

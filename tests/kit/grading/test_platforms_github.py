@@ -269,6 +269,14 @@ def test_workflows_refuse_a_pack_they_cannot_install(tmp_path):
     written = bundles.classroom_workflow(tmp_path / "t", kit_repo="a/b", kit=KIT,
                                         pack_specs={p.name: f"{p.dist_name}==1.0" for p in packs})
     assert f"{packs[0].dist_name}==1.0" in written.read_text()
+    # Without --kit-repo the learner's repository is a release: its packs are wheels in packs/.
+    from harness.grade.release import build_release
+
+    shipped = {Path(f).name for f in build_release(tmp_path / "release", kit=KIT, solutions=False)}
+    own = bundles.classroom_workflow(tmp_path / "w", kit=KIT).read_text()
+    for pack in packs:
+        wheel = next(n for n in shipped if n.startswith(pack.dist_name.replace("-", "_") + "-"))
+        assert f"python -m pip install ./submission/packs/{wheel}" in own
     only_core = bundles.github_workflow(tmp_path / "u", kit_repo="a/b", kit=KIT, exercises=["http_basics"])
     assert "pip install ./" not in only_core.read_text()
     with pytest.raises(ReleaseError, match="unknown exercise 'nope'"):
