@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from harness.grading import PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult
@@ -98,13 +99,21 @@ def _test_file(exercise_slug: str, nodeid: str):
     return next((p for p in candidates if p.is_file()), None)
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed(path):
+    import ast
+
+    source = path.read_text(encoding="utf-8")
+    return source, ast.parse(source)
+
+
 def _function_source(path, names: list[str]) -> str:
     """The source of ``Class::function`` (names) in the file ``path``, read with ``ast`` (the
     parent never imports a suite)."""
     import ast
 
-    source = path.read_text(encoding="utf-8")
-    scope: list[ast.stmt] = ast.parse(source).body
+    source, tree = _parsed(path)
+    scope: list[ast.stmt] = tree.body
     node = None
     for name in names:
         node = next((n for n in scope if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
