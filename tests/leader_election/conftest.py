@@ -12,6 +12,7 @@ node) just before a charge request leaves, or just after a lease refresh has bee
 Checks, each failing with the invariant it protects:
 
 - at every write of a progress key at the store: it never holds less than before;
+- the payments service also takes ``fence(token)`` (a token presented without a charge);
 - sampled every ``interval`` seconds: at most one node says ``is_leader()``; that node holds the
   leader key at the store; its ``time_left()`` (converted from its own clock) never outlasts the
   lease's remaining time at the store;
@@ -114,7 +115,6 @@ class _AuditedState(PaymentsState):
         service.arrivals.append(Arrival(now, caller, customer, amount, token, reference, holder, holder_token, True))
         return charge
 
-
     def fence(self, token):
         """Present ``token`` without charging: from now on a lower token is refused."""
         service = self.service
@@ -176,7 +176,7 @@ class AuditedEtcd(Etcd):
 
 class AuditedStore(EtcdClient):
     """A worker's store client; can stall its node right after a lease refresh is answered, or
-act just before the node's next watch request leaves (``bench.before_watch[node] = action``)."""
+    act just before the node's next watch request leaves (``bench.before_watch[node] = action``)."""
 
     def __init__(self, bench, node_name):
         super().__init__(bench.etcd, node_name, CLIENT_TIMEOUT)
