@@ -2,7 +2,8 @@
 
 A :class:`Bench` builds the cluster every test uses: the etcd-like store (node ``etcd``), a
 payments service that notes, for every charge that reaches it, who held the leader key at that
-moment (node ``payments``), and worker nodes ``n1``, ``n2``, ``n3`` each running the learner's
+moment, and also takes ``fence(token)``, a token presented without a charge (node ``payments``;
+the kit's own payments service has no ``fence``), and worker nodes ``n1``, ``n2``, ``n3`` each running the learner's
 ``LeaderElection`` and ``SubscriptionCharger`` (rebuilt by their start hook after a restart).
 
 The workers get wrapped clients, so the suite sees every charge *as it leaves* a node and can
@@ -12,7 +13,6 @@ node) just before a charge request leaves, or just after a lease refresh has bee
 Checks, each failing with the invariant it protects:
 
 - at every write of a progress key at the store: it never holds less than before;
-- the payments service also takes ``fence(token)`` (a token presented without a charge);
 - sampled every ``interval`` seconds: at most one node says ``is_leader()``; that node holds the
   leader key at the store; its ``time_left()`` (converted from its own clock) never outlasts the
   lease's remaining time at the store;
