@@ -3,8 +3,9 @@
 A :class:`Bench` builds the cluster every test uses: the etcd-like store (node ``etcd``), a
 payments service that notes, for every charge that reaches it, who held the leader key at that
 moment, and also takes ``fence(token)``, a token presented without a charge (node ``payments``;
-the kit's own payments service has no ``fence``), and worker nodes ``n1``, ``n2``, ``n3`` each running the learner's
-``LeaderElection`` and ``SubscriptionCharger`` (rebuilt by their start hook after a restart).
+the kit's own payments service has no ``fence``), and worker nodes ``n1``, ``n2``, ``n3`` each
+running the learner's ``LeaderElection`` and ``SubscriptionCharger`` (rebuilt by their start
+hook after a restart).
 
 The workers get wrapped clients, so the suite sees every charge *as it leaves* a node and can
 inject two precise faults the cluster cannot time from outside: a stall (a GC-like pause of the
