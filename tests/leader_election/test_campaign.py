@@ -146,9 +146,10 @@ def test_smallest_valid_settings_are_accepted(cluster, le):
                  "the edges are allowed: 0 <= safety_margin < ttl, 0 < refresh_interval < ttl - safety_margin, "
                  "retry_interval > 0")
     tiny = le.LeaderElection(node, store, ttl=0.25)
-    expect_equal("LeaderElection(node, store, ttl=0.25): (refresh_interval, safety_margin, retry_interval)",
-                 (tiny.refresh_interval, tiny.safety_margin, tiny.retry_interval), (0.25 / 3, 0.025, 0.05),
-                 "any positive ttl is valid; the defaults scale with it")
+    got = (tiny.refresh_interval, tiny.safety_margin, tiny.retry_interval)
+    expect_true(all(abs(a - b) < 1e-9 for a, b in zip(got, (0.25 / 3, 0.025, 0.05))),
+                "LeaderElection(node, store, ttl=0.25): (refresh_interval, safety_margin, retry_interval)", got,
+                (0.25 / 3, 0.025, 0.05), "any positive ttl is valid; the defaults scale with it")
     expect_equal("campaign() with safety_margin=0", node.execute(election.campaign), True)
     expect_true(abs(node.execute(election.time_left) - 5.0) < 0.01, "time_left() right after winning with "
                 "safety_margin=0", node.execute(election.time_left), "about ttl = 5.0",
