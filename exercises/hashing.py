@@ -100,7 +100,8 @@ class ConsistentHashRing:
 
     def add_node(self, node: str, weight: int = 1) -> None:
         """Tasks 3-5. Place the node's ``weight * vnodes`` points on the ring. An existing node
-        or a weight below 1 raises ``ValueError``. Keep the points sorted (``bisect.insort``)."""
+        or a weight below 1 raises ``ValueError`` and changes nothing. Keep the points sorted
+        (``bisect.insort``)."""
         raise NotImplementedError("task 3: implement ConsistentHashRing.add_node")
 
     def remove_node(self, node: str) -> None:
@@ -126,7 +127,8 @@ class RendezvousHashing:
         raise NotImplementedError("task 6: implement RendezvousHashing.__init__")
 
     def add_node(self, node: str, weight: float = 1.0) -> None:
-        """Tasks 6-7. Add ``node``; an existing node or a weight <= 0 raises ``ValueError``."""
+        """Tasks 6-7. Add ``node``; an existing node or a weight <= 0 raises ``ValueError`` and
+        changes nothing."""
         raise NotImplementedError("task 6: implement RendezvousHashing.add_node")
 
     def remove_node(self, node: str) -> None:
