@@ -17,13 +17,14 @@ FAILED = "failed"
 NOT_STARTED = "not_started"
 ERROR = "error"
 MISSING = "missing"
+TIMED_OUT = "timed_out"
 STATUS_LABELS = {
     PASSED: "passed",
     FAILED: "failed",
     NOT_STARTED: "not started",
     ERROR: "error",
     "skipped": "skipped",
-    "missing": "missing",
+    "missing": "not run",
     "timed_out": "timed out",
     "out_of_memory": "out of memory",
     "crashed": "crashed",
@@ -77,9 +78,10 @@ class ExerciseResult:
 
     @property
     def status(self) -> str:
-        """``passing``, ``not started``, ``error``, ``failing``, ``not run`` (none of its tests
-        ran, e.g. after ``-x``) or ``no tests``. Tests that did not run do not change the
-        status of those that did."""
+        """``passing`` (every test passed), ``in progress`` (some passed, none failed: the rest
+        are not started or did not run), ``not started``, ``error``, ``failing`` (a test
+        failed), ``not run`` (none of its tests ran, e.g. after ``-x`` or Ctrl-C) or
+        ``no tests``. A test that did not run never makes an exercise failing."""
         if not self.collected:
             return "not collected"
         if self.tests and all(t.status == MISSING for t in self.tests):
@@ -87,19 +89,24 @@ class ExerciseResult:
         statuses = {t.status for t in self.tests if t.status != MISSING}
         if not statuses:
             return "error" if self.error else "no tests"
+        unrun = any(t.status == MISSING for t in self.tests)
         if statuses == {PASSED}:
-            return "passing"
+            return "in progress" if unrun else "passing"
         if statuses == {NOT_STARTED}:
             return "not started"
+        if statuses == {PASSED, NOT_STARTED} and not self.error:
+            return "in progress"
         if self.error or (ERROR in statuses and PASSED not in statuses):
             return "error"
         return "failing"
 
     def first_problem(self) -> TestResult | None:
-        """The first test that did not pass, preferring real failures over 'not started'."""
+        """The first test that did not pass, preferring real failures over 'not started', and
+        'not started' over tests that did not run."""
         failing = sorted((t for t in self.tests if t.status != PASSED), key=lambda t: (t.task is None, t.task or 0))
-        real = [t for t in failing if t.status != NOT_STARTED]
-        return (real or failing or [None])[0]
+        real = [t for t in failing if t.status not in (NOT_STARTED, MISSING)]
+        waiting = [t for t in failing if t.status == NOT_STARTED]
+        return (real or waiting or failing or [None])[0]
 
 
 @dataclass

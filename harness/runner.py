@@ -24,6 +24,18 @@ class SuiteOutcome:
     exit_code: int
     problems: list[str] = field(default_factory=list)
     output: str = ""
+    #: After a Ctrl-C: the test that was running (node id), its task, and the learner's line.
+    interrupted: str | None = None
+    interrupted_task: int | None = None
+    interrupted_where: str = ""
+    #: True when Ctrl-C stopped the run; None: unknown (then exit code 2 without problems says so).
+    ctrl_c: bool | None = None
+
+    @property
+    def was_interrupted(self) -> bool:
+        if self.ctrl_c is not None:
+            return self.ctrl_c
+        return self.exit_code == 2 and not self.problems
 
 
 class _Collector:
@@ -32,6 +44,11 @@ class _Collector:
     def __init__(self) -> None:
         self.report: GradeReport | None = None
         self.problems: list[str] = []
+        self.interrupted: tuple[str, int | None, str] | None = None
+        self.ctrl_c = False
+
+    def pytest_keyboard_interrupt(self, excinfo) -> None:
+        self.ctrl_c = True
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -45,6 +62,9 @@ class _Collector:
         state = session.config.stash.get(STATE, None)
         if state is not None:
             self.report = state.report()
+            if state.interrupted is not None:
+                result = state.results.get(state.interrupted)
+                self.interrupted = (state.interrupted, result.task if result else None, state.interrupted_where)
 
 
 def run_exercise(exercise: Exercise, impl_args: list[str], extra: list[str] | None = None) -> SuiteOutcome:
@@ -54,8 +74,10 @@ def run_exercise(exercise: Exercise, impl_args: list[str], extra: list[str] | No
     captured = io.StringIO()
     with contextlib.redirect_stdout(captured):
         code = pytest.main(args, plugins=[collector])
+    running, task, where = collector.interrupted or (None, None, "")
     return SuiteOutcome(report=collector.report, exit_code=int(code), problems=collector.problems,
-                        output=captured.getvalue())
+                        output=captured.getvalue(), interrupted=running, interrupted_task=task,
+                        interrupted_where=where, ctrl_c=collector.ctrl_c)
 
 
 def coverage_lines(cov, path: str) -> tuple[float, list[tuple[int, str]]]:

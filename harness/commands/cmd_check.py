@@ -59,8 +59,7 @@ def run(args: argparse.Namespace) -> int:
         hint_more=f"sysdesign hint {exercise.slug} --more" if learner else "", full_output=full,
     ):
         print(line)
-    if outcome.exit_code == 2:
-        print("\nThe run was interrupted; nothing was recorded.")
+    if outcome.was_interrupted:
         return 1
     result = outcome.report.exercise(exercise.slug) if outcome.report else None
     status = result.status if result is not None else "error"

@@ -81,7 +81,7 @@ def run_learner(exercise: Exercise, exercises: Sequence[Exercise], runner: Runne
     if outcome.exit_code in UNTRUSTED_EXIT_CODES:
         # An interrupted run leaves tests it never reached looking passed: do not keep it.
         state.restore_result(exercise.slug, before)
-        return LearnerRun(exercise, outcome, digest, [], interrupted=outcome.exit_code == 2)
+        return LearnerRun(exercise, outcome, digest, [], interrupted=outcome.was_interrupted)
     recorded: list[str] = []
     if outcome.report is not None:
         state.record_results(outcome.report, digests={exercise.slug: digest}, whole=True)

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from harness.exercise import Exercise
-from harness.grading import NOT_STARTED, PASSED, ExerciseResult, TestResult
+from harness.grading import MISSING, NOT_STARTED, PASSED, ExerciseResult, TestResult
 from harness.providers import display_path
 from harness.runner import SuiteOutcome
 from harness.term import status_colour, style
@@ -26,6 +26,11 @@ def fmt_points(points: float) -> str:
     return f"{points:g}"
 
 
+def group_status(tests: list[TestResult]) -> str:
+    """The status of some tests (a task's), in the words an exercise's status uses."""
+    return ExerciseResult(slug="", title="", tests=list(tests)).status
+
+
 def task_lines(exercise: Exercise, result: ExerciseResult, stream=None) -> list[str]:
     out = []
     for task in exercise.tasks:
@@ -33,8 +38,7 @@ def task_lines(exercise: Exercise, result: ExerciseResult, stream=None) -> list[
         if not tests:
             continue
         got, total = sum(t.points for t in tests), sum(t.max_points for t in tests)
-        statuses = {t.status for t in tests}
-        label = "passing" if statuses == {PASSED} else "not started" if statuses == {NOT_STARTED} else "failing"
+        label = group_status(tests)
         out.append(f"  task {task.number:<2} {style(f'{label:<12}', status_colour(label), stream)} "
                    f"{fmt_points(got):>4}/{fmt_points(total):<4} {task.title}")
     return out
@@ -76,8 +80,9 @@ def problem_lines(exercise: Exercise, result: ExerciseResult, problem: TestResul
             out += [f"    {frame}" for frame in frames]
     others = sorted((t for t in result.tests if t.status != PASSED and t is not problem),
                     key=lambda t: (t.task is None, t.task or 0))
-    failing = [t for t in others if t.status != NOT_STARTED]
-    waiting = len(others) - len(failing)
+    failing = [t for t in others if t.status not in (NOT_STARTED, MISSING)]
+    waiting = sum(1 for t in others if t.status == NOT_STARTED)
+    unrun = sum(1 for t in others if t.status == MISSING)
     if failing:
         shown = failing[:MORE_FAILURES_SHOWN]
         out.append(f"  also failing ({len(failing)}):")
@@ -87,6 +92,24 @@ def problem_lines(exercise: Exercise, result: ExerciseResult, problem: TestResul
             out.append(f"    ... and {len(failing) - len(shown)} more")
     if waiting:
         out.append(f"  {waiting} more test{'s' if waiting != 1 else ''} not started yet")
+    if unrun:
+        out.append(f"  {unrun} test{'s' if unrun != 1 else ''} not run")
+    return out
+
+
+def interrupted_lines(exercise: Exercise, outcome: SuiteOutcome) -> list[str]:
+    """After Ctrl-C: which test was running and where; nothing about tests that never ran."""
+    out = ["", "Interrupted (Ctrl-C); nothing was recorded."]
+    if outcome.interrupted:
+        task = f" (task {outcome.interrupted_task})" if outcome.interrupted_task else ""
+        out.append(f"  it was running {outcome.interrupted}{task}")
+        if outcome.interrupted_where:
+            out.append(f"  your code was at {outcome.interrupted_where}")
+    result = outcome.report.exercise(exercise.slug) if outcome.report else None
+    if result is not None:
+        unrun = sum(1 for t in result.tests if t.status == MISSING)
+        if unrun:
+            out.append(f"  {unrun} test{'s' if unrun != 1 else ''} not run")
     return out
 
 
@@ -107,6 +130,8 @@ def result_lines(
     the graded module's path (its frames are shown for exceptions); ``hint_more`` is how to get
     the next hint level; ``full_output`` is the command that shows pytest's complete output."""
     out = [style(f"{exercise.slug}: {exercise.title}", "bold", stream) + f"  ({description})"]
+    if outcome.was_interrupted:
+        return out + interrupted_lines(exercise, outcome)
     out += [f"  problem: {problem}" for problem in outcome.problems]
     result = outcome.report.exercise(exercise.slug) if outcome.report else None
     if result is None:
