@@ -195,7 +195,7 @@ def test_setup_installs_from_the_bundle_and_run_autograder_writes_results(autogr
 
     results = json.loads(results_path.read_text())
     tests = results["tests"]
-    assert tests and {"score", "output", "tests"} <= set(results)
+    assert tests and {"score", "output", "tests"} <= set(results), (results, run.stdout[-3000:], run.stderr[-3000:])
     for test in tests:
         assert {"name", "score", "max_score", "status", "output", "visibility"} <= set(test)
         assert isinstance(test["score"], (int, float)) and isinstance(test["max_score"], (int, float))
