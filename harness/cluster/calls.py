@@ -16,7 +16,8 @@ A call from ``src`` to ``dst`` with a ``timeout``:
    ``dst`` crashes before answering the caller gets ``requests.ConnectionError`` (reset).
 
 The caller is blocked for the call's duration in virtual time: from the test body the whole
-cluster runs meanwhile; from a node's handler, that node is blocked and the rest runs.
+cluster runs meanwhile; from a node's code, only that task waits (its node and the rest of the
+cluster go on).
 A call without a timeout gives up after ``cluster.max_wait`` seconds (120 by default, about
 what an operating system allows for an unanswered connection) with the same exceptions.
 """
@@ -32,6 +33,7 @@ import requests
 from harness.clock import is_threads_refused
 from harness.cluster.errors import NodeKilled
 from harness.cluster.network import CLIENT
+from harness.cluster.tasks import Flag
 
 if TYPE_CHECKING:
     from harness.cluster.cluster import Cluster
@@ -62,7 +64,7 @@ class Call:
     """One request on its way: filled in by the server side, read by the caller."""
 
     __slots__ = ("cluster", "src", "dst", "label", "invoke", "state", "result", "error", "ready_us",
-                 "failure", "key", "abandoned")
+                 "failure", "key", "abandoned", "flag")
 
     def __init__(self, cluster: Cluster, src: str, dst: Node, label: str, invoke: Callable[[], Any]) -> None:
         self.cluster, self.src, self.dst, self.label, self.invoke = cluster, src, dst, label, invoke
@@ -74,11 +76,14 @@ class Call:
         self.key = 0
         #: The caller timed out; a paused server still handles the request when resumed.
         self.abandoned = False
+        #: Set once the call is answered or failed (wakes the caller's task).
+        self.flag = Flag(cluster)
 
     def reset(self, why: str) -> None:
         """The server side died or refused: the caller sees a ConnectionError."""
         if self.state == PENDING:
             self.state, self.failure, self.ready_us = FAILED, why, self.cluster.clock.micros
+            self.flag.set()
 
     def serve(self, _: Any = None) -> None:
         """Arrival at the destination (an event of the queue)."""
@@ -111,6 +116,7 @@ class Call:
             return
         self.state, self.result = DONE, result
         self.ready_us = cluster.clock.micros + node.cost_us
+        self.flag.set()
 
 
 def round_trip(cluster: Cluster, src: str | None, dst_name: str, invoke: Callable[[], Any], *,
@@ -143,7 +149,8 @@ def round_trip(cluster: Cluster, src: str | None, dst_name: str, invoke: Callabl
                                       f"{connect_us / _MICRO:g}s ({why})")
     call = Call(cluster, src_name, dst, label, invoke)
     cluster.queue.push(t0 + lat_out, call.serve)
-    cluster.block_until(deadline, lambda: call.state != PENDING)
+    if call.state == PENDING:
+        cluster.block_until(deadline, call.flag)
     if call.state == PENDING:
         call.abandoned = True  # the server still handles it if it ever gets to it
         trace.record("fail", src_name, dst_name, f"{label}: read timeout")

@@ -5,18 +5,16 @@ losses, chaos plans through derived streams), so a seed replays the same run exa
 the virtual clock (freezegun, integer microseconds) moved by the event loop; nothing ever
 sleeps for real.
 
-Blocking, in virtual time: ``time.sleep(s)``, an HTTP request or a service call made from the
-test body runs the cluster meanwhile (``time.sleep(5)`` in a test is ``cluster.run_for(5)``);
-made from a node's handler, it blocks that node only (its messages and timers wait) while the
-rest of the cluster runs. Blocking calls nest on one Python stack: a node whose wait ends while
-another node's handler is itself blocked resumes when that handler returns (so many nodes making
-back-to-back blocking calls at once resume a little late). A node paused while it was blocked
-resumes its handler when it is resumed (or after ``max_wait`` seconds, never later).
+Blocking, in virtual time: every message handler, HTTP handler, timer callback and scheduled
+action runs as a task of its node (:mod:`harness.cluster.tasks`). ``time.sleep(s)``, an HTTP
+request, a service call or waiting on a :meth:`~Cluster.future` suspends only that task: its
+node keeps receiving messages and firing timers, and the rest of the cluster runs. Made from the
+test body, the same calls run the cluster meanwhile (``time.sleep(5)`` in a test is
+``cluster.run_for(5)``). ``run_for(t)`` returns at exactly ``t``; suspended tasks resume in a
+later ``run_for``.
 
 Exceptions raised by handlers propagate to the test (out of ``run_for``, or out of the request
-the test made). One raised by another event while a node was blocked travels through that
-node's code as :class:`~harness.cluster.errors.Escape`, which ``except Exception`` in learner
-code does not catch, and is unwrapped where the test called in.
+the test made).
 """
 
 from __future__ import annotations
@@ -24,7 +22,6 @@ from __future__ import annotations
 import random
 import tempfile
 from collections.abc import Callable, Iterator
-from heapq import heappop
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,8 +29,9 @@ from harness.clock import VirtualClock
 from harness.cluster import sockets
 from harness.cluster.calls import round_trip
 from harness.cluster import tracking
-from harness.cluster.errors import ClusterError, Escape, NodeKilled
+from harness.cluster.errors import ClusterError
 from harness.cluster.events import EventQueue
+from harness.cluster.tasks import Scheduler
 from harness.cluster.faults import Faults
 from harness.cluster.http import HttpNetwork, Router
 from harness.cluster.network import ANY, CLIENT, Network
@@ -46,7 +44,7 @@ if TYPE_CHECKING:
     from harness.cluster.services.base import Service
 
 _MICRO = 1_000_000
-class Cluster(Faults):
+class Cluster(Scheduler, Faults):
     """A deterministic simulated cluster.
 
     Use it as a context manager (or the ``cluster`` pytest fixture): while active, learner code
@@ -89,7 +87,7 @@ class Cluster(Faults):
         self.block_network = block_network
         #: Set when a scenario failed on this cluster (the plugin reports that one first).
         self.failed = False
-        self._depth = 0
+        self._init_tasks()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._base = Path(base_path) if base_path is not None else None
         self._active = False
@@ -118,6 +116,7 @@ class Cluster(Faults):
         """Deactivate (the reverse of :meth:`start`); node disks are removed if temporary."""
         if not self._active:
             return
+        self._close_tasks()
         self._active = False
         if self.block_network:
             sockets.unblock()
@@ -210,7 +209,6 @@ class Cluster(Faults):
     # -- running ---------------------------------------------------------------------------
     def run_for(self, seconds: float) -> None:
         """Process every event due in the next ``seconds`` of virtual time."""
-        self._check_top("run_for")
         if seconds < 0:
             raise ClusterError(f"run_for({seconds!r}): time never goes back")
         self._run(self.clock.micros + round(seconds * _MICRO))
@@ -218,7 +216,9 @@ class Cluster(Faults):
     def run_until(self, predicate: Callable[[], Any], timeout: float) -> bool:
         """Run until ``predicate()`` is true (checked after every event) or ``timeout``
         seconds have passed. Returns whether the predicate became true."""
-        self._check_top("run_until")
+        if self._in_runner():
+            raise ClusterError("run_until() is for the test body; code running in the cluster waits "
+                               "with time.sleep() or a timer")
         if predicate():
             return True
         self._run(self.clock.micros + round(timeout * _MICRO), predicate)
@@ -235,74 +235,6 @@ class Cluster(Faults):
     def pending(self) -> int:
         """How many events wait in the queue (cancelled timers included)."""
         return len(self.queue)
-
-    def _check_top(self, what: str) -> None:
-        if self._depth:
-            raise ClusterError(f"{what}() is for the test body; code running in the cluster waits "
-                               "with time.sleep() or a timer")
-
-    def _run(self, until_us: int | None, stop: Callable[[], Any] | None = None) -> bool:
-        """The event loop: run events due up to ``until_us`` (None: until the queue is empty),
-        stopping early when ``stop()`` becomes true. Reentrant (blocking calls nest it)."""
-        heap = self.queue.heap
-        clock = self.clock
-        self._depth += 1
-        try:
-            while heap:
-                if until_us is not None and heap[0][0] > until_us:
-                    break
-                t, _, fn, arg = heappop(heap)
-                if t > clock.micros:
-                    clock.advance_to_micros(t)
-                fn(arg)
-                if stop is not None and stop():
-                    return True
-            if until_us is not None and until_us > clock.micros:
-                clock.advance_to_micros(until_us)
-            return False
-        except Escape as escape:
-            if self._depth == 1:  # back where the test called in: the original exception
-                raise escape.error from None
-            raise
-        finally:
-            self._depth -= 1
-
-    def block_until(self, until_us: int, stop: Callable[[], Any] | None = None) -> None:
-        """Wait until ``until_us`` (or ``stop()``) in virtual time; see the module docstring."""
-        node = self.current
-        if node is None:
-            if self._depth == 0:  # the test body: only kit code between here and the test
-                self._run(until_us, stop)
-                return
-            try:  # a scheduled action blocking inside the loop
-                self._run(until_us, stop)
-            except Exception as error:
-                raise Escape(error) from None
-            return
-        incarnation = node.incarnation
-
-        def halt() -> bool:
-            return node.incarnation != incarnation or (stop is not None and bool(stop()))
-
-        node.blocked += 1
-        node.held = True
-        self.current = None
-        try:
-            if not halt():
-                self._run(until_us, halt)
-            if node.paused and node.incarnation == incarnation:  # paused meanwhile: wait for resume
-                limit = self.clock.micros + round(self.max_wait * _MICRO)
-                self._run(limit, lambda: not node.paused or node.incarnation != incarnation)
-        except Exception as error:  # raised by another event: not this node's code's business
-            raise Escape(error) from None
-        finally:
-            self.current = node
-            node.blocked -= 1
-            node._release()
-            if self.any_skew:
-                self.show_time(node)
-        if node.incarnation != incarnation:
-            raise NodeKilled(node)
 
     def _sleep(self, seconds: float) -> None:
         micros = round(seconds * _MICRO)

@@ -33,6 +33,9 @@ ANY = "*"
 #: The name links and partitions use for the test itself (requests made outside any node).
 CLIENT = "client"
 
+#: A node's message lane between two messages (the next one is due at once).
+_DRAINING = object()
+
 _IMMUTABLE = frozenset({int, str, float, bool, bytes, type(None), complex})
 
 
@@ -339,17 +342,23 @@ class Network:
         if node.held:  # type: ignore[union-attr]
             node._defer(self.handle, msg)  # type: ignore[union-attr]
             return
+        if node._msg_task is not None:  # type: ignore[union-attr]  # one message at a time: wait
+            node._msg_queue.append(msg)  # type: ignore[union-attr]
+            return
         # inlined handle(msg): this is the hottest path of the simulator
         cluster.trace.events.append((cluster.clock.micros, "recv", msg.dest, msg.src, msg))
         handler = node._message_handler  # type: ignore[union-attr]
         if handler is None:
             cluster.trace.record("note", msg.dest, msg.src, "no message handler")
             return
+        if cluster.any_skew:
+            self._run_skewed(node, handler, msg)  # type: ignore[arg-type]
+            return
         prev = cluster.current
         cluster.current = node
-        if cluster.any_skew:
-            self._run_skewed(node, handler, msg, prev)  # type: ignore[arg-type]
-            return
+        serial = node.serial_messages  # type: ignore[union-attr]
+        if serial:
+            node._msg_task = msg  # type: ignore[union-attr]
         try:
             handler(msg)
         except NodeKilled as killed:
@@ -357,6 +366,32 @@ class Network:
                 raise
         finally:
             cluster.current = prev
+            if serial and node._msg_task is msg:  # type: ignore[union-attr]
+                self._lane_free(node)  # type: ignore[arg-type]
+
+    def _lane_free(self, node: Node) -> None:
+        """The node's message handler returned: the next queued message (if any) is due now."""
+        if node._msg_queue:
+            node._msg_task = _DRAINING
+            self.cluster.queue.push(self.cluster.clock.micros, self._lane_next, (node, node.incarnation))
+        else:
+            node._msg_task = None
+
+    def _lane_next(self, item: tuple[Node, int]) -> None:
+        node, incarnation = item
+        if node.incarnation != incarnation or node._msg_task is not _DRAINING:
+            return
+        node._msg_task = None
+        if not node._msg_queue:
+            return
+        msg = node._msg_queue.popleft()
+        if node.held:
+            node._defer(self.handle, msg)
+            if node._msg_queue:
+                node._msg_task = _DRAINING  # the rest waits for the next turn of the lane
+                self.cluster.queue.push(self.cluster.clock.micros, self._lane_next, (node, incarnation))
+            return
+        self.handle(msg)
 
     def _processed(self, item: tuple[int, Message]) -> None:
         incarnation, msg = item
@@ -369,26 +404,28 @@ class Network:
         self.handle(msg)
 
     def handle(self, msg: Message) -> None:
-        """Run the destination's message handler on ``msg`` (no checks: it has arrived)."""
+        """Run the destination's message handler on ``msg`` (it has arrived): one message at a
+        time, unless the node's handler is concurrent."""
         node = msg.link.target
         cluster = self.cluster
         if node is None or not node.alive:
+            return
+        if node._msg_task is not None:
+            node._msg_queue.append(msg)
             return
         cluster.trace.events.append((cluster.clock.micros, "recv", msg.dest, msg.src, msg))
         handler = node._message_handler
         if handler is None:
             cluster.trace.record("note", msg.dest, msg.src, "no message handler")
             return
-        node.execute(handler, msg)
+        self._run_skewed(node, handler, msg)
 
-    def _run_skewed(self, node: Node, handler: Any, msg: Message, prev: Node | None) -> None:
-        cluster = self.cluster
-        cluster.show_time(node)
+    def _run_skewed(self, node: Node, handler: Any, msg: Message) -> None:
+        serial = node.serial_messages
+        if serial:
+            node._msg_task = msg
         try:
-            handler(msg)
-        except NodeKilled as killed:
-            if killed.node is not node:
-                raise
+            node.execute(handler, msg)
         finally:
-            cluster.current = prev
-            cluster.show_time(prev)
+            if serial and node._msg_task is msg:
+                self._lane_free(node)

@@ -21,10 +21,22 @@ itself from disk after a crash. Handlers and routes registered *inside* a start 
 that incarnation and are removed by a crash; handlers registered from the test are wiring and
 stay.
 
-Message handlers and timers of one node run one at a time: while a handler is blocked (in
-``time.sleep``, an HTTP call, a service call) the node's other messages and timers wait in its
-backlog, and the rest of the cluster keeps running. HTTP requests and service calls are served
-concurrently, as a threaded server would.
+Each message handler, timer callback and HTTP or service call a node serves runs as a task
+of its own (:mod:`harness.cluster.tasks`): while one blocks (``time.sleep``, an HTTP call, a
+service call, a future), the node keeps receiving messages and firing timers, as a threaded
+server does. Tasks switch only where they block, so code between two blocking calls runs
+alone. Like a server with one thread consuming its messages, one timer thread and a pool for
+requests:
+
+- messages are handled one at a time in arrival order: a message handler that waits delays
+  the node's next messages (``on_message(handler, concurrent=True)`` handles each at once);
+- timers (``set_timer``, ``every``, ``post``) run one at a time: a timer callback that waits
+  delays the node's other timers;
+- HTTP requests and service calls are served concurrently;
+- messages and timers wait while the node's start hooks run (and while it is paused).
+
+So a node keeps receiving messages while a timer or a request waits, and keeps firing timers
+while a message handler waits.
 
 Clock skew: ``cluster.skew(name, offset, drift)`` shifts what the node's code reads. While a
 node's handler, timer or start hook runs, ``time.time()``, ``time.monotonic()`` and
@@ -98,10 +110,21 @@ class Node:
         self.is_service = False
         # scheduling
         self.paused = False
+        #: Start hooks running (messages and timers wait until they return).
         self.blocked = 0
         self.held = False
+        #: Suspended tasks of this incarnation (a crash kills them).
+        self._waiters: dict[Any, None] = {}
         self._backlog: deque[tuple[Callable[[Any], Any], Any]] = deque()
         self._draining = False
+        #: A timer task is running (suspended in a wait): the node's other timers queue here.
+        self._timer_busy = False
+        self._timer_queue: deque[Timer] = deque()
+        #: The message being handled (its handler may be suspended): later messages queue here.
+        self._msg_task: Any = None
+        self._msg_queue: deque[Message] = deque()
+        #: Messages are handled one at a time (``on_message(handler, concurrent=True)``: not).
+        self.serial_messages = True
         self._parked_calls: list[Any] = []
         self._open_calls: dict[int, Any] = {}
         # handlers
@@ -131,11 +154,17 @@ class Node:
         return "down" if not self.alive else "paused" if self.paused else "up"
 
     # -- wiring ----------------------------------------------------------------------------
-    def on_message(self, handler: Callable[[Message], Any] | None) -> None:
+    def on_message(self, handler: Callable[[Message], Any] | None, *, concurrent: bool = False) -> None:
         """Call ``handler(msg)`` for each message delivered to this node (replaces the previous
-        handler). ``msg.src``, ``msg.body``, ``msg.id``, ``msg.sent_at``."""
+        handler). ``msg.src``, ``msg.body``, ``msg.id``, ``msg.sent_at``.
+
+        Messages are handled one at a time, in arrival order: while the handler waits
+        (``time.sleep``, a call, a future), the node's next messages wait for it (its timers
+        and calls go on). ``concurrent=True`` handles each message at once in a task of its
+        own, so a handler may wait for a message that arrives later (a reply, an ack)."""
         self._message_handler = handler
         self._handler_volatile = self._in_start
+        self.serial_messages = not concurrent
 
     def route(self, method: str, path: str, handler: Callable[..., Any]) -> None:
         """Serve ``method path`` over HTTP (``"*"`` for any method; ``/users/<id>`` captures
@@ -162,12 +191,18 @@ class Node:
         self._crash_listeners.append(listener)
 
     def _run_start_hook(self, hook: Callable[[Node], Any]) -> None:
+        incarnation = self.incarnation
         self._in_start = True
+        self.blocked += 1
+        self.held = True
         try:
             result = self.execute(hook, self)
         finally:
-            self._in_start = False
-        if result is not None:
+            if self.incarnation == incarnation:
+                self._in_start = False
+                self.blocked -= 1
+                self._release()
+        if result is not None and self.incarnation == incarnation:
             self.app = result
 
     # -- messages --------------------------------------------------------------------------
@@ -219,6 +254,27 @@ class Node:
         that cannot be cancelled)."""
         self._timer(delay, fn, args, 0)
 
+    def spawn(self, fn: Callable[..., Any], *args: Any, delay: float = 0.0) -> None:
+        """Run ``fn(*args)`` as a background task of this node (a loop that sleeps and retries,
+        a worker): outside the timer thread, so it may wait for as long as it likes without
+        delaying the node's timers. A crash ends it."""
+        if delay < 0:
+            raise ClusterError(f"spawn(delay={delay!r}): negative delay")
+        if self.alive:
+            self.cluster.queue.push(self.cluster.clock.micros + self._local_to_us(delay), self._spawned,
+                                    (self.incarnation, fn, args))
+
+    def _spawned(self, item: tuple[int, Callable[..., Any], tuple]) -> None:
+        incarnation, fn, args = item
+        if incarnation != self.incarnation:
+            return
+        if self.held:
+            self._defer(self._spawned, item)
+            return
+        cluster = self.cluster
+        cluster.trace.events.append((cluster.clock.micros, "task", self.name, "", qualname(fn)))
+        self.execute(fn, *args)
+
     def _local_to_us(self, seconds: float) -> int:
         if self.drift:
             seconds = seconds / (1.0 + self.drift)
@@ -235,6 +291,9 @@ class Node:
     def _fire_now(self, timer: Timer) -> None:
         if timer.cancelled or timer.incarnation != self.incarnation:
             return
+        if self._timer_busy:  # one timer thread: wait for the timer task that is suspended
+            self._timer_queue.append(timer)
+            return
         cluster = self.cluster
         cluster.trace.events.append((cluster.clock.micros, "timer", self.name, "", timer))
         if timer.interval:
@@ -242,7 +301,23 @@ class Node:
             cluster.queue.push(timer.when, self._fire, timer)
         else:
             timer.cancelled = True  # a one-shot timer is spent once it fires
-        self.execute(timer.fn, *timer.args)
+        incarnation = self.incarnation
+        self._timer_busy = True
+        try:
+            self.execute(timer.fn, *timer.args)
+        finally:
+            if self.incarnation == incarnation:
+                self._timer_busy = False
+                if self._timer_queue:
+                    cluster.queue.push(cluster.clock.micros, self._next_timer, incarnation)
+
+    def _next_timer(self, incarnation: int) -> None:
+        if incarnation != self.incarnation or self._timer_busy or not self._timer_queue:
+            return
+        timer = self._timer_queue.popleft()
+        if self._timer_queue:
+            self.cluster.queue.push(self.cluster.clock.micros, self._next_timer, incarnation)
+        self._fire(timer)
 
     # -- running code as this node ---------------------------------------------------------
     def execute(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -261,7 +336,7 @@ class Node:
                 raise
             return None
         except Escape as escape:
-            if cluster._depth == 0:  # called from the test body: hand it the original exception
+            if prev is None and not cluster._in_runner():  # from the test body: the original exception
                 raise escape.error from None
             raise
         finally:
@@ -283,7 +358,7 @@ class Node:
         """Record a state change of this node in the trace (e.g. ``note("leader", term)``)."""
         self.cluster.trace.record("note", self.name, "", what if data is None else f"{what} {data!r}")
 
-    # -- hold: paused or blocked nodes queue their work ------------------------------------
+    # -- hold: paused or starting nodes queue their work -----------------------------------
     def _update_hold(self) -> None:
         self.held = self.paused or self.blocked > 0 or bool(self._backlog)
 
@@ -292,7 +367,7 @@ class Node:
         self.held = True
 
     def _release(self) -> None:
-        """Called when the node stops being paused or blocked: drain its backlog in order."""
+        """Called when the node stops being paused or starting: drain its backlog in order."""
         self._update_hold()
         if not self.paused and self.blocked == 0:
             if self._backlog and not self._draining:
@@ -325,12 +400,19 @@ class Node:
         self.memory = {}
         self.app = None
         self.paused = False
+        self.blocked = 0
+        self._in_start = False
         self._backlog.clear()
         self._draining = False
+        self._timer_busy = False
+        self._timer_queue.clear()
+        self._msg_task = None
+        self._msg_queue.clear()
         self.busy_until = 0
         if self._handler_volatile:
             self._message_handler = None
             self._handler_volatile = False
+            self.serial_messages = True
         self.router.drop_volatile()
         self._update_hold()
         calls = list(self._open_calls.values()) + self._parked_calls
@@ -340,6 +422,8 @@ class Node:
             call.reset("connection reset: node crashed")
         for listener in list(self._crash_listeners):
             listener(self, dying)
+        if self._waiters:
+            self.cluster._kill_tasks(self)
 
     def _start(self) -> None:
         self.alive = True

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+import requests
 
 from harness.cluster import Cluster, run_seeds
 
@@ -36,6 +39,53 @@ def test_same_seed_gives_an_identical_trace_twice(tmp_path):
 
 def test_another_seed_gives_another_trace(tmp_path):
     assert gossip_run(7, tmp_path / "a") != gossip_run(8, tmp_path / "b")
+
+
+def blocking_run(seed: int, tmp_path) -> list[str]:
+    """Tasks suspended all the time: handlers that sleep and make nested calls, background
+    loops, a chaos plan that crashes and pauses nodes while their tasks wait."""
+    with Cluster(seed, base_path=tmp_path / f"run-{seed}") as cluster:
+        cluster.set_default_link(latency=(0.001, 0.010), drop=0.05)
+        names = [f"n{i}" for i in range(6)]
+        for name in names:
+            node = cluster.add_node(name)
+            rng = cluster.random(name)
+
+            def serve(req, node=node, rng=rng):
+                time.sleep(rng.uniform(0.0, 0.02))  # virtual
+                depth = int(req.query.get("depth", "0"))
+                if depth < 2:
+                    peer = rng.choice([n for n in names if n != node.name])
+                    try:
+                        requests.get(f"http://{peer}/?depth={depth + 1}", timeout=0.2)
+                    except requests.RequestException:
+                        node.note("call failed")
+                return "ok"
+
+            def loop(node=node, rng=rng):
+                while True:
+                    time.sleep(rng.uniform(0.05, 0.3))  # virtual
+                    node.send(rng.choice(names), {"from": node.name})
+
+            node.route("GET", "/", serve)
+            def ping_back(msg, node=node):
+                try:
+                    requests.get(f"http://{msg.body['from']}/", timeout=0.5)
+                except requests.RequestException:
+                    pass
+
+            node.on_message(ping_back, concurrent=True)
+            node.on_start(lambda node, loop=loop: node.spawn(loop))
+        cluster.chaos(until=3.0, kinds=("crash", "pause", "partition"), gap=(0.2, 0.6), duration=(0.2, 1.0))
+        cluster.run_for(3.0)
+        return cluster.trace.lines()
+
+
+def test_same_seed_gives_an_identical_trace_with_blocked_tasks(tmp_path):
+    first, second = blocking_run(3, tmp_path / "a"), blocking_run(3, tmp_path / "b")
+    assert len(first) > 500 and sum("crash" in line for line in first) >= 1 and "pause" in "".join(first)
+    assert first == second
+    assert blocking_run(4, tmp_path / "c") != first
 
 
 def test_cluster_random_streams_derive_from_the_seed(tmp_path):

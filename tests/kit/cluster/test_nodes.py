@@ -101,7 +101,7 @@ def test_time_sleep_in_a_handler_advances_virtual_time_without_blocking(cluster)
     assert ticks == [10.0, 20.0, 30.0, 40.0, 50.0, 60.0]  # the rest of the cluster kept running
 
 
-def test_a_blocked_node_queues_its_own_messages(cluster):
+def test_a_waiting_message_handler_queues_the_next_messages_not_the_timers(cluster):
     a, b = cluster.add_node("a"), cluster.add_node("b")
     handled: list[tuple[str, float]] = []
 
@@ -111,11 +111,13 @@ def test_a_blocked_node_queues_its_own_messages(cluster):
             time.sleep(5.0)  # virtual
 
     b.on_message(handler)
+    b.every(1.0, lambda: handled.append(("tick", round(cluster.now(), 3))))
     a.send("b", "first")
     a.send("b", "second")
-    cluster.run_for(10.0)
-    assert [h[0] for h in handled] == ["first", "second"]
-    assert handled[1][1] >= 5.0
+    cluster.run_for(5.5)
+    assert [h[0] for h in handled] == ["first", "tick", "tick", "tick", "tick", "tick", "second"]
+    assert [h[1] for h in handled if h[0] == "tick"] == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert 5.0 < handled[-1][1] < 5.01
 
 
 def test_sleep_in_the_test_body_runs_the_cluster(cluster):

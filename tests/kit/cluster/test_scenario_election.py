@@ -49,7 +49,7 @@ def test_paused_leader_is_replaced_and_fenced(run_cluster_seeds):
         etcd, payments = cluster.add_service("etcd"), cluster.add_service("payments")
         for name in ("n1", "n2", "n3"):
             cluster.add_node(name, start=lambda node: Elector(node, etcd, payments))
-        cluster.run_for(10.0)
+        cluster.run_for(10.5)  # between two ticks (a tick in progress would be frozen mid-call)
         old = etcd.peek("/leader").value
         cluster.pause(old)
         cluster.run_for(20.0)
