@@ -2,8 +2,10 @@
 
 Safe to commit and never needed for grading: it records which exercises are done and on which
 date (the first time the whole suite passed on the learner's code through ``sysdesign check``,
-``watch`` or ``hint``), and the exercises whose reference solution was shown before they were
-done (``sysdesign solution SLUG --force``). The machine-readable cache of last results is
+``watch`` or ``hint``), the exercises whose reference solution was shown before they were
+done (``sysdesign solution SLUG --force``), and the status of each exercise's last whole run
+(``passing``, ``in progress``, ``not started``, ``failing``, ``error``). The file is written by
+the first ``check``, so a learner sees it from the start. The machine-readable cache of last results is
 ``.sysdesign/results.json`` (:mod:`harness.state`); this file is the record a learner keeps.
 
 The kit rewrites only the progress table and the ``Done:`` line, atomically, and keeps every
@@ -27,7 +29,7 @@ from harness import state
 from harness.exercise import Exercise
 
 FILE_NAME = "PROGRESS.md"
-HEADER = ("exercise", "done on", "solution shown before done", "title")
+HEADER = ("exercise", "done on", "solution shown before done", "title", "last status")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SLUG = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PIPE = re.compile(r"(?<!\\)\|")
@@ -48,6 +50,7 @@ class Entry:
     done: _dt.date | None = None
     solution_shown: _dt.date | None = None
     title: str = ""
+    status: str = ""
 
 
 @dataclass
@@ -120,7 +123,8 @@ def parse(text: str) -> Progress:
                 raise ValueError(f"'{slug}' is not an exercise name")
             if slug in progress.entries:
                 raise ValueError(f"'{slug}' has a row already")
-            progress.entries[slug] = Entry(slug, _date(cells[1]), _date(cells[2]), cells[3] if len(cells) > 3 else "")
+            progress.entries[slug] = Entry(slug, _date(cells[1]), _date(cells[2]), cells[3] if len(cells) > 3 else "",
+                                           cells[4] if len(cells) > 4 else "")
         except ValueError as exc:
             shown = line.strip() if len(line.strip()) <= 60 else line.strip()[:57] + "..."
             progress.problems.append(f"line {number + 1} is not a progress row ({exc}: {shown!r})")
@@ -187,7 +191,7 @@ def _table(entries: dict[str, Entry], exercises: Sequence[Exercise]) -> list[str
         title = known[slug].title if slug in known else entry.title
         done = entry.done.isoformat() if entry.done else ""
         shown = entry.solution_shown.isoformat() if entry.solution_shown else ""
-        rows.append(f"| {slug} | {done} | {shown} | {_esc(title)} |")
+        rows.append(f"| {slug} | {done} | {shown} | {_esc(title)} | {_esc(entry.status)} |")
     return rows
 
 
@@ -210,10 +214,12 @@ def update(
     *,
     done: Iterable[str] = (),
     solution_shown: Iterable[str] = (),
+    statuses: dict[str, str] | None = None,
     day: _dt.date | None = None,
     path: Path | None = None,
 ) -> list[str]:
-    """Record exercises done and solutions shown (first date only); rewrite the file when that
+    """Record exercises done and solutions shown (first date only) and the status of a whole run
+    (``statuses``: slug -> status); write the file when it does not exist yet or when that
     changes something. Returns what was newly recorded, as phrases. Never raises."""
     path = Path(path or progress_file())
     day = day or state.now().date()
@@ -229,7 +235,12 @@ def update(
         if entry.solution_shown is None and entry.done is None:
             entry.solution_shown = day
             news.append(f"{slug} solution shown")
-    if not news:
+    changed = bool(news) or not path.exists()
+    for slug, status in (statuses or {}).items():
+        entry = progress.entries.setdefault(slug, Entry(slug))
+        if entry.status != status:
+            entry.status, changed = status, True
+    if not changed:
         return []
     try:
         if progress.damaged and path.exists():

@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 
 from harness import KIT_ROOT
-from harness.grading import NOT_STARTED, PASSED, GradeReport
+from harness.grading import ExerciseResult, GradeReport
 
 _warned: set[str] = set()
 
@@ -167,13 +167,12 @@ def load_last_results() -> dict[str, dict]:
 
 
 def _task_statuses(tests) -> dict[str, str]:
-    by_task: dict[str, set[str]] = {}
+    """Task number -> its status, in the words an exercise's status uses (``in progress`` when
+    some tests pass and none fails)."""
+    by_task: dict[str, list] = {}
     for t in tests:
-        by_task.setdefault(str(t.task), set()).add(t.status)
-    out = {}
-    for task, statuses in by_task.items():
-        out[task] = "passing" if statuses == {PASSED} else "not started" if statuses == {NOT_STARTED} else "failing"
-    return out
+        by_task.setdefault(str(t.task), []).append(t)
+    return {task: ExerciseResult(slug="", title="", tests=group).status for task, group in by_task.items()}
 
 
 def record_results(report: GradeReport, digests: dict[str, str | None] | None = None, whole: bool = False) -> None:

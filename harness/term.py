@@ -14,8 +14,27 @@ import sys
 from collections.abc import Iterator
 
 _CODES = {"green": "32", "red": "31", "yellow": "33", "bold": "1", "dim": "2", "cyan": "36"}
-STATUS_COLOURS = {"passing": "green", "not started": "yellow", "not run yet": "dim", "done": "green"}
+#: One vocabulary everywhere (check, list, watch, the points table, reports): ``passing``,
+#: ``in progress`` (some tests pass, none fails), ``not started``, ``failing``, ``error``,
+#: ``not run`` / ``not run yet``; only a failure or an error is red.
+STATUS_COLOURS = {"passing": "green", "in progress": "cyan", "not started": "yellow", "not run yet": "dim",
+                  "not run": "dim", "done": "green"}
 CLEAR_SCREEN = "\033[H\033[2J\033[3J"
+
+
+#: Tables are laid out for this many columns (a classic terminal; wider ones just have room).
+TABLE_WIDTH = 80
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters: whole, else its part before a colon (a title's
+    short name), else cut with ``...``."""
+    if len(text) <= width:
+        return text
+    head = text.split(":", 1)[0]
+    if ":" in text and len(head) <= width:
+        return head
+    return text[: max(0, width - 3)] + "..." if width > 3 else text[:width]
 
 
 def is_terminal(stream) -> bool:

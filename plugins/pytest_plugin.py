@@ -194,7 +194,8 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     state = config.stash.get(STATE, None)
     if state is None or _kit_tests_wanted(config):
         return None
-    state.kit_tests_left_out = True
+    # say so when the run was a plain ``pytest`` (not when other paths were named)
+    state.kit_tests_left_out = config.args_source != pytest.Config.ArgsSource.ARGS
     return True
 
 

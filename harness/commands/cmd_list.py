@@ -8,7 +8,7 @@ import argparse
 from harness.cli import fmt_points, load_learner_kit
 from harness.exercise import Exercise
 from harness.plugin_manager import Kit
-from harness.term import progress_bar, status_colour, style
+from harness.term import TABLE_WIDTH, fit, progress_bar, status_colour, style
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +31,11 @@ def list_lines(kit: Kit, stream=None, current: Exercise | None = None) -> list[s
     done = record.done()
     finished = core.finished_slugs(kit.exercises, last, done)
     width = max([len(s) for s in kit.slugs] + [8])
-    out = [f"  {'#':>2}  {'exercise':<{width}}  {'status':<13}  {'points':>9}  {'done on':<10}  title"]
+    dated = any(entry.done for entry in record.entries.values())
+    day_head = f"{'done on':<10}  " if dated else ""
+    head = f"  {'#':>2}  {'exercise':<{width}}  {'status':<13}  {'points':>7}  {day_head}"
+    out = [head + "title"]
+    room = max(12, TABLE_WIDTH - len(head))
     notes = set()
     for n, ex in enumerate(kit.exercises, 1):
         result = last.get(ex.slug)
@@ -47,11 +51,12 @@ def list_lines(kit: Kit, stream=None, current: Exercise | None = None) -> list[s
         points = f"{fmt_points(result.get('points', 0))}/{fmt_points(result.get('max_points', 0))}" if result else "-"
         entry = record.entries.get(ex.slug)
         day = entry.done.isoformat() if entry is not None and entry.done else ""
-        pack = "" if ex.pack == "core" else f"  [{ex.pack}]"
+        pack = "" if ex.pack == "core" else f" [{ex.pack}]"
         pointer = ">" if current is not None and ex.slug == current.slug else " "
         shown = f"{status}{mark}"
+        title = fit(ex.title, room - len(pack)) + pack
         out.append(f"{pointer} {n:>2}  {ex.slug:<{width}}  {style(f'{shown:<13}', status_colour(status), stream)}  "
-                   f"{points:>9}  {day:<10}  {ex.title}{pack}")
+                   f"{points:>7}  {f'{day:<10}  ' if dated else ''}{title}")
     if "stale" in notes:
         out.append("  * your module changed since this result; run sysdesign check SLUG to refresh it")
     if "missing" in notes:
@@ -60,7 +65,8 @@ def list_lines(kit: Kit, stream=None, current: Exercise | None = None) -> list[s
     out.append(f"Progress {progress_bar(len(finished), len(kit.exercises), stream=stream)} exercises done")
     nxt = core.next_exercise(kit.exercises, None, finished)
     if nxt is not None and current is None:
-        out.append(f"Next: edit {core.shown_path(nxt)}, then run: sysdesign watch {nxt.slug}  (or sysdesign check {nxt.slug})")
+        out.append(f"Next: edit {core.shown_path(nxt)}, then run:")
+        out.append(f"  sysdesign watch {nxt.slug}    (or: sysdesign check {nxt.slug})")
     elif nxt is None:
         out.append("Every exercise is done.")
     return out

@@ -86,8 +86,9 @@ def run_learner(exercise: Exercise, exercises: Sequence[Exercise], runner: Runne
     if outcome.report is not None:
         state.record_results(outcome.report, digests={exercise.slug: digest}, whole=True)
         result = outcome.report.exercise(exercise.slug)
-        if result is not None and result.status == "passing":
-            recorded = progress.update(exercises, done=[exercise.slug])
+        if result is not None:
+            recorded = progress.update(exercises, done=[exercise.slug] if result.status == "passing" else [],
+                                       statuses={exercise.slug: result.status})
     return LearnerRun(exercise, outcome, digest, recorded)
 
 

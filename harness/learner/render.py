@@ -15,7 +15,7 @@ from harness.exercise import Exercise
 from harness.grading import MISSING, NOT_STARTED, PASSED, ExerciseResult, TestResult
 from harness.providers import display_path
 from harness.runner import SuiteOutcome
-from harness.term import status_colour, style
+from harness.term import TABLE_WIDTH, fit, status_colour, style
 
 MORE_FAILURES_SHOWN = 6
 _FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)\s*$')
@@ -39,8 +39,9 @@ def task_lines(exercise: Exercise, result: ExerciseResult, stream=None) -> list[
             continue
         got, total = sum(t.points for t in tests), sum(t.max_points for t in tests)
         label = group_status(tests)
+        head = f"  task {task.number:<2} {label:<12} {fmt_points(got):>4}/{fmt_points(total):<4} "
         out.append(f"  task {task.number:<2} {style(f'{label:<12}', status_colour(label), stream)} "
-                   f"{fmt_points(got):>4}/{fmt_points(total):<4} {task.title}")
+                   f"{fmt_points(got):>4}/{fmt_points(total):<4} {fit(task.title, TABLE_WIDTH - len(head))}")
     return out
 
 
