@@ -34,7 +34,8 @@ def build(report: GradeReport) -> ET.ElementTree:
         suite = ET.SubElement(root, "testsuite", name=exercise.slug)
         _properties(suite, {"title": exercise.title, "points": fmt(exercise.points),
                             "max_points": fmt(exercise.max_points), "status": exercise.status,
-                            **({"error": exercise.error} if exercise.error else {})})
+                            **({"error": exercise.error} if exercise.error else {}),
+                            **({"problems": "\n".join(report.problems)} if report.problems else {})})
         for test in exercise.tests:
             counts["tests"] += 1
             file_part = test.nodeid.split("::", 1)[0]

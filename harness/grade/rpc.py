@@ -387,6 +387,21 @@ class LiveContainer(Proxy):
     def __reversed__(self):
         return reversed(self._snapshot())
 
+    # Truth value, membership and ordering of the container's data, decided here.
+    def __bool__(self) -> bool:
+        __tracebackhide__ = True
+        return bool(self._snapshot())
+
+    def __contains__(self, item: Any) -> bool:
+        __tracebackhide__ = True
+        return item in self._snapshot()
+
+    def _order(self, name: str, symbol: str, other: Any) -> bool:
+        __tracebackhide__ = True
+        if isinstance(other, LiveContainer):
+            other = other._snapshot()
+        return getattr(operator, name)(self._snapshot(), other)
+
     def __eq__(self, other: Any) -> bool:
         __tracebackhide__ = True
         if isinstance(other, LiveContainer):
