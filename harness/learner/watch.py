@@ -132,9 +132,11 @@ class Watch:
         self._erase_status()
         self.last = done
         if done.interrupted:
-            self.last_digest = None  # any save re-runs, even of the same content
-            self.say("  The run was interrupted; nothing was recorded. If your code hung, look for a loop that",
-                     "  never ends. Save again, or press Enter to re-run.")
+            # The content stays "graded": file events that arrive for it (an editor's late write, a
+            # read) must not start the same hanging run again. A save that changes it re-runs.
+            self.say(*render.interrupted_lines(self.exercise, done.outcome)[1:])
+            self.say("  If your code hung, look for a loop that never ends (a test that runs too long is stopped",
+                     "  as timed out by itself). Save a change, or press Enter to re-run.")
             return
         slug = self.exercise.slug
         self.say(*render.result_lines(

@@ -4,6 +4,7 @@ step is one cycle of the loop; nothing here waits in real time."""
 from __future__ import annotations
 
 import json
+import os
 
 from harness import progress, state
 
@@ -128,6 +129,23 @@ def test_an_interrupted_run_is_not_recorded(watching, fake_runner):
     assert "interrupted" in watching.text
     assert "alpha" not in state.load_last_results()
     assert progress.read().done() == set()
+
+
+def test_after_ctrl_c_an_event_for_the_same_content_does_not_start_the_hanging_run_again(watching, fake_runner):
+    path = watching.path("alpha")
+    path.write_text("HANG", encoding="utf-8")
+    fake_runner.exit_code = 2  # the run was stopped with Ctrl-C
+
+    def rewrite_same():  # an editor's late write of the content already run
+        path.write_text("HANG", encoding="utf-8")
+        os.utime(path, ns=(1, 1))
+
+    watching([rewrite_same, *IDLE, "q"])
+    assert fake_runner.calls == ["alpha"]
+    assert "Interrupted (Ctrl-C); nothing was recorded." in watching.text and "Save a change, or press Enter" in watching.text
+    fake_runner.calls.clear()
+    watching([watching.save("alpha", "HANG fixed"), *IDLE, "\n", "q"])
+    assert fake_runner.calls == ["alpha", "alpha", "alpha"]  # start, the changed save, Enter
 
 
 def test_a_runner_that_crashes_does_not_end_the_watch(watching, fake_runner):
