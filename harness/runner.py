@@ -80,11 +80,45 @@ def run_exercise(exercise: Exercise, impl_args: list[str], extra: list[str] | No
                         interrupted_where=where, ctrl_c=collector.ctrl_c)
 
 
-def coverage_lines(cov, path: str) -> tuple[float, list[tuple[int, str]]]:
-    """(percent of statements run, [(line number, source)] never run) for ``path``."""
+def coverage_lines(cov, path: str, leave_out: set[int] | frozenset[int] = frozenset()) -> tuple[float, list[tuple[int, str]]]:
+    """(percent of statements run, [(line number, source)] never run) for ``path``, leaving out
+    the lines in ``leave_out`` (stubs of tasks not started: no test was meant to judge them)."""
     _, statements, _, missing, _ = cov.analysis2(path)
+    statements = [n for n in statements if n not in leave_out]
+    missing = [n for n in missing if n not in leave_out]
     percent = 100.0 * (len(statements) - len(missing)) / len(statements) if statements else 100.0
     with open(path, encoding="utf-8") as fh:
         source = fh.read().splitlines()
     return percent, [(n, source[n - 1].rstrip()) for n in missing if 0 < n <= len(source)]
 
+
+def stub_lines(path: str, not_started: set[int]) -> set[int]:
+    """Line numbers of the functions in ``path`` that still raise ``NotImplementedError("task N:
+    ...")`` for a task N in ``not_started``: the untouched stubs of tasks not started."""
+    import ast
+    import re
+
+    try:
+        tree = ast.parse(open(path, encoding="utf-8").read())
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    out: set[int] = set()
+    for fn in ast.walk(tree):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(fn):
+            if not isinstance(node, ast.Raise):
+                continue
+            exc = node.exc
+            call = exc if isinstance(exc, ast.Call) else None
+            name = getattr(call.func if call is not None else exc, "id", None)
+            if name != "NotImplementedError":
+                continue
+            first_arg = call.args[0] if call is not None and call.args else None
+            message = first_arg.value if isinstance(first_arg, ast.Constant) else ""
+            match = re.match(r"\s*task\s+(\d+)", str(message), re.IGNORECASE)
+            if match and int(match.group(1)) in not_started:
+                first = min([fn.lineno, *(d.lineno for d in fn.decorator_list)])
+                out.update(range(first, (fn.end_lineno or fn.lineno) + 1))
+            break
+    return out

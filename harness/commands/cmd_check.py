@@ -79,11 +79,21 @@ def run(args: argparse.Namespace) -> int:
             if later:
                 print(f"\nWell done. Next: sysdesign check {later[0].slug}")
     if cov is not None:
+        from harness.learner.render import group_status
+        from harness.runner import stub_lines
+        from harness.term import TABLE_WIDTH, fit
+
         path = str(provider.path_for(exercise))
-        percent, missed = coverage_lines(cov, path)
+        waiting = {t.number for t in exercise.tasks
+                   if result is None or group_status([x for x in result.tests if x.task == t.number]) in ("not started", "no tests")}
+        left_out = stub_lines(path, waiting)
+        percent, missed = coverage_lines(cov, path, left_out)
         print(f"\nCoverage of {display_path(path)} by the suite: {percent:.0f}% of statements")
+        if left_out:
+            numbers = ", ".join(str(n) for n in sorted(waiting))
+            print(f"(left out: the stubs of tasks not started yet, {numbers})")
         if missed:
             print("Lines the suite never ran (code no test judged):")
             for number, text in missed[:60]:
-                print(f"  {number:>5}  {text}")
+                print(fit(f"  {number:>5}  {text}", TABLE_WIDTH))
     return 0 if status == "passing" else 1
