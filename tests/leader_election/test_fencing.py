@@ -8,7 +8,7 @@ pytestmark = pytest.mark.task(5)
 
 MIXED = (60.0, 60.0, 120.0, 60.0, 180.0, 60.0, 60.0, 120.0)
 HOURS = 1.0
-SEEDS = 20
+SEEDS = 10
 
 
 @pytest.mark.points(2)
