@@ -112,7 +112,9 @@ def check_reference(exercise: Exercise, runner: Runner, *, measure_coverage: boo
     if measure_coverage:
         import coverage
 
-        cov = coverage.Coverage(branch=True, data_file=None, include=[str(exercise.reference)])
+        # The cluster runs blocked handlers as greenlets: without "greenlet" coverage misses them.
+        cov = coverage.Coverage(branch=True, data_file=None, include=[str(exercise.reference)],
+                                concurrency=["greenlet", "thread"])
         cov.start()
     try:
         run = runner([str(exercise.suite)], "reference")
