@@ -193,3 +193,20 @@ def test_a_failing_cluster_test_carries_its_seed_and_replay_command(run_suite, t
     assert failed, result.stdout.str()[-2000:]
     assert all("seed: " in t.message and "--cluster-seed=" in t.message for t in failed), failed[0].message
     assert f'--impl "{folder}"' in failed[0].message, "the replay command grades the same implementation"
+
+
+def test_a_module_that_does_not_import_is_shown_once_per_exercise(pytester, tmp_path, monkeypatch):
+    monkeypatch.setenv("SYSDESIGN_STATE_DIR", str(tmp_path / "state"))
+    hashing = KIT.exercise("hashing")
+    folder = impl_dir(tmp_path, hashing="def broken(:\n    pass\n")
+    target = tmp_path / "grade.json"
+    result = pytester.runpytest_inprocess(str(hashing.suite), "--impl", str(folder), "--grade-json", str(target),
+                                          "-p", "no:cacheprovider", "-k", "not two_interpreters")
+    out = result.stdout.str()
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert out.count("SyntaxError") <= 3, out  # the block, its summary line, the points table
+    assert out.count("ERROR at setup") == 1, out
+    report = json.loads(target.read_text())
+    tests = [t for task in report["exercises"][0]["tasks"] for t in task["tests"]]
+    assert len(tests) > 10 and {t["status"] for t in tests} == {"error"}
+    assert report["exercises"][0]["status"] == "error"
