@@ -122,6 +122,16 @@ class Story:
         if not condition:
             raise self.fail(call, got, expected, why)
 
+    def build(self, call: str, factory: Callable[[], Any], why: str = "") -> Any:
+        """``factory()``, or a failure naming ``call`` when it raises: a constructor given valid
+        settings (the smallest ones included) must accept them."""
+        try:
+            return factory()
+        except NotImplementedError:
+            raise  # an unfinished stub is "not started", not a failure
+        except Exception as exc:  # noqa: BLE001 - reported in the kit's shape
+            raise AssertionError(explain(call, f"{type(exc).__name__}: {exc}", "a new object", why)) from None
+
     def raises(self, exc: type[BaseException] | tuple[type[BaseException], ...], call: str,
                action: Callable[[], Any], why: str = "") -> None:
         """Fail unless ``action()`` raises ``exc``."""
