@@ -134,7 +134,9 @@ class DnsClient:
     ``now < t + ttl``; at ``now >= t + ttl`` it has expired and a lookup asks again. So ``ttl``
     0 means "use it for the lookups that were waiting for it, never cache it". ``NXDOMAIN``
     answers are cached by the same rule, with their own ``ttl``. ``SERVFAIL`` (no resolver
-    answered) is never cached.
+    answered) is never cached. The TTL runs on the client's own clock: a clock that runs fast
+    (drift) expires answers a little early, which is safe; nothing ever serves an answer for
+    longer than its ``ttl`` on that clock.
     """
 
     def __init__(self, node: Any, resolvers: list[str], *, timeout: float = 1.0) -> None:
@@ -293,7 +295,10 @@ class Receiver:
     call ``deliver(conn, data)`` for each item in sequence order, and only then answer
     ``ACK`` with ``ack`` = the number of items delivered so far on that connection (answer
     every ``DATA``, a duplicate too: the earlier ACK may have been lost). Ignore ``DATA`` for
-    a connection that never sent ``SYN`` here.
+    a connection that never sent ``SYN`` here: after a crash the receiver has forgotten every
+    connection, so the sender hears nothing more and gives up (task 4); a real TCP would answer
+    with a reset (``RST``) and the sender would learn it at once. ``deliver`` returns before
+    you go on (the suite's application does not block).
     """
 
     def __init__(self, node: Any, deliver: Callable[[str, Any], Any]) -> None:
