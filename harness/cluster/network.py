@@ -367,7 +367,10 @@ class Network:
         finally:
             cluster.current = prev
             if serial and node._msg_task is msg:  # type: ignore[union-attr]
-                self._lane_free(node)  # type: ignore[arg-type]
+                if node._msg_queue:  # type: ignore[union-attr]
+                    self._lane_free(node)  # type: ignore[arg-type]
+                else:
+                    node._msg_task = None  # type: ignore[union-attr]
 
     def _lane_free(self, node: Node) -> None:
         """The node's message handler returned: the next queued message (if any) is due now."""

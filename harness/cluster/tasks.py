@@ -446,13 +446,17 @@ class Scheduler:
         self._resume(waiter)
 
     def _resume(self, waiter: Waiter) -> None:
+        """Switch into ``waiter``'s task (from an event: this greenlet runs the loop) and come
+        back here when it finishes or blocks again."""
         if waiter.done:
             return
-        self._suspended.pop(waiter, None)
+        waiter.done = True
+        del self._suspended[waiter]
         node = waiter.node
         if node is not None:
             node._waiters.pop(waiter, None)
-        self._switch_into(waiter, None)
+        self.task_switches += 1
+        waiter.task.switch()
 
     def _switch_into(self, waiter: Waiter, error: BaseException | None) -> None:
         """Resume ``waiter``'s task (or throw ``error`` into it) and come back here when it
