@@ -126,7 +126,6 @@ def _target(given: Path | None, variable: str) -> Path:
 
 def run_results(args: argparse.Namespace) -> int:
     from harness.grade.bundles import ENV_VALUE_LIMIT, classroom_runners, encode_runner
-    from harness.grade.reporting import fmt
 
     report = _load_model(args.model)
     env_file = _target(args.env_file, "GITHUB_ENV")
@@ -143,7 +142,7 @@ def run_results(args: argparse.Namespace) -> int:
     with open(output_file, "a", encoding="utf-8") as fh:
         fh.write(f"runners={','.join(name for name, _ in runners)}\n")
     print(f"{len(runners)} runners for the grading reporter (largest {largest} bytes); "
-          f"Points {fmt(report.points)}/{fmt(report.max_points)}")
+          f"{report.points_line}")
     return 0
 
 
@@ -151,6 +150,9 @@ def run_check(args: argparse.Namespace) -> int:
     from harness.grade.reporting import fmt
 
     report = _load_model(args.model)
+    if not report.max_known:  # a percentage of the known part would overstate the score
+        print(f"{report.points_line}: cannot check the required {args.fail_under:g}%")
+        return 1
     percent = 100.0 * report.points / report.max_points if report.max_points else 0.0
     line = f"Points {fmt(report.points)}/{fmt(report.max_points)} ({percent:.1f}%)"
     if percent + 1e-9 < args.fail_under:

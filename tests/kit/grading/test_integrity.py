@@ -551,3 +551,13 @@ def test_a_suite_that_does_not_collect_keeps_the_total_honest(tmp_path):
     assert "Points 0/?" in run.stdout, run.stdout
     for name in ("r.md", "g.json", "e.json", "j.xml"):
         assert "could not be collected" in (out / name).read_text(), name
+
+
+def test_a_threshold_check_never_passes_on_an_unknown_maximum(tmp_path):
+    known = merge_uncollected(HASHING, [], ["tests/hashing/test_x.py: SyntaxError: invalid syntax"])
+    report = _report_with(known)
+    model = tmp_path / "model.json"
+    model.write_text(report.to_json(), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "harness.cli", "grade-check", str(model), "--fail-under", "0"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and "Points 0/?" in run.stdout and "cannot check" in run.stdout, run.stdout + run.stderr
