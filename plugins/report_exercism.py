@@ -64,8 +64,9 @@ def build(report: GradeReport) -> dict:
                 entry["task_id"] = test.task
             tests.append({**entry, "score": test.points, "max_score": test.max_points})
     data: dict = {"version": 3}
-    if not tests or all(t["status"] == "error" for t in tests):
+    if not tests or all(t["status"] == "error" for t in tests) or not report.max_known:
         problems = [f"{e.slug}: {e.error}" for e in report.exercises if e.error]
+        problems = problems if report.max_known else [report.points_line, *problems]
         if not problems:
             problems = [f"{t['name']}: {t['message']}" for t in tests[:5]]
         data.update(status="error", message=capped("\n".join(problems) or "no graded test ran", MESSAGE_CAP),

@@ -491,6 +491,8 @@ def test_an_exercise_that_does_not_collect_scores_zero_and_its_maximum_is_unknow
         path = tmp_path / f"report.{suffix}.{fmt}"
         KIT.pm.hook.sysdesign_write_report(report=report, fmt=fmt, path=str(path))
         assert "could not be collected" in path.read_text(encoding="utf-8"), fmt
+    exercism = json.loads((tmp_path / "report.json.exercism").read_text(encoding="utf-8"))
+    assert exercism["status"] == "error" and exercism["message"].startswith("Points 0/?")
 
 
 def test_a_declared_maximum_is_kept_when_the_suite_does_not_collect(tmp_path, monkeypatch):
