@@ -81,8 +81,8 @@ not touch anything else on it.
 
 Time: read ``time.monotonic()`` when you need "now", at call time (never as a default argument
 or a value captured at import). The suite runs your code on a virtual clock, so a 10-second TTL
-takes no real time to test. Use no threads: there are none in the suite, and a timer thread
-would not see the virtual clock.
+takes no real time to test. Use no threads: a timer thread would not see the virtual clock,
+and starting one is refused with a message saying so.
 
 Run ``sysdesign check caching``.
 
