@@ -24,12 +24,14 @@ class ClusterError(RuntimeError):
 
 
 class NodeKilled(BaseException):
-    """Unwinds the code of a node that crashed while that code was running.
+    """Unwinds the code of a node that crashed while that code was running or waiting.
 
-    Raised inside a handler when its node crashed during a blocking call (``time.sleep``, an
-    HTTP request, a service call) or when the handler crashed its own node. It derives from
-    ``BaseException`` so that ``except Exception`` in learner code does not keep a dead process
-    running; the cluster catches it where the node's handler was entered.
+    Thrown into each suspended task of a node when it crashes (a task waiting in
+    ``time.sleep``, an HTTP request, a service call or a future), raised at once by a wait that
+    a dead node's code starts (in a ``finally`` block), and raised inside a handler that
+    crashed its own node. It derives from ``BaseException`` so that ``except Exception`` in
+    learner code does not keep a dead process running; the cluster catches it where the node's
+    code was entered.
     """
 
     def __init__(self, node: Node) -> None:
@@ -38,13 +40,15 @@ class NodeKilled(BaseException):
 
 
 class Escape(BaseException):
-    """Carries an exception raised by *another* event out through the code of a blocked node.
+    """Carries an exception raised by *another* event out through code that waits nested.
 
-    While a node's handler is blocked (sleeping, waiting for an answer), the rest of the cluster
-    runs inside that wait; an exception raised there (a failed assertion in a suite's handler,
-    a stub's ``NotImplementedError``) must reach the test, not the blocked learner code's
+    A wait nests when the test body runs code as a node (``node.execute``) and that code
+    blocks, or, in ``sysdesign grade``, when learner code in the worker blocks (its wait runs
+    the event loop on the waiting task's stack: see :mod:`harness.cluster.tasks`). An
+    exception raised by another event meanwhile (a failed assertion in a suite's handler, a
+    stub's ``NotImplementedError``) must reach the test, not the waiting learner code's
     ``except Exception``. The cluster unwraps it where the test called in (``run_for``, a
-    request from the test body), so the test sees the original exception.
+    request from the test body, ``node.execute``), so the test sees the original exception.
     """
 
     def __init__(self, error: BaseException) -> None:

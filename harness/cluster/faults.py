@@ -7,8 +7,8 @@ the trace, and has an undo:
 =================================  ===========================================================
 fault                              effect (undo)
 =================================  ===========================================================
-``crash(name)``                    memory, timers, queued work lost; calls in progress reset;
-                                   messages to it dropped (``restart``)
+``crash(name)``                    memory, timers, queued work lost; waiting tasks ended; calls
+                                   in progress reset; messages to it dropped (``restart``)
 ``restart(name)``                  start hooks run again; disk and ``durable`` kept (a running
                                    node is crashed first: a reboot)
 ``lose_disk(name)``                crash if up, then the disk folder and ``durable`` are
@@ -19,7 +19,8 @@ fault                              effect (undo)
                                    direction works (``heal``)
 ``drop / duplicate / reorder /     per-link probability / extra random delay / latency
 delay(a, b, ...)``                 (``reset_links``)
-``pause(name)``                    no processing: messages, timers and calls wait (``resume``)
+``pause(name)``                    no processing: messages, timers, calls and waiting tasks
+                                   wait (``resume``)
 ``slow(name, factor, delay)``      each message/call costs ``service_time*factor + delay``
                                    more (``slow(name)`` restores)
 ``skew(name, offset, drift)``      the node's clock reads ahead/behind (``skew(name, 0)``)
@@ -92,7 +93,8 @@ class Faults:
 
     def pause(self: Cluster, name: str) -> None:
         """Freeze node ``name`` (a long GC pause, a stopped VM): it processes nothing, its
-        messages, timers and incoming calls wait; the rest of the cluster goes on."""
+        messages, timers and incoming calls wait, and so do its suspended tasks (a sleep that
+        ends meanwhile resumes after ``resume``); the rest of the cluster goes on."""
         node = self.node(name)
         if not node.alive or node.paused:
             return
