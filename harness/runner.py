@@ -28,6 +28,8 @@ class SuiteOutcome:
     interrupted: str | None = None
     interrupted_task: int | None = None
     interrupted_where: str = ""
+    #: node id -> a test's own hints (tests without their own fall back to their task's).
+    test_hints: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: True when Ctrl-C stopped the run; None: unknown (then exit code 2 without problems says so).
     ctrl_c: bool | None = None
 
@@ -46,6 +48,7 @@ class _Collector:
         self.problems: list[str] = []
         self.interrupted: tuple[str, int | None, str] | None = None
         self.ctrl_c = False
+        self.test_hints: dict[str, tuple[str, ...]] = {}
 
     def pytest_keyboard_interrupt(self, excinfo) -> None:
         self.ctrl_c = True
@@ -62,6 +65,7 @@ class _Collector:
         state = session.config.stash.get(STATE, None)
         if state is not None:
             self.report = state.report()
+            self.test_hints = dict(state.test_hints)
             if state.interrupted is not None:
                 result = state.results.get(state.interrupted)
                 self.interrupted = (state.interrupted, result.task if result else None, state.interrupted_where)
@@ -77,7 +81,8 @@ def run_exercise(exercise: Exercise, impl_args: list[str], extra: list[str] | No
     running, task, where = collector.interrupted or (None, None, "")
     return SuiteOutcome(report=collector.report, exit_code=int(code), problems=collector.problems,
                         output=captured.getvalue(), interrupted=running, interrupted_task=task,
-                        interrupted_where=where, ctrl_c=collector.ctrl_c)
+                        interrupted_where=where, ctrl_c=collector.ctrl_c,
+                        test_hints=collector.test_hints)
 
 
 def coverage_lines(cov, path: str, leave_out: set[int] | frozenset[int] = frozenset()) -> tuple[float, list[tuple[int, str]]]:

@@ -159,8 +159,8 @@ def _store(path: Path, data: dict) -> None:
 def load_last_results() -> dict[str, dict]:
     """slug -> the last result on the learner's code::
 
-        {"status", "points", "max_points", "first_task", "tasks": {"1": "passing", ...},
-         "error", "digest", "whole", "ran_at"}
+        {"status", "points", "max_points", "first_task", "first_test", "first_hints",
+         "tasks": {"1": "passing", ...}, "error", "digest", "whole", "ran_at"}
 
     Entries written by older versions hold only status and points; read with ``.get``."""
     return _load(results_file(), "results")
@@ -175,13 +175,15 @@ def _task_statuses(tests) -> dict[str, str]:
     return {task: ExerciseResult(slug="", title="", tests=group).status for task, group in by_task.items()}
 
 
-def record_results(report: GradeReport, digests: dict[str, str | None] | None = None, whole: bool = False) -> None:
+def record_results(report: GradeReport, digests: dict[str, str | None] | None = None, whole: bool = False,
+                   hints: dict[str, tuple[str, ...]] | None = None) -> None:
     """Merge the exercises of ``report`` (a run on the learner's code) into the results file.
 
     ``digests`` (slug -> SHA-256 of the module that was graded) defaults to the module as it is
     now. ``whole`` says the run was of whole suites (``sysdesign check``/``watch``/``hint``); a
     plain ``pytest`` run may have selected only some tests, so only a whole run unlocks the
-    solution or counts an exercise as done. Best effort: a problem costs one line on stderr,
+    solution or counts an exercise as done. ``hints`` (node id -> a test's own hints) keeps the
+    first problem's own hints, for ``sysdesign hint``. Best effort: a problem costs one line on stderr,
     never an exception."""
     path = results_file()
     try:
@@ -197,6 +199,8 @@ def record_results(report: GradeReport, digests: dict[str, str | None] | None = 
                 "points": ex.points,
                 "max_points": ex.max_points,
                 "first_task": problem.task if problem is not None else None,
+                "first_test": problem.name if problem is not None else None,
+                "first_hints": list((hints or {}).get(problem.nodeid, ())) if problem is not None else [],
                 "tasks": _task_statuses(ex.tests),
                 "error": ex.error,
                 "digest": digest,
@@ -233,13 +237,14 @@ def passes_now(entry: dict | None, slug: str) -> bool:
 
 
 # -- hint levels ---------------------------------------------------------------------------------
-def hint_level(slug: str, task: int) -> int:
-    """The hint level reached for ``task`` of ``slug`` (1 when none was asked for yet)."""
+def hint_level(slug: str, task: int | str) -> int:
+    """The hint level reached for ``task`` of ``slug`` (1 when none was asked for yet); a test
+    with hints of its own is keyed ``test:<name>``."""
     level = _load(hints_file(), "hint levels").get(slug, {}).get(str(task), 1)
     return level if isinstance(level, int) and level >= 1 else 1
 
 
-def set_hint_level(slug: str, task: int, level: int) -> None:
+def set_hint_level(slug: str, task: int | str, level: int) -> None:
     path = hints_file()
     try:
         data = _load(path, "hint levels")

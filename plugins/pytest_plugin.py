@@ -76,6 +76,14 @@ class RunState:
     budget_off: bool = False
     _budgets: dict[str, float] = field(default_factory=dict)
     kit_tests_left_out: bool = False
+    #: node id -> the test's own hints (``hints`` marker or ``[test_hints]`` in exercise.toml).
+    test_hints: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _toml_hints: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    def own_hints(self, item: pytest.Item, exercise: Exercise) -> tuple[str, ...]:
+        if exercise.slug not in self._toml_hints:
+            self._toml_hints[exercise.slug] = exercise_test_hints(exercise)
+        return test_hints(item, exercise, self._toml_hints[exercise.slug])
 
     def budget_for(self, exercise: Exercise) -> float:
         """Seconds of real time: ``--test-budget`` exactly, else the exercise's budget scaled by
@@ -251,6 +259,43 @@ def exercise_budget(exercise: Exercise) -> float:
     except (OSError, ValueError, TypeError, tomllib.TOMLDecodeError):
         return DEFAULT_TEST_BUDGET
     return value if value >= 0 else DEFAULT_TEST_BUDGET
+
+
+def exercise_test_hints(exercise: Exercise) -> dict[str, tuple[str, ...]]:
+    """``[test_hints]`` of the exercise's ``exercise.toml``: test id (``test_file.py::test_name``,
+    or the bare test name) -> its levelled hints, gentlest first."""
+    try:
+        data = tomllib.loads((Path(exercise.suite) / "exercise.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError, tomllib.TOMLDecodeError):
+        return {}
+    table = data.get("test_hints")
+    if not isinstance(table, dict):
+        return {}
+    return {str(k): tuple(str(h) for h in v) for k, v in table.items()
+            if isinstance(v, (list, tuple)) and v and all(isinstance(h, str) for h in v)}
+
+
+def test_hints(item: pytest.Item, exercise: Exercise, table: dict[str, tuple[str, ...]] | None = None) -> tuple[str, ...]:
+    """The test's own hints: its ``hints`` marker, else its entry in ``[test_hints]`` (by
+    ``file::name`` relative to the suite, then by name, parametrised or not); () when none."""
+    mark = item.get_closest_marker("hints")
+    if mark is not None and mark.args:
+        return tuple(str(a) for a in mark.args)
+    table = exercise_test_hints(exercise) if table is None else table
+    if not table:
+        return ()
+    try:
+        relative = Path(item.path).resolve().relative_to(Path(exercise.suite).resolve()).as_posix()
+    except ValueError:
+        relative = Path(item.path).name
+    name = getattr(item, "originalname", None) or item.name
+    for key in (f"{relative}::{item.name}", f"{relative}::{name}", item.name, name):
+        if key in table:
+            return table[key]
+    return ()
+
+
+test_hints.__test__ = False  # type: ignore[attr-defined]
 
 
 _OWN_CODE = (str(KIT_ROOT / "harness") + os.sep, str(KIT_ROOT / "plugins") + os.sep)
@@ -564,7 +609,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
                 result.status, result.message = status, message
         rep.user_properties.append(("sysdesign_status", status))
         if result.hint and status in (FAILED, TIMED_OUT):
-            rep.sections.append((f"hint (task {result.task})" if result.task else "hint", result.hint))
+            own = result.nodeid in state.test_hints
+            title = f"hint ({result.name})" if own else f"hint (task {result.task})" if result.task else "hint"
+            rep.sections.append((title, result.hint))
     elif rep.passed and rep.when == "call" and result.status == MISSING:
         result.status = PASSED
     elif rep.skipped and result.status in (MISSING, PASSED):
@@ -621,12 +668,18 @@ def graded_result(item: pytest.Item, exercise: Exercise, *, visibility: str = "v
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """One result per graded test that will run (after -k / -m deselection)."""
+    """One result per graded test that will run (after -k / -m deselection); a test with hints
+    of its own shows its first one under a failure, else its task's."""
     state = _state(session.config)
     for item in session.items:
         exercise = state.exercise_for(item)
         if exercise is not None:
-            state.results[item.nodeid] = graded_result(item, exercise)
+            result = graded_result(item, exercise)
+            own = state.own_hints(item, exercise)
+            if own:
+                state.test_hints[item.nodeid] = own
+                result.hint = own[0]
+            state.results[item.nodeid] = result
 
 
 # -- end of run ----------------------------------------------------------------------------------
@@ -656,7 +709,7 @@ def _wrapped(text: str, indent: int, width: int = 80) -> list[str]:
     import textwrap
 
     return textwrap.wrap(text, width=width, initial_indent=" " * indent, subsequent_indent=" " * (indent + 2),
-                         break_long_words=True, break_on_hyphens=False) or [""]
+                         break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
@@ -697,4 +750,4 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if state.provider.name == "learner" and exitstatus != pytest.ExitCode.INTERRUPTED:
         from harness.state import record_results
 
-        record_results(report)
+        record_results(report, hints=state.test_hints)

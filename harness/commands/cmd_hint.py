@@ -9,7 +9,7 @@ from harness.cli import find_exercise, load_learner_kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("hint", help="a hint for the first task of an exercise your code does not pass yet")
+    p = sub.add_parser("hint", help="a hint for the first test of an exercise your code does not pass yet")
     p.add_argument("slug", nargs="?", help="the exercise, e.g. hashing (default: the first unfinished one)")
     p.add_argument("--more", action="store_true", help="the next, more specific hint for that task")
     p.add_argument("--task", type=int, metavar="N", help="a hint for task N instead of the first failing one")
@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
         exercise = find_exercise(kit, args.slug)
     else:
         exercise = core.next_exercise(kit.exercises, None, core.finished_slugs(kit.exercises)) or kit.exercises[-1]
+    test = None
     if args.task is not None:
         task = exercise.task(args.task)
         if task is None:
@@ -56,11 +57,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {entry['error']}")
             print("Fix that line first; then sysdesign hint shows the hint for the first failing task.")
             return 1
-        task = hints.target_task(exercise, entry)
-        if task is None:
+        found = hints.target(exercise, entry)
+        if found is None:
             print(f"{exercise.slug} has no tasks with hints.")
             return 1
-    shown = hints.hint(exercise, task, more=args.more)
+        task, test = found
+    shown = hints.hint(exercise, task, more=args.more, test=test)
     more_cmd = f"sysdesign hint {exercise.slug} --more" + (f" --task {task.number}" if args.task is not None else "")
     for line in shown.lines(more_cmd):
         print(line)

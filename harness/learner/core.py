@@ -84,7 +84,8 @@ def run_learner(exercise: Exercise, exercises: Sequence[Exercise], runner: Runne
         return LearnerRun(exercise, outcome, digest, [], interrupted=outcome.was_interrupted)
     recorded: list[str] = []
     if outcome.report is not None:
-        state.record_results(outcome.report, digests={exercise.slug: digest}, whole=True)
+        state.record_results(outcome.report, digests={exercise.slug: digest}, whole=True,
+                             hints=getattr(outcome, "test_hints", None))
         result = outcome.report.exercise(exercise.slug)
         if result is not None:
             recorded = progress.update(exercises, done=[exercise.slug] if result.status == "passing" else [],

@@ -127,7 +127,8 @@ def result_lines(
 ) -> list[str]:
     """Everything ``check`` and ``watch`` show about one run, as lines.
 
-    ``hint_level(task_number) -> int`` picks the hint level shown (default 1); ``module`` is
+    ``hint_level(key) -> int`` picks the hint level shown (default 1; the key is the task's
+    number, or ``test:<name>`` for a test with hints of its own); ``module`` is
     the graded module's path (its frames are shown for exceptions); ``hint_more`` is how to get
     the next hint level; ``full_output`` is the command that shows pytest's complete output."""
     out = [style(f"{exercise.slug}: {exercise.title}", "bold", stream) + f"  ({description})"]
@@ -152,8 +153,15 @@ def result_lines(
         return out
     out.append("")
     out += problem_lines(exercise, result, problem, outcome, module)
+    own = getattr(outcome, "test_hints", {}).get(problem.nodeid)
     task = exercise.task(problem.task) if problem.task else None
-    if task is not None and task.hints:
+    if own:  # the failed test's own hints
+        level = min(hint_level(f"test:{problem.name}") if hint_level else 1, len(own))
+        out.append("")
+        out.append(f"Hint ({problem.name}, level {level} of {len(own)}): {own[level - 1]}")
+        if hint_more and level < len(own):
+            out.append(f"More specific: {hint_more}")
+    elif task is not None and task.hints:
         level = min(hint_level(task.number) if hint_level else 1, len(task.hints))
         out.append("")
         out.append(f"Hint (task {task.number}, level {level} of {len(task.hints)}): {task.hint(level)}")

@@ -213,11 +213,12 @@ class Watch:
         if entry and entry.get("error"):
             self.say("Your module does not import yet; fix that first:", f"  {entry['error']}")
             return
-        task = hints.target_task(self.exercise, entry)
-        if task is None:
+        found = hints.target(self.exercise, entry)
+        if found is None:
             self.say("No hint for this exercise.")
             return
-        shown = hints.hint(self.exercise, task, more=True)
+        task, test = found
+        shown = hints.hint(self.exercise, task, more=True, test=test)
         self.say("", *shown.lines("press h again"))
 
     def _check_all(self) -> None:
