@@ -31,6 +31,9 @@ SERVERS = {"web-1": lognormal(0.02, 0.4), "web-2": lognormal(0.06, 0.5), "web-3"
 def cluster_times(cluster, transitions):
     """Monitor.transitions() with time.time() stamps turned into cluster seconds."""
     epoch0 = cluster.clock.time() - cluster.now()
+    for t, _, _ in transitions:
+        if type(t) not in (int, float):  # the bounds below compare numbers, never objects
+            raise AssertionError(f"Monitor.transitions(): a time must be a number (time.time()), got {type(t).__name__}")
     return [(round(t - epoch0, 6), name, event) for t, name, event in transitions]
 
 
