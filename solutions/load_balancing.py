@@ -194,6 +194,7 @@ class PathBased:
         for prefix, pool in routes.items():
             self._routes[_normal(prefix)] = pool
         self.default = default
+        self._taken_out: dict[str, list[str | None]] = {}  # server -> the route keys it was taken out of
 
     def _pools(self) -> list[Any]:
         pools = list(self._routes.values())
@@ -221,6 +222,11 @@ class PathBased:
         return self.pool_for(request.path).pick(request)
 
     def add_server(self, server: str, prefix: str | None = None) -> None:
+        if prefix is None and server in self._taken_out:
+            for key in self._taken_out.pop(server):
+                (self.default if key is None else self._routes[key]).add_server(server)
+            return
+        self._taken_out.pop(server, None)
         if prefix is None:
             if self.default is None:
                 raise KeyError("no default pool")
@@ -232,13 +238,15 @@ class PathBased:
         self._routes[key].add_server(server)
 
     def remove_server(self, server: str) -> None:
-        found = False
-        for pool in self._pools():
+        where: list[str | None] = []
+        keyed = [*self._routes.items(), *([(None, self.default)] if self.default is not None else [])]
+        for key, pool in keyed:
             if server in pool.servers:
                 pool.remove_server(server)
-                found = True
-        if not found:
+                where.append(key)
+        if not where:
             raise KeyError(server)
+        self._taken_out[server] = where
 
 
 class HealthChecker:

@@ -330,11 +330,18 @@ class PathBased:
     def add_server(self, server: str, prefix: str | None = None) -> None:
         """Task 6. Add ``server`` to the pool of ``prefix`` (written as in ``routes``, trailing
         ``/`` ignored), or to the default pool when ``prefix`` is ``None``. ``KeyError`` for a
-        prefix that is not a route, or ``None`` with no default."""
+        prefix that is not a route, or ``None`` with no default.
+
+        Exception: ``add_server(server)`` (no prefix) for a server that ``remove_server`` took
+        out puts it back into every pool it was taken out of, and only those (the default pool
+        only if it was there). A health checker takes a failing server out and puts it back
+        with these two calls, knowing nothing of routes: an ``/api`` server must come back to
+        ``/api``, not to the default pool."""
         raise NotImplementedError("task 6: implement PathBased.add_server")
 
     def remove_server(self, server: str) -> None:
-        """Task 6. Take ``server`` out of every pool that has it; ``KeyError`` if none has."""
+        """Task 6. Take ``server`` out of every pool that has it, remembering which (see
+        ``add_server``); ``KeyError`` if none has."""
         raise NotImplementedError("task 6: implement PathBased.remove_server")
 
 

@@ -176,3 +176,18 @@ def test_check_all_checks_every_watched_server_even_those_out(lb, suite_pool, cl
     checker.check_all()
     expect_equal("balancer calls after b was taken out and then passed two check_all() rounds", balancer.log,
                  [("remove", "b"), ("add", "b")])
+
+
+def test_over_path_routing_a_server_comes_back_to_its_own_pool(lb, suite_pool):
+    api, default = suite_pool(["api-1", "api-2"]), suite_pool(["web-1"])
+    router = lb.PathBased({"/api": api}, default)
+    checker = lb.HealthChecker(router, fall=1, rise=1)
+    checker.record("api-2", False)
+    expect_equal("HealthChecker(PathBased({'/api': [api-1, api-2]}, default [web-1]), fall=1, rise=1): "
+                 "record('api-2', False); the /api pool's servers", api.servers, ["api-1"], "taken out")
+    checker.record("api-2", True)
+    got = (api.servers, default.servers, sorted({router.pick(lb.RequestInfo(path="/api/x")) for _ in range(4)}))
+    expect_equal("... record('api-2', True); (the /api pool's servers, the default pool's servers, servers picked "
+                 "for /api/x)", got, (["api-1", "api-2"], ["web-1"], ["api-1", "api-2"]),
+                 "a recovered server comes back to the pool it was taken out of: put back in the default pool, "
+                 "api-2 would get the site's other traffic and never an /api request again")

@@ -90,3 +90,23 @@ def test_errors(lb, suite_pool):
         router.remove_server("zzz")
     with pytest.raises(ValueError):
         lb.PathBased({"api": suite_pool(["a"])})
+
+
+def test_a_server_taken_out_goes_back_to_its_own_pools(lb, suite_pool):
+    router, pools, default = build(lb, suite_pool)
+    router.remove_server("api-2")
+    router.add_server("api-2")
+    got = (pools["/api"].servers, default.servers)
+    expect_equal("(the /api pool's servers, the default pool's servers) after PathBased.remove_server('api-2'); "
+                 "add_server('api-2')", got, (["api-1", "api-2"], ["web-1"]),
+                 "add_server without a prefix puts a server that remove_server took out back where it was: a "
+                 "health checker takes a failing server out and puts it back with these two calls")
+    shared = lb.PathBased({"/a": suite_pool(["x", "y"]), "/b": suite_pool(["y", "z"])})
+    shared.remove_server("y")
+    shared.add_server("y")
+    expect_equal("PathBased({'/a': [x, y], '/b': [y, z]}) with no default: remove_server('y'); add_server('y'); "
+                 "(pool_for('/a').servers, pool_for('/b').servers)",
+                 (shared.pool_for("/a").servers, shared.pool_for("/b").servers), (["x", "y"], ["z", "y"]),
+                 "back into both pools it was taken out of (no default pool is needed for that)")
+    with pytest.raises(KeyError):
+        shared.add_server("y")  # now a new server with no prefix and no default

@@ -355,3 +355,29 @@ def test_smallest_valid_settings_are_accepted(make_pair, cluster):
                  (second.server, second.active), ("web-1", PRIMARY),
                  "rise=1: one good health check of the primary is enough to fail back, and a check is due "
                  "after any interval above 0")
+
+
+@pytest.mark.task(5)
+@pytest.mark.points(2)
+def test_a_primary_tried_second_is_observed_too(make_pair, cluster):
+    """On the secondary, a request the secondary fails goes to the primary: that call is an
+    observation of the primary like any other, and good ones count toward ``rise``."""
+    pair = make_pair(fall=1, rise=2, check_interval=1000.0)
+    cluster.crash("web-1")
+    cluster.run_for(1.0)
+    first = pair.get("/page")
+    expect_equal("get('/page') with web-1 down (fall=1): (server, client.active)", (first.server, first.active),
+                 ("web-2", SECONDARY), "one failed call to the primary is enough to fail over with fall=1")
+    cluster.restart("web-1")
+    pair.page_status["web-2"] = 503
+    cluster.run_for(1.0)
+    sides = []
+    for _ in range(3):
+        outcome = pair.get("/page")
+        sides.append((outcome.server, outcome.active))
+    expect_equal("web-1 back, web-2 answering 503 (no health check due): (server, client.active) after each of 3 "
+                 "get('/page')", sides, [("web-1", SECONDARY), ("web-1", PRIMARY), ("web-1", PRIMARY)],
+                 "on the secondary, the failed request goes to the primary, which answers: each of those calls is "
+                 "a good observation of the primary ('whether it was tried first or second'), so the second one "
+                 "completes the streak of rise=2 and the client fails back")
+    expect_streak_rule_followed(pair, 1, 2)
