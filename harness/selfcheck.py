@@ -332,3 +332,192 @@ def check_exercise(exercise: Exercise, runner: Runner, *, min_variants: int = MI
             problems += check_variant(exercise, variant, runner, Path(tmp))
     problems += check_metadata(exercise, graded, min_variants=min_variants)
     return problems
+
+
+# -- the mutation check (opt-in: ``sysdesign dev check --mutants``) --------------------------------
+#: Comparison operators and what a mutant turns each into (an off-by-one at a boundary, or the
+#: opposite test).
+_COMPARE_SWAPS = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
+                  ast.NotEq: ast.Eq}
+_OP_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
+#: Statements a mutant may delete (replace with ``pass``).
+_DELETABLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Delete, ast.Raise)
+#: A line carrying this comment is never mutated (for code whose mutants cannot be told apart
+#: from it, such as a message text built in an error path).
+NO_MUTATE = "pragma: no mutate"
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One small change to a reference: where (line, 1-based) and what."""
+
+    line: int
+    what: str
+    source: str  # the whole mutated module
+
+
+@dataclass(frozen=True)
+class MutantResult:
+    mutant: Mutant
+    outcome: str  # "killed", "survived", "timed out" (counted as killed)
+    detail: str = ""  # the first test that caught it, or the output tail of a survivor
+
+
+def _docstring_nodes(tree: ast.AST) -> set[int]:
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                ids.add(id(first))
+    return ids
+
+
+def _sites(tree: ast.AST, lines: list[str], functions: Sequence[str] | None) -> list[tuple[int, str, str]]:
+    """Every place a mutant can be made, as ``(index in ast.walk order, kind, label)``."""
+    docstrings = _docstring_nodes(tree)
+    inside: dict[int, str] = {}  # node -> the name of the innermost function holding it
+    for node in ast.walk(tree):  # outer functions come first, so inner ones overwrite them
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for child in ast.walk(node):
+                inside[id(child)] = node.name
+    annotations = {id(n) for node in ast.walk(tree) for n in _annotation_nodes(node)}
+    sites = []
+    for index, node in enumerate(ast.walk(tree)):
+        line = getattr(node, "lineno", None)
+        if line is None or id(node) in annotations or NO_MUTATE in lines[line - 1]:
+            continue
+        if functions is not None and inside.get(id(node)) not in functions:
+            continue
+        if isinstance(node, ast.Compare):
+            for i, op in enumerate(node.ops):
+                if type(op) in _COMPARE_SWAPS:
+                    sites.append((index, f"compare:{i}",
+                                  f"{_OP_TEXT[type(op)]} -> {_OP_TEXT[_COMPARE_SWAPS[type(op)]]}"))
+        elif isinstance(node, ast.BoolOp):
+            sites.append((index, "boolop", "and -> or" if isinstance(node.op, ast.And) else "or -> and"))
+        elif (isinstance(node, ast.Constant) and type(node.value) in (int, float)
+              and not isinstance(node.value, bool)):
+            sites.append((index, "const:+1", f"{node.value!r} -> {node.value + 1!r}"))
+            sites.append((index, "const:-1", f"{node.value!r} -> {node.value - 1!r}"))
+        elif isinstance(node, ast.Return) and node.value is not None and not (
+                isinstance(node.value, ast.Constant) and node.value.value is None):
+            sites.append((index, "return", "return value -> None"))
+        elif isinstance(node, _DELETABLE) and id(node) not in docstrings:
+            sites.append((index, "delete", f"statement deleted: {lines[line - 1].strip()[:60]}"))
+    return sites
+
+
+def _annotation_nodes(node: ast.AST) -> Iterable[ast.AST]:
+    """The nodes of ``node``'s type annotations (never mutated: they do not run)."""
+    roots = []
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        roots.append(node.returns)
+        args = node.args
+        roots += [a.annotation for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a]
+    elif isinstance(node, ast.AnnAssign):
+        roots.append(node.annotation)
+    for root in roots:
+        if root is not None:
+            yield from ast.walk(root)
+
+
+def _apply(tree: ast.AST, index: int, kind: str) -> None:
+    node = next(n for i, n in enumerate(ast.walk(tree)) if i == index)
+    if kind.startswith("compare:"):
+        i = int(kind.split(":")[1])
+        node.ops[i] = _COMPARE_SWAPS[type(node.ops[i])]()
+    elif kind == "boolop":
+        node.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+    elif kind == "const:+1":
+        node.value = node.value + 1
+    elif kind == "const:-1":
+        node.value = node.value - 1
+    elif kind == "return":
+        node.value = ast.Constant(None)
+    elif kind == "delete":
+        for parent in ast.walk(tree):
+            for field in ("body", "orelse", "finalbody"):
+                body = getattr(parent, field, None)
+                if isinstance(body, list) and any(s is node for s in body):
+                    body[[i for i, s in enumerate(body) if s is node][0]] = ast.copy_location(ast.Pass(), node)
+                    return
+
+
+def mutants(source: str, functions: Sequence[str] | None = None) -> list[Mutant]:
+    """Every mutant of ``source`` (a module's text), in source order: comparisons flipped at the
+    boundary (``<`` and ``<=``, ``>`` and ``>=``, ``==`` and ``!=``), number constants one more
+    and one less, ``and`` and ``or`` swapped, a returned value replaced with ``None``, a simple
+    statement deleted. ``functions`` limits them to code inside functions of those names.
+    Docstrings, annotations and lines marked ``# pragma: no mutate`` are left alone."""
+    lines = source.splitlines()
+    tree = ast.parse(source)
+    found = []
+    for index, kind, label in _sites(tree, lines, functions):
+        copy = ast.parse(source)
+        _apply(copy, index, kind)
+        line = next(n for i, n in enumerate(ast.walk(copy)) if i == index).lineno
+        found.append(Mutant(line=line, what=label, source=ast.unparse(copy) + "\n"))
+    found.sort(key=lambda m: m.line)
+    return found
+
+
+def run_suite_in_subprocess(paths: Sequence[str], impl: str, *extra: str, timeout: float = 120.0) -> SuiteRun | None:
+    """Like :func:`run_suite_in_process`, in a fresh interpreter that is killed after
+    ``timeout`` seconds (a mutant may loop forever); None when it was."""
+    import subprocess
+    import sys
+
+    with tempfile.TemporaryDirectory(prefix="sysdesign-mutant-") as tmp:
+        target = Path(tmp) / "grade.json"
+        args = [sys.executable, "-m", "pytest", *paths, "--impl", impl, "--grade-json", str(target),
+                "-p", "no:cacheprovider", "-q", "--tb=line", "-W", "ignore::pytest.PytestAssertRewriteWarning",
+                "--rootdir", str(rootdir_for(paths)), "-c", str(KIT_ROOT / "pyproject.toml"), *extra]
+        try:
+            done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=tmp)
+        except subprocess.TimeoutExpired:
+            return None
+        report = GradeReport.from_dict(json.loads(target.read_text(encoding="utf-8"))) if target.exists() else None
+    return SuiteRun(report=report, output=done.stdout + done.stderr, exit_code=done.returncode)
+
+
+def check_mutants(exercise: Exercise, *, tests: Sequence[str] | None = None, functions: Sequence[str] | None = None,
+                  limit: int | None = None, timeout: float = 120.0,
+                  runner: Callable[..., SuiteRun | None] = run_suite_in_subprocess,
+                  progress: Callable[[MutantResult], None] | None = None) -> list[MutantResult]:
+    """Run the exercise's suite (or ``tests``, file names inside it) against each mutant of its
+    reference (see :func:`mutants`), stopping each run at its first failure. A mutant the suite
+    lets through is a *survivor*: a small wrong change no test noticed. ``limit`` takes the
+    first that many mutants in source order."""
+    source = exercise.reference.read_text(encoding="utf-8")
+    chosen = mutants(source, functions)[:limit] if limit is not None else mutants(source, functions)
+    paths = [str(exercise.suite / t) for t in tests] if tests else [str(exercise.suite)]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="sysdesign-mutants-") as tmp:
+        for number, mutant in enumerate(chosen):
+            folder = Path(tmp) / f"mutant-{number}"
+            folder.mkdir()
+            (folder / f"{exercise.slug}.py").write_text(mutant.source, encoding="utf-8")
+            run = runner(paths, str(folder), "-x", timeout=timeout)
+            if run is None:
+                result = MutantResult(mutant, "timed out")
+            else:
+                got = run.statuses()
+                caught = [k for k, v in got.items() if v != PASSED]
+                if caught or not got:
+                    result = MutantResult(mutant, "killed", caught[0] if caught else "no graded test ran")
+                else:
+                    result = MutantResult(mutant, "survived", run.tail(600))
+            results.append(result)
+            if progress is not None:
+                progress(result)
+    return results
+
+
+def survivor_lines(exercise: Exercise, results: Iterable[MutantResult]) -> list[str]:
+    """One line per survivor: ``solutions/<slug>.py:LINE: <mutation>``."""
+    try:
+        shown = exercise.reference.relative_to(KIT_ROOT)
+    except ValueError:
+        shown = exercise.reference
+    return [f"{shown}:{r.mutant.line}: {r.mutant.what}" for r in results if r.outcome == "survived"]

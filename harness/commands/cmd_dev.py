@@ -26,6 +26,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.add_argument("--exercise", metavar="SLUG", action="append", help="only this exercise (repeatable)")
     check.add_argument("--no-coverage", action="store_true", help="skip measuring how much of the reference the suite runs")
     check.add_argument("-v", "--verbose", action="store_true", help="show the test output behind each problem")
+    check.add_argument("slugs", nargs="*", metavar="SLUG", help="only these exercises (like --exercise)")
+    mutation = check.add_argument_group("mutation check (slow; opt-in)")
+    mutation.add_argument("--mutants", action="store_true",
+                          help="instead of the checks above, run each exercise's suite against small mutations of "
+                               "its reference and list the survivors (file:line, the mutation)")
+    mutation.add_argument("--max-mutants", type=int, metavar="N", help="only the first N mutants of each reference")
+    mutation.add_argument("--mutant-timeout", type=float, default=120.0, metavar="SECONDS",
+                          help="a suite run longer than this counts the mutant as killed (default 120)")
+    mutation.add_argument("--test", action="append", metavar="FILE",
+                          help="run only this test file of the suite against each mutant (repeatable)")
+    mutation.add_argument("--function", action="append", metavar="NAME",
+                          help="mutate only code inside functions or methods of this name (repeatable)")
     check.set_defaults(func=run_check)
 
 
@@ -75,11 +87,14 @@ def run_check(args: argparse.Namespace) -> int:
         if not exercises and not kit_problems:
             packs = sorted({e.pack for e in kit.exercises})
             raise CliError(f"no pack named '{args.pack}' (packs: {', '.join(packs)})")
-    if args.exercise:
-        unknown = sorted(set(args.exercise) - set(kit.slugs))
+    wanted = [*(args.exercise or []), *getattr(args, "slugs", [])]
+    if wanted:
+        unknown = sorted(set(wanted) - set(kit.slugs))
         if unknown:
             raise CliError(f"unknown exercise {', '.join(unknown)}; valid: {', '.join(kit.slugs)}")
-        exercises = [e for e in exercises if e.slug in args.exercise]
+        exercises = [e for e in exercises if e.slug in wanted]
+    if getattr(args, "mutants", False):
+        return run_mutants(args, exercises)
     measure = not args.no_coverage and coverage.Coverage.current() is None
     problems = list(kit_problems)
     for exercise in exercises:
@@ -107,3 +122,30 @@ def run_check(args: argparse.Namespace) -> int:
     scope = f"pack '{args.pack}'" if args.pack else "every exercise"
     print(f"\n{scope}: well formed ({len(exercises)} exercise{'s' if len(exercises) != 1 else ''})")
     return 0
+
+
+def run_mutants(args: argparse.Namespace, exercises: list) -> int:
+    """``dev check --mutants``: the survivors of each exercise's mutation check. Exit code 0 when
+    none survived, 1 otherwise (a survivor is a lead to read, not always a gap: see
+    docs/writing-exercises.md on equivalent mutants)."""
+    from harness.selfcheck import check_mutants, survivor_lines
+
+    if args.max_mutants is not None and args.max_mutants < 1:
+        raise CliError("--max-mutants must be at least 1")
+    survivors: list[str] = []
+    for exercise in exercises:
+        print(f"mutating {exercise.slug} ...", flush=True)
+        marks = {"killed": ".", "timed out": "t", "survived": style("S", "red")}
+
+        def progress(result):
+            print(marks[result.outcome], end="", flush=True)
+
+        results = check_mutants(exercise, tests=args.test, functions=args.function, limit=args.max_mutants,
+                                timeout=args.mutant_timeout, progress=progress)
+        lines = survivor_lines(exercise, results)
+        killed = sum(r.outcome != "survived" for r in results)
+        print(f"\n  {killed}/{len(results)} mutants killed, {len(lines)} survived")
+        for line in lines:
+            print(f"  - {line}")
+        survivors += lines
+    return 1 if survivors else 0
