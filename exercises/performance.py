@@ -9,6 +9,14 @@ So latency is reported as **percentiles**: p50 (the median), p95, p99. "p99 = 18
 of requests took 180 ms or less. There are several ways to compute a percentile from samples;
 this kit uses two, defined exactly below, and both start by *sorting* the samples.
 
+**Estimating.** Before building anything, designers estimate with a handful of figures worth
+knowing by heart. For 1 MB: reading it from memory takes about 250 us, from an SSD about 1 ms,
+sending it over a 1 Gbps network about 10 ms, reading it from a hard disk about 20 ms; and a
+small packet from California to the Netherlands and back takes about 150 ms. Two lessons hide in
+them: another machine's memory, over the network, can beat the local hard disk; and across the
+world the round trips, not the bytes, dominate a small request (a DNS lookup, a TCP handshake
+and the request itself are three round trips: 450 ms before the first byte arrives).
+
 **Throughput** is how much work gets done per unit of time: requests per second, bytes per
 second. Latency and throughput are related but do not determine each other: a fast step is no
 help if a slow step after it lets only a few requests through. **Little's law** ties them
@@ -59,6 +67,8 @@ Tasks
 4. ``littles_law``: L = lambda * W, solved for whichever one is missing.
 5. ``FailoverClient``: send to the active server, fall back per request, fail over after ``fall`` failures.
 6. ``FailoverClient``: health checks on an interval, and fail back after ``rise`` good ones.
+7. ``fetch_breakdown``, ``fetch_estimate``: estimate a fetch from the latency figures (checked
+   against a fetch the suite measures in the cluster).
 """
 
 from __future__ import annotations
@@ -252,3 +262,34 @@ class FailoverClient:
         """Task 6. Run ``health_check()`` if one is due: at least ``check_interval`` seconds
         since the last check. Otherwise do nothing (no call at all)."""
         raise NotImplementedError("task 6: implement FailoverClient.tick")
+
+
+# -- task 7: estimating with latency figures -----------------------------------------------------
+SECONDS_PER_MB = {"memory": 250e-6, "ssd": 1e-3, "network": 10e-3, "hdd": 20e-3}
+"""Seconds to move 1 MB (given): read it from memory, from an SSD or from a hard disk, or send it
+over a 1 Gbps network (distance aside)."""
+
+ROUND_TRIP_CA_NL = 0.150
+"""Seconds for a small packet to go from California to the Netherlands and back (given)."""
+
+
+def fetch_breakdown(megabytes: float, source: str, *, round_trips: int,
+                    rtt: float = ROUND_TRIP_CA_NL) -> dict[str, float]:
+    """Task 7. Where the time of a fetch goes: a client fetches ``megabytes`` that the server
+    reads from ``source`` (``"memory"``, ``"ssd"`` or ``"hdd"``) and sends over a 1 Gbps network,
+    after ``round_trips`` round trips of ``rtt`` seconds each (a DNS lookup, a TCP handshake and
+    the request itself are one each; the data's own trip is part of the request's).
+
+    Returns ``{"round_trips": round_trips * rtt, "read": megabytes * SECONDS_PER_MB[source],
+    "transfer": megabytes * SECONDS_PER_MB["network"]}``. Raise ``ValueError`` for another
+    ``source``, unless ``megabytes >= 0`` and ``rtt >= 0``, and unless ``round_trips`` is an int
+    >= 0.
+    """
+    raise NotImplementedError("task 7: implement fetch_breakdown")
+
+
+def fetch_estimate(megabytes: float, source: str, *, round_trips: int, rtt: float = ROUND_TRIP_CA_NL) -> float:
+    """Task 7. The seconds a fetch takes: the sum of ``fetch_breakdown`` (same arguments, same
+    errors). ``fetch_estimate(1, "memory", round_trips=3)`` is about 0.46: the round trips are
+    nearly all of it."""
+    raise NotImplementedError("task 7: implement fetch_estimate")

@@ -192,3 +192,24 @@ class FailoverClient:
         if answer is not None:
             return answer
         raise Unavailable(f"GET {path}: neither {first} nor {other} answered")
+
+
+# -- task 7: estimating with latency figures -----------------------------------------------------
+SECONDS_PER_MB = {"memory": 250e-6, "ssd": 1e-3, "network": 10e-3, "hdd": 20e-3}
+ROUND_TRIP_CA_NL = 0.150
+
+
+def fetch_breakdown(megabytes: float, source: str, *, round_trips: int,
+                    rtt: float = ROUND_TRIP_CA_NL) -> dict[str, float]:
+    if source not in ("memory", "ssd", "hdd"):
+        raise ValueError(f"source {source!r}: one of 'memory', 'ssd', 'hdd'")
+    if not megabytes >= 0 or not rtt >= 0:
+        raise ValueError(f"need megabytes >= 0 and rtt >= 0, got {megabytes!r} and {rtt!r}")
+    if not isinstance(round_trips, int) or isinstance(round_trips, bool) or round_trips < 0:
+        raise ValueError(f"round_trips must be an int >= 0, not {round_trips!r}")
+    return {"round_trips": round_trips * rtt, "read": megabytes * SECONDS_PER_MB[source],
+            "transfer": megabytes * SECONDS_PER_MB["network"]}
+
+
+def fetch_estimate(megabytes: float, source: str, *, round_trips: int, rtt: float = ROUND_TRIP_CA_NL) -> float:
+    return sum(fetch_breakdown(megabytes, source, round_trips=round_trips, rtt=rtt).values())
