@@ -170,3 +170,27 @@ def test_smallest_valid_settings_are_accepted(cluster, networking):
     expect_equal(f"{call} on a clean link: items delivered", ch.delivered, items(5),
                  "one item at a time, each acknowledged before the next")
     expect_equal("sender state", ch.sender.state, "open", "nothing was lost, so nothing timed out")
+
+
+def test_each_connection_is_its_own_stream(cluster, networking):
+    delivered = {}
+    b = cluster.add_node("b", start=lambda node: networking.Receiver(
+        node, lambda conn, data: delivered.setdefault(conn, []).append(data)))
+    b.on_message(lambda msg: b.app.on_message(msg))
+    conns = {"a1": ["a1:50000->b:80", "a1:50001->b:80"], "a2": ["a2:50000->b:80"]}  # two tabs on a1
+    senders = []
+    for host, names in conns.items():
+        node = cluster.add_node(host)
+        mine = [node.execute(lambda n=node, c=c: networking.Sender(n, "b", c)) for c in names]
+        node.on_message(lambda msg, mine=mine: [s.on_message(msg) for s in mine])  # each ignores the others' conn
+        senders += [(node, conn, sender) for conn, sender in zip(names, mine)]
+    cluster.set_link("*", "b", reorder=0.02)
+    for i in range(6):
+        for node, conn, sender in senders:
+            node.execute(sender.send, f"{conn}#{i}")
+    cluster.run_for(3.0)
+    expected = {conn: [f"{conn}#{i}" for i in range(6)] for _, conn, _ in senders}
+    expect_equal("what deliver(conn, data) got per connection: three connections (two from node a1) interleaved",
+                 delivered, expected, "a connection is known by its sender's node and its conn: each has its own "
+                 "sequence numbers, so each is its own ordered stream (as TCP tells connections apart by both "
+                 "addresses and both ports)")

@@ -179,3 +179,18 @@ def test_smallest_valid_settings_are_accepted(cluster, networking):
     expect_equal(f"{call}, then lookup('shop.example') over a 0.2 ms link: (status, address)",
                  _found(lookup), ("NOERROR", "10.0.0.7"),
                  "the answer comes back within the 1 ms timeout")
+
+
+def test_an_answer_nobody_asked_for_is_ignored(cluster, networking):
+    dns = Dns(cluster, networking, RECORDS)
+    cluster.run_to(1.0)
+    forger = cluster.add_node("forger")
+    forger.execute(forger.send, "laptop", {"type": "answer", "id": 1, "name": "bank.example", "status": "NOERROR",
+                                          "address": "6.6.6.6", "ttl": 3600})
+    cluster.run_for(0.1)
+    lookup = dns.lookup_and_wait("bank.example")
+    expect_equal("lookup('bank.example') after an unsolicited answer (6.6.6.6) reached the laptop: (status, address)",
+                 _found(lookup), ("NXDOMAIN", None),
+                 "an answer is taken only for a query that is waiting for it (same id): caching whatever arrives "
+                 "lets anyone who can send a packet redirect your traffic (cache poisoning)")
+    expect_equal("queries for 'bank.example'", dns.queries("bank.example"), 1, "the cache held nothing for it")
