@@ -11,7 +11,8 @@
   each other heartbeats every 250 ms);
 - ``task_switches_per_s``: 20 nodes passing 40 messages around, every message handler blocking
   on one nested call to another node (``cluster.call``) before it forwards the message: task
-  switches (a task suspended, or resumed) per wall second;
+  switches per wall second (greenlet switches: a task suspended or resumed, a finished task
+  handing the loop back; five per handler);
 - ``blocking_handlers_per_s``: the same run, handlers completed per wall second.
 
 Run it with ``python -m harness.cluster.bench``. (The wall clock is read as

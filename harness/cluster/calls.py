@@ -60,14 +60,16 @@ def split_timeout(timeout: Any, max_wait: float) -> tuple[int, int]:
     return total, total
 
 
-class Call:
-    """One request on its way: filled in by the server side, read by the caller."""
+class Call(Flag):
+    """One request on its way: filled in by the server side, read by the caller (a flag set
+    once it is answered or failed, which wakes the caller's task)."""
 
-    __slots__ = ("cluster", "src", "dst", "label", "invoke", "state", "result", "error", "ready_us",
-                 "failure", "key", "abandoned", "flag")
+    __slots__ = ("src", "dst", "label", "invoke", "state", "result", "error", "ready_us",
+                 "failure", "key", "abandoned")
 
     def __init__(self, cluster: Cluster, src: str, dst: Node, label: str, invoke: Callable[[], Any]) -> None:
-        self.cluster, self.src, self.dst, self.label, self.invoke = cluster, src, dst, label, invoke
+        self.cluster, self.value, self._waiters = cluster, False, []
+        self.src, self.dst, self.label, self.invoke = src, dst, label, invoke
         self.state = PENDING
         self.result: Any = None
         self.error: BaseException | None = None
@@ -76,14 +78,12 @@ class Call:
         self.key = 0
         #: The caller timed out; a paused server still handles the request when resumed.
         self.abandoned = False
-        #: Set once the call is answered or failed (wakes the caller's task).
-        self.flag = Flag(cluster)
 
     def reset(self, why: str) -> None:
         """The server side died or refused: the caller sees a ConnectionError."""
         if self.state == PENDING:
             self.state, self.failure, self.ready_us = FAILED, why, self.cluster.clock.micros
-            self.flag.set()
+            self.set()
 
     def serve(self, _: Any = None) -> None:
         """Arrival at the destination (an event of the queue)."""
@@ -116,7 +116,7 @@ class Call:
             return
         self.state, self.result = DONE, result
         self.ready_us = cluster.clock.micros + node.cost_us
-        self.flag.set()
+        self.set()
 
 
 def round_trip(cluster: Cluster, src: str | None, dst_name: str, invoke: Callable[[], Any], *,
@@ -150,7 +150,7 @@ def round_trip(cluster: Cluster, src: str | None, dst_name: str, invoke: Callabl
     call = Call(cluster, src_name, dst, label, invoke)
     cluster.queue.push(t0 + lat_out, call.serve)
     if call.state == PENDING:
-        cluster.block_until(deadline, call.flag)
+        cluster.block_until(deadline, call)
     if call.state == PENDING:
         call.abandoned = True  # the server still handles it if it ever gets to it
         trace.record("fail", src_name, dst_name, f"{label}: read timeout")

@@ -74,6 +74,7 @@ class Runner(greenlet):
                 cluster._runner = cluster._driver
             target = cluster._runner
             cluster._idle.append(self)
+            cluster.task_switches += 1
             if error is None:
                 target.switch()
             else:
@@ -282,7 +283,8 @@ class Scheduler:
         self._stop: Callable[[], Any] | None = None
         self._suspended: dict[Waiter, None] = {}
         self._closing = False
-        #: Task switches so far (a task suspended, or resumed).
+        #: Greenlet switches so far: a task suspended or resumed, a finished task handing the
+        #: loop back, the test body handing the loop to a runner and getting it back.
         self.task_switches = 0
 
     # -- primitives ------------------------------------------------------------------------
@@ -318,6 +320,7 @@ class Scheduler:
         self._until_us, self._stop = until_us, stop
         runner = self._idle.pop() if self._idle else Runner(self, driver)
         self._runner = runner
+        self.task_switches += 1
         try:
             runner.switch()
         except Escape as escape:  # raised through a nested wait: the original exception
