@@ -66,7 +66,9 @@ fn, *args)`` (call ``fn(*args)`` after ``delay`` seconds; it returns a timer wit
 ``cancel()``); ``time.monotonic()`` (the node's clock, in seconds; read it at call time). The
 suite delivers every message that reaches the node to your component's ``on_message(msg)``:
 ``msg.src`` is the sender's node name (the packet's source address) and ``msg.body`` its body.
-Use no threads, no sleeping, no randomness.
+A crash loses your component with everything in it (its cache, its ports, its connections) and
+its timers; after a restart the suite builds it again, empty. Timers and ``time.monotonic()``
+run on the node's own clock. Use no threads, no sleeping, no randomness.
 
 The wire formats (the suite plays the other side of each):
 
