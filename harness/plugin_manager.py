@@ -30,6 +30,7 @@ BUILTIN_PLUGINS = (
     "plugins.report_exercism",
     "plugins.report_junit",
     "plugins.report_markdown",
+    "plugins.report_html",
 )
 
 

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from harness.cluster.cluster import Cluster
 
 TAIL = 30
+#: The HTML report (``--sysdesign-report DIR``) and the ``record_figure`` fixture.
+pytest_plugins = ("harness.htmlreport.collect",)
 _TRACKED = pytest.StashKey[list]()
 _EXTENSIONS = pytest.StashKey[dict]()
 
