@@ -219,7 +219,8 @@ class Histogram:
 
     **Percentiles and their error bound.** The exact ``q``-quantile of ``n`` samples is, by the
     nearest-rank rule, the sample of rank ``r = max(1, ceil(q*n - 1e-9))`` in sorted order (the
-    ``1e-9`` keeps ``0.95*100`` from rounding up to 96). ``quantile(q)`` finds the bucket that
+    ``1e-9`` keeps ``0.07*100``, which is ``7.000000000000001`` in floating point, from
+    rounding up to 8). ``quantile(q)`` finds the bucket that
     holds rank ``r`` (the first whose cumulative count reaches ``r``) and returns a value in
     that bucket's closed range ``[low, high]``; interpolate linearly inside it:
     ``low + (high - low) * (r - count_before) / count_in_bucket``. So the estimate is never
