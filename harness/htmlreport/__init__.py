@@ -15,5 +15,12 @@ command of each failing seed.
 
 from __future__ import annotations
 
-#: Events drawn per cluster timeline (the newest ones); the page says when older ones were left out.
+#: Events drawn per cluster timeline of a failing test (the newest ones); the page says when
+#: older ones were left out.
 DEFAULT_EVENT_CAP = 2000
+#: A passing test's timeline draws a fifth of that: the page of a whole suite stays light.
+PASSING_SHARE = 5
+
+
+def passing_cap(cap: int) -> int:
+    return max(10, cap // PASSING_SHARE)

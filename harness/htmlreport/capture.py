@@ -55,6 +55,8 @@ class ClusterCapture:
     failure_at: float | None = None
     failure: str = ""
     end: float = 0.0
+    #: The most events this capture could keep (``cap``).
+    limit: int = 0
 
     @property
     def left_out(self) -> int:
@@ -118,7 +120,7 @@ def capture_cluster(cluster: Any, replay: str, cap: int = DEFAULT_EVENT_CAP, fai
     names = list(getattr(cluster, "nodes", {}) or {})
     return ClusterCapture(seed=int(cluster.seed), replay=replay, nodes=names, events=events, earlier_faults=earlier,
                           total=total, trace_truncated=bool(trace.truncated), failed=bool(getattr(cluster, "failed", False)),
-                          failure_at=failure_at, failure=failure, end=end)
+                          failure_at=failure_at, failure=failure, end=end, limit=cap)
 
 
 def figure(name: str, values: Any, kind: str | None = None, unit: str = "", labels: Any = None) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 W, H = 460.0, 220.0
-PAD_L, PAD_R, PAD_T, PAD_B = 52.0, 12.0, 26.0, 42.0
+PAD_L, PAD_R, PAD_T, PAD_B = 52.0, 12.0, 14.0, 42.0
 
 
 def _e(text: Any) -> str:
@@ -41,8 +41,8 @@ def _frame(title: str, unit: str, body: list[str], top: float, caption: str) -> 
         y = PAD_T + plot_h * (1 - i / 4)
         grid.append(f'<line class="g" x1="{PAD_L}" x2="{W - PAD_R}" y1="{y:.1f}" y2="{y:.1f}"/>'
                     f'<text class="ax" x="{PAD_L - 4}" y="{y + 3:.1f}" text-anchor="end">{_num(value)}</text>')
-    return (f'<figure class="chart"><svg class="fig" width="{W:g}" height="{H:g}" viewBox="0 0 {W:g} {H:g}" role="img" '
-            f'aria-label="{_e(title)}"><text class="ttl" x="{PAD_L}" y="15">{_e(title)}</text>' + "".join(grid) + "".join(body)
+    return (f'<figure class="chart"><div class="ctl">{_e(title)}</div><svg class="fig" width="{W:g}" height="{H:g}" '
+            f'viewBox="0 0 {W:g} {H:g}" role="img" aria-label="{_e(title)}">' + "".join(grid) + "".join(body)
             + f'<line class="axl" x1="{PAD_L}" x2="{W - PAD_R}" y1="{H - PAD_B}" y2="{H - PAD_B}"/></svg>'
             f'<figcaption>{_e(caption)}</figcaption></figure>')
 
@@ -104,9 +104,9 @@ def render(fig: dict[str, Any]) -> str:
 
 CSS = """
 figure.chart{display:inline-block;margin:.3em 1em .6em 0;vertical-align:top}
-figure.chart figcaption{font-size:12px;color:#555}
+figure.chart figcaption{font-size:12px;color:#555;max-width:460px}
+figure.chart .ctl{font-weight:bold;font-size:13px;max-width:460px;margin-bottom:2px}
 svg.fig{background:#fff;border:1px solid #ddd;border-radius:4px;font:10px sans-serif}
-svg.fig .ttl{font-weight:bold;font-size:12px}
 svg.fig .g{stroke:#eee}
 svg.fig .axl{stroke:#999}
 svg.fig .ax{fill:#555}

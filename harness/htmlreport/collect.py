@@ -3,7 +3,8 @@
 - ``pytest --sysdesign-report DIR`` writes ``DIR/index.html`` at the end of the run: the
   grading model of the run plus, for every test that built a cluster, its timeline, seed and
   replay command, and the figures tests recorded. ``--sysdesign-report-events N`` caps the
-  events drawn per timeline (default 2,000, the newest).
+  events drawn per timeline of a failing test (default 2,000, the newest; a passing test's
+  timeline draws a fifth of that).
 - The ``record_figure`` fixture: ``record_figure("rounds to inform 64 nodes", [7, 8, 9])`` (a
   histogram) or ``record_figure("mean rounds", {"16": 5.3, "64": 7.0}, unit="rounds")`` (a bar
   chart). It costs one entry in the test's ``user_properties`` (``("sysdesign_figure", {...})``)
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from harness.htmlreport import DEFAULT_EVENT_CAP
+from harness.htmlreport import DEFAULT_EVENT_CAP, passing_cap
 
 FIGURE_PROPERTY = "sysdesign_figure"
 _FAILED_AT = pytest.StashKey[dict]()
@@ -29,7 +30,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--sysdesign-report", default=None, metavar="DIR",
                     help="write DIR/index.html: points, failures, hints, cluster timelines, figures and replay commands")
     group.addoption("--sysdesign-report-events", type=int, default=DEFAULT_EVENT_CAP, metavar="N",
-                    help=f"events drawn per cluster timeline, the newest (default {DEFAULT_EVENT_CAP})")
+                    help=f"events drawn per cluster timeline of a failing test, the newest (default {DEFAULT_EVENT_CAP}; "
+                         f"a passing test's: a fifth of that)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -105,8 +107,8 @@ class ReportCollector:
                 chosen = next((c for c in clusters if id(c) == failure["cluster"]), None)
             chosen = chosen or clusters[-1]
             failed_here = failure is not None and failure["cluster"] == id(chosen)
-            test.clusters = [capture_cluster(chosen, replay_command(item.nodeid, chosen.seed, item.config),
-                                             self.run.event_cap,
+            limit = self.run.event_cap if failure is not None else passing_cap(self.run.event_cap)
+            test.clusters = [capture_cluster(chosen, replay_command(item.nodeid, chosen.seed, item.config), limit,
                                              failure_at=failure["at"] if failed_here else None,
                                              failure=failure["why"] if failed_here else "")]
             test.other_seeds = list(dict.fromkeys(int(c.seed) for c in clusters if c is not chosen))

@@ -221,7 +221,9 @@ def render(cap: ClusterCapture, uid: str, cap_limit: int) -> str:
     labels = "".join(f'<text x="{_n(104)}" y="{_n(y[n] + 4)}" text-anchor="end">{_e(n[:16])}<title>{_e(n)}</title></text>'
                      for n in lanes)
     shown = len(cap.events)
-    note = (f"{shown:,} newest of {cap.total:,} events drawn (older ones left out; at most {cap_limit:,} per test)"
+    limit = cap.limit or cap_limit
+    note = (f"{shown:,} newest of {cap.total:,} events drawn (older ones left out; at most {limit:,} for a "
+            f"{'failing' if limit >= cap_limit else 'passing'} test)"
             if cap.left_out > 0 else f"all {shown:,} events drawn")
     if cap.trace_truncated:
         note += "; the trace itself had already discarded older events"

@@ -14,11 +14,23 @@ from harness.messages import expect_equal, expect_true
 from .conftest import gossip_group, names_for, origin_of, rounds_to_inform, sent_messages, uninformed
 
 
+def latencies_ms(cluster):
+    """Milliseconds from each delivered message's send to its delivery, from the trace."""
+    sent, out = {}, []
+    for e in cluster.trace:
+        if e.kind == "send":
+            sent[e.data.id] = e.time
+        elif e.kind == "recv" and e.data.id in sent:
+            out.append((e.time - sent[e.data.id]) * 1000)
+    return out
+
+
 @pytest.mark.task(1)
 @pytest.mark.points(2)
-def test_push_informs_everyone(cluster, p2p):
+def test_push_informs_everyone(cluster, p2p, record_figure):
     names = gossip_group(cluster, p2p, 32, mode="push", fanout=1)
     rounds = rounds_to_inform(cluster, names, limit=40)
+    record_figure("message latency, push gossip over 32 nodes", latencies_ms(cluster), unit="ms")
     expect_true(rounds is not None, "rounds until 32 nodes knew the rumour (push, fanout 1, no loss)", rounds,
                 "at most 40", f"invariant: every node hears the rumour; never told: {uninformed(cluster, names)}")
     expect_equal("rumors() of the last node", cluster[names[-1]].app.rumors(), {"r1": "deploy v42"},
@@ -82,7 +94,7 @@ def test_the_same_seed_replays_the_same_spread(run_cluster_seeds, p2p):
 
 @pytest.mark.task(1)
 @pytest.mark.points(3)
-def test_push_rounds_grow_like_log_n(run_cluster_seeds, p2p):
+def test_push_rounds_grow_like_log_n(run_cluster_seeds, p2p, record_figure):
     """Mean rounds over three seeds for 16, 64 and 256 nodes (push, fanout 1, 10 % loss). The
     informed set can at most double per round, so at least log2(n) rounds; push gossip needs
     about log2(n) + ln(n). Going from 16 to 256 nodes multiplies n by 16 and must add only a
@@ -98,6 +110,8 @@ def test_push_rounds_grow_like_log_n(run_cluster_seeds, p2p):
             return rounds
         results = run_cluster_seeds(scenario, n=3)
         means[n] = statistics.mean(results)
+    record_figure("mean rounds until every node knew (push, fanout 1, 10 % loss, three seeds)",
+                  {f"{n} nodes": mean for n, mean in means.items()}, unit="rounds")
     expect_true(means[16] >= 4, "mean rounds for 16 nodes", means[16], ">= log2(16) = 4",
                 "with fanout 1 the informed set at most doubles per round: a node that tells more peers than its "
                 "fanout is not gossiping")
