@@ -542,6 +542,7 @@ class Scheduler:
                     pass
         for node in getattr(self, "nodes", {}).values():
             node._waiters.clear()
+        self._runner = self._driver = None
         self._closing = False
 
 
