@@ -3,7 +3,8 @@
 
 Top level: ``version`` (3), ``status`` (``pass`` when every test passed, ``fail`` when at least
 one failed or errored, ``error`` when no test could run at all, e.g. the submission does not
-import), ``message`` (only with ``error``: what went wrong, at most 65,535 characters), ``tests``
+import, or when an exercise's maximum is unknown because its suite did not collect),
+``message`` (only with ``error``: what went wrong, at most 65,535 characters), ``tests``
 (with ``pass`` and ``fail``), and ``max_score`` (an extension GitHub Classroom's reporter reads).
 
 Each test, in the suite's order: ``name``, ``test_code`` (the test function's source, decorators
