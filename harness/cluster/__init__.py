@@ -3,7 +3,8 @@
 Build one with the ``cluster`` pytest fixture, or ``with Cluster(seed=1) as cluster:``.
 See ``docs/cluster.md`` for the guide; each module's docstring details its part:
 
-- :mod:`~harness.cluster.cluster`: the cluster, its event loop and blocking model;
+- :mod:`~harness.cluster.cluster`: the cluster and its event loop;
+- :mod:`~harness.cluster.tasks`: tasks (greenlets), blocking, futures, events, conditions;
 - :mod:`~harness.cluster.node`: nodes (memory, disk, handlers, timers, skew);
 - :mod:`~harness.cluster.network`: messages, links, partitions;
 - :mod:`~harness.cluster.http` and :mod:`~harness.cluster.calls`: HTTP and service calls;
@@ -22,6 +23,7 @@ _EXPORTS = {
     "PlannedFault": "faults", "HttpRequest": "http", "HttpResponse": "http", "CLIENT": "network",
     "LinkConfig": "network", "Message": "network", "Partition": "network", "Node": "node", "Timer": "node",
     "run_seeds": "scenario", "Trace": "trace", "TraceEvent": "trace",
+    "Future": "tasks", "Event": "tasks", "Condition": "tasks",
 }
 __all__ = sorted(_EXPORTS)
 
