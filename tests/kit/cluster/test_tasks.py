@@ -196,6 +196,47 @@ def test_events_and_conditions(cluster):
     assert seen == [("event", True, 1.0), ("cond", True, 4.0), ("timeout", False, 5.0)]
 
 
+def test_timers_run_one_at_a_time_and_a_periodic_timer_never_overlaps_itself(cluster):
+    node = cluster.add_node("a")
+    runs = []
+
+    def slow_tick():
+        runs.append(("start", cluster.now()))
+        time.sleep(2.5)  # virtual: longer than the period
+        runs.append(("end", cluster.now()))
+
+    node.every(1.0, slow_tick)
+    node.set_timer(1.5, lambda: runs.append(("one-shot", cluster.now())))
+    cluster.run_for(4.0)
+    assert runs == [("start", 1.0), ("end", 3.5), ("one-shot", 3.5), ("start", 3.5)]
+
+
+def test_calls_to_a_node_are_served_concurrently(cluster):
+    node = cluster.add_node("a")
+    node.route("GET", "/", lambda req: (time.sleep(1.0), cluster.now())[1])  # virtual
+    caller, answers = cluster.add_node("b"), []
+    for _ in range(3):
+        caller.spawn(lambda: answers.append(requests.get("http://a/", timeout=5).json()))
+    cluster.run_for(2.0)
+    assert len(answers) == 3 and max(answers) - min(answers) < 0.01 and max(answers) < 1.01
+
+
+def test_a_resumed_task_reads_its_nodes_skewed_clock(cluster):
+    node = cluster.add_node("a")
+    cluster.skew("a", 100.0)
+    seen = []
+
+    def work():
+        before = time.time()
+        time.sleep(1.0)  # virtual
+        seen.append(time.time() - before)
+        seen.append(node.local_time())
+
+    node.spawn(work)
+    cluster.run_for(2.0)
+    assert seen[0] == pytest.approx(1.0) and seen[1] == pytest.approx(101.0)
+
+
 # -- crash and pause ---------------------------------------------------------------------------------
 def test_a_crash_ends_every_suspended_task_of_the_node(cluster):
     node = cluster.add_node("a")
