@@ -24,7 +24,7 @@ PX_PER_SECOND = 6000.0  # 1 ms -> 6 px before clamping
 MIN_STEP = 7.0
 MAX_STEP = 70.0
 LEFT = 8.0
-TOP = 30.0
+TOP = 42.0
 TICK_EVERY = 110.0
 
 MESSAGE_KINDS = ("send", "recv", "drop", "cut", "down", "dup")
@@ -184,10 +184,12 @@ def render(cap: ClusterCapture, uid: str, cap_limit: int) -> str:
             sends[msg_id] = (t, node)
             continue
         if kind == "recv" and peer in y and node in y:
-            t0, src = sends.get(msg_id, (start, peer))
+            t0, src = sends.get(msg_id, (None, peer))
+            early = t0 is None  # sent before the first event drawn
+            t0 = start if early else t0
             x0 = axis.x(t0)
-            add(f'<line class="m" x1="{_n(x0)}" y1="{_n(y[src])}" x2="{_n(x)}" y2="{_n(y[node])}" marker-end="url(#sd-ah)">'
-                f'<title>{_e(tip)} (sent {_fmt_time(t0)})</title></line>')
+            add(f'<line class="m{" mo" if early else ""}" x1="{_n(x0)}" y1="{_n(y[src])}" x2="{_n(x)}" y2="{_n(y[node])}" marker-end="url(#sd-ah)">'
+                f'<title>{_e(tip)} ({"sent before the first event drawn" if early else "sent " + _fmt_time(t0)})</title></line>')
             add(f'<text class="ml" x="{_n((x0 + x) / 2)}" y="{_n((y[src] + y[node]) / 2 - 2)}">{_e(label[:40])}</text>')
         elif kind in LOST and node in y:
             target = y.get(peer, y[node])
@@ -217,7 +219,7 @@ def render(cap: ClusterCapture, uid: str, cap_limit: int) -> str:
         why = cap.failure.splitlines()[0][:160] if cap.failure else "the test failed"
         add(f'<line class="fail" x1="{_n(x)}" x2="{_n(x)}" y1="{_n(TOP - 4)}" y2="{_n(height)}"><title>failed at '
             f'{_fmt_time(cap.failure_at)}: {_e(why)}</title></line>'
-            f'<text class="fa" x="{_n(x - 4 if x > 420 else x + 4)}" y="{_n(TOP - 18)}" text-anchor="{"end" if x > 420 else "start"}">failed here, {_fmt_time(cap.failure_at)}: {_e(why[:90])}</text>')
+            f'<text class="fa" x="{_n(x - 4 if x > 420 else x + 4)}" y="{_n(TOP - 28)}" text-anchor="{"end" if x > 420 else "start"}">failed here, {_fmt_time(cap.failure_at)}: {_e(why[:90])}</text>')
     labels = "".join(f'<text x="{_n(104)}" y="{_n(y[n] + 4)}" text-anchor="end">{_e(n[:16])}<title>{_e(n)}</title></text>'
                      for n in lanes)
     shown = len(cap.events)
@@ -253,6 +255,7 @@ svg.tl .tk{stroke:#eee}
 svg.tl .tt{fill:#777}
 svg.tl .gap{fill:#999;font-size:12px}
 svg.tl .m{stroke:#4a6fa5;stroke-width:1}
+svg.tl .mo{stroke-dasharray:4 3;opacity:.5}
 svg.tl .ml{fill:#4a6fa5;font-size:9px;display:none}
 svg.tl.labels .ml{display:inline}
 svg.tl .lost{stroke:#c0392b;stroke-dasharray:2 2}
