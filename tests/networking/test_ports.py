@@ -10,6 +10,12 @@ from .conftest import Probe, add_host
 
 pytestmark = pytest.mark.task(2)
 
+EPHEMERAL = range(49152, 65536)
+
+
+def ignore(datagram):
+    return None
+
 
 def upper(data):
     return str(data).upper()
@@ -25,7 +31,7 @@ def test_two_clients_on_one_node_get_their_own_replies(cluster, networking):
     expect_true(ports["tab-1"] != ports["tab-2"], "laptop.bind(None, ...) twice: the two ports", ports,
                 "two different ports", "each client conversation gets its own ephemeral port")
     for tab, port in ports.items():
-        expect_true(port in networking.EPHEMERAL_PORTS, f"laptop.bind(None, ...) for {tab}", port,
+        expect_true(port in EPHEMERAL, f"laptop.bind(None, ...) for {tab}", port,
                     "a port in EPHEMERAL_PORTS (49152-65535)", "bind(None) picks an ephemeral port")
     laptop.execute(laptop.app.send, ports["tab-1"], "web", 80, "page one")
     laptop.execute(laptop.app.send, ports["tab-2"], "web", 80, "page two")
@@ -78,7 +84,7 @@ def test_bind_and_send_rules(cluster, networking):
     host = box.app
     box.execute(host.bind, 49152, lambda d: None)
     picked = [box.execute(host.bind, port, lambda d: None) for port in (None, None, None, 0)]
-    expect_true(len(set(picked)) == 4 and 49152 not in picked and all(p in networking.EPHEMERAL_PORTS for p in picked),
+    expect_true(len(set(picked)) == 4 and 49152 not in picked and all(p in EPHEMERAL for p in picked),
                 "bind(None) three times and bind(0) once after bind(49152)", picked,
                 "four different ephemeral ports, none of them 49152",
                 "an ephemeral port is one not bound on this host (None and 0 both mean: any port)")
@@ -118,3 +124,29 @@ def test_smallest_valid_ports_are_accepted(cluster, networking):
     cluster.run_for(1.0)
     expect_equal("data handed to the handlers of box:1 and box:65535", {p: [d.data for d in got[p]] for p in got},
                  {1: ["to one"], 65535: ["to the last"]}, "the edge ports work like any other")
+
+
+def test_ephemeral_ports_run_out(cluster, networking):
+    box = add_host(cluster, networking, "box")
+    host = box.app
+    free = (49152, 50000, 65535)
+
+    def fill_then_ask():
+        for port in EPHEMERAL:
+            if port not in free:
+                host.bind(port, ignore)
+        picked = []
+        try:
+            for _ in range(len(free) + 1):
+                picked.append(host.bind(None, ignore))
+        except OSError as exc:
+            return picked, exc
+        return picked, None
+
+    picked, error = box.execute(fill_then_ask)
+    expect_equal("bind(None) on a host where every ephemeral port but 49152, 50000 and 65535 is bound, until it "
+                 "raises: the ports it handed out, sorted", sorted(picked), list(free),
+                 "the free ephemeral ports, the first and the last of 49152-65535 included: ephemeral ports are a "
+                 "finite resource, and a machine opening many short connections can run out (port exhaustion)")
+    expect_true(isinstance(error, OSError), "one more bind(None) once all 16384 are bound", type(error).__name__,
+                "OSError raised", "raise OSError when no ephemeral port is left")
