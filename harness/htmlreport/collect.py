@@ -4,7 +4,9 @@
   grading model of the run plus, for every test that built a cluster, its timeline, seed and
   replay command, and the figures tests recorded. ``--sysdesign-report-events N`` caps the
   events drawn per timeline of a failing test (default 2,000, the newest; a passing test's
-  timeline draws a fifth of that).
+  timeline draws a fifth of that). ``--sysdesign-report-data PATH`` writes that extra data as
+  JSON instead of (or as well as) the page: a process that builds the grading model itself
+  (``sysdesign grade``) puts it on the report as ``report.html_run_data`` before writing it.
 - The ``record_figure`` fixture: ``record_figure("rounds to inform 64 nodes", [7, 8, 9])`` (a
   histogram) or ``record_figure("mean rounds", {"16": 5.3, "64": 7.0}, unit="rounds")`` (a bar
   chart). It costs one entry in the test's ``user_properties`` (``("sysdesign_figure", {...})``)
@@ -29,16 +31,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("sysdesign-report", "sysdesign-kit HTML report")
     group.addoption("--sysdesign-report", default=None, metavar="DIR",
                     help="write DIR/index.html: points, failures, hints, cluster timelines, figures and replay commands")
+    group.addoption("--sysdesign-report-data", default=None, metavar="PATH",
+                    help="write what the report draws beyond the grading model (timelines, figures) as JSON to PATH")
     group.addoption("--sysdesign-report-events", type=int, default=DEFAULT_EVENT_CAP, metavar="N",
                     help=f"events drawn per cluster timeline of a failing test, the newest (default {DEFAULT_EVENT_CAP}; "
                          f"a passing test's: a fifth of that)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    directory = config.getoption("sysdesign_report", None)
-    if directory:
+    directory, data = config.getoption("sysdesign_report", None), config.getoption("sysdesign_report_data", None)
+    if directory or data:
         cap = max(10, int(config.getoption("sysdesign_report_events")))
-        config.pluginmanager.register(ReportCollector(Path(directory), cap), "sysdesign-html-report")
+        collector = ReportCollector(Path(directory) if directory else None, cap, Path(data) if data else None)
+        config.pluginmanager.register(collector, "sysdesign-html-report")
 
 
 @pytest.fixture
@@ -64,10 +69,11 @@ def _first_line(excinfo: pytest.ExceptionInfo[BaseException] | None) -> str:
 class ReportCollector:
     """Keeps what each test leaves for the page, and writes the page when the run ends."""
 
-    def __init__(self, directory: Path, cap: int) -> None:
+    def __init__(self, directory: Path | None, cap: int, data: Path | None = None) -> None:
         from harness.htmlreport.capture import RunData
 
         self.directory = directory
+        self.data = data
         self.run = RunData(event_cap=cap)
         self.written: Path | None = None
 
@@ -115,6 +121,13 @@ class ReportCollector:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.data is not None:
+            import json
+
+            self.data.parent.mkdir(parents=True, exist_ok=True)
+            self.data.write_text(json.dumps(self.run.to_dict()), encoding="utf-8")
+        if self.directory is None:
+            return
         try:
             from plugins.pytest_plugin import STATE
         except ImportError:

@@ -32,7 +32,7 @@ LOST = ("drop", "cut", "down")
 
 
 def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(str(text), quote=False)
 
 
 def _n(x: float) -> str:

@@ -62,8 +62,8 @@ def busy_cluster(cluster):
     return cluster
 
 
-def one_test_report(status: str, message: str = "", hint: str = "") -> GradeReport:
-    test = grading.TestResult(nodeid="tests/demo/test_demo.py::test_demo", name="test_demo", exercise="demo", task=1,
+def one_test_report(status: str, message: str = "", hint: str = "", nodeid: str = "tests/demo/test_demo.py::test_demo") -> GradeReport:
+    test = grading.TestResult(nodeid=nodeid, name=nodeid.rsplit("::", 1)[-1], exercise="demo", task=1,
                       max_points=2.0, status=status, message=message, hint=hint)
     return GradeReport("the demo", [ExerciseResult("demo", "A demo exercise", tests=[test])])
 
@@ -214,3 +214,22 @@ def test_the_page_renders_in_chromium_without_errors_and_its_figures_have_size(b
     shot = tmp_path / "report.png"
     done = browse(browser, url, f"--screenshot={shot}", "--window-size=1280,2000")
     assert done.returncode == 0 and shot.stat().st_size > 10_000, done.stderr[-2000:]
+
+
+def test_the_run_data_alone_can_be_written_for_a_grader_to_merge(tmp_path):
+    env = {**os.environ, "SYSDESIGN_STATE_DIR": str(tmp_path / "state")}
+    target = tmp_path / "run-data.json"
+    done = subprocess.run([sys.executable, "-m", "pytest", INFORMS, "--solutions", "-q", "-p", "no:cacheprovider",
+                           "--sysdesign-report-data", str(target)],
+                          cwd=KIT_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:]
+    run = RunData.from_dict(json.loads(target.read_text()))
+    [test] = run.tests.values()
+    assert test.nodeid == INFORMS and test.clusters[0].events and test.figures[0]["kind"] == "histogram"
+    report = one_test_report(PASSED, nodeid=INFORMS)
+    report.html_run_data = run.to_dict()
+    from plugins.report_html import sysdesign_write_report
+
+    assert sysdesign_write_report(report=report, fmt="html", path=str(tmp_path / "page.html"))
+    text = (tmp_path / "page.html").read_text()
+    assert '<svg class="tl"' in text and '<svg class="fig"' in text
