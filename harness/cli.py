@@ -22,7 +22,7 @@ from harness.providers import ImplementationProvider
 
 EXIT_USAGE = 2
 #: The learner's commands, in the order of the loop; every other command is an instructor's.
-LEARNER_COMMANDS = ("list", "watch", "check", "hint", "reset", "solution")
+LEARNER_COMMANDS = ("list", "watch", "check", "hint", "reset", "solution", "report")
 
 
 class CliError(Exception):
