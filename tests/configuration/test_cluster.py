@@ -144,7 +144,7 @@ def test_converges_through_loss_duplication_and_reordering(run_cluster_seeds, cf
     run_cluster_seeds(scenario, n=5)
 
 
-@pytest.mark.task(3)
+@pytest.mark.task(6)
 @pytest.mark.points(3)
 def test_a_bad_config_never_reaches_a_server(config_cluster):
     cc = config_cluster(servers=4)
@@ -171,7 +171,7 @@ def test_a_bad_config_never_reaches_a_server(config_cluster):
     cc.check_in_order()
 
 
-@pytest.mark.task(4)
+@pytest.mark.task(6)
 @pytest.mark.points(2)
 def test_a_non_admin_write_over_http_is_refused_and_audited(config_cluster):
     cc = config_cluster(servers=2)
@@ -196,7 +196,7 @@ def test_a_non_admin_write_over_http_is_refused_and_audited(config_cluster):
     ], "every attempt is audited with who, when (the store's virtual time.time()) and the outcome")
 
 
-@pytest.mark.task(5)
+@pytest.mark.task(6)
 @pytest.mark.points(2)
 def test_a_rollback_reaches_every_server(config_cluster):
     cc = config_cluster(servers=4)

@@ -65,6 +65,11 @@ def test_errors(hashing):
         ring.add_node("a")
     with pytest.raises(ValueError):
         ring.add_node("b", weight=0)
+
+
+@pytest.mark.task(5)
+def test_removing_a_node_that_is_not_there_is_a_key_error(hashing):
+    ring = hashing.ConsistentHashRing(["a"])
     with pytest.raises(KeyError):
         ring.remove_node("zzz")
 

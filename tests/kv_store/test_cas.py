@@ -16,6 +16,7 @@ def test_cas_writes_when_the_version_matches(kv):
     expect_equal("store.revision", store.revision, 2)
 
 
+@pytest.mark.task(4)
 @pytest.mark.points(2)
 def test_cas_with_a_stale_version_changes_nothing(kv, recorder):
     store = kv.KVStore()

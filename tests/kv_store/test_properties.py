@@ -168,7 +168,7 @@ class StoreMachine(ModelMachine):
         self.delivered = len(self.seen)
 
 
-@pytest.mark.task(4)
+@pytest.mark.task(5)
 @pytest.mark.points(3)
 def test_the_store_matches_its_model_after_every_step(kv, clock):
     run_machine(StoreMachine, max_examples=50, steps=16, kv=kv, clock=clock)

@@ -34,6 +34,7 @@ def test_a_restart_resends_what_was_not_acknowledged_and_only_that(cluster, pubs
     expect_equal("broker.pending('billing') at the end", broker.app.pending("billing"), [])
 
 
+@pytest.mark.task(6)
 @pytest.mark.points(3)
 def test_nothing_lost_across_broker_restarts(cluster, pubsub):
     effects = Effects(work=0.02)

@@ -262,7 +262,7 @@ class TreeMachine(ModelMachine):
         self.check("len(tree)", len(self.tree), len(self.points), "every accepted insert counts, a refused one does not")
 
 
-@pytest.mark.task(7)
+@pytest.mark.task(8)
 @pytest.mark.points(2)
 def test_quadtree_matches_brute_force_after_every_insert(storage):
     run_machine(TreeMachine, max_examples=40, steps=14, storage=storage)
