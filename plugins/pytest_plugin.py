@@ -117,12 +117,16 @@ class RunState:
         return grade
 
 
+#: The most a busy machine stretches a budget: a hang is still reported within half a minute.
+MAX_LOAD_FACTOR = 3.0
+
+
 def load_factor() -> float:
-    """1 on an idle machine, 2 when every core already has a runnable process, more when busier:
-    ``1 + load average / cores``. A budget is written for an idle machine; honest code that
-    shares the cores runs that much slower, and must not be cut for it."""
+    """1 on an idle machine, 2 when every core already has a runnable process, at most
+    :data:`MAX_LOAD_FACTOR`: ``1 + load average / cores``. A budget is written for an idle
+    machine; honest code that shares the cores runs that much slower, and must not be cut for it."""
     try:
-        return 1.0 + max(0.0, os.getloadavg()[0]) / (os.cpu_count() or 1)
+        return min(MAX_LOAD_FACTOR, 1.0 + max(0.0, os.getloadavg()[0]) / (os.cpu_count() or 1))
     except (AttributeError, OSError):  # no load average (Windows)
         return 2.0
 
