@@ -26,13 +26,13 @@ CLEAR_SCREEN = "\033[H\033[2J\033[3J"
 TABLE_WIDTH = 80
 
 
-def fit(text: str, width: int) -> str:
-    """``text`` in at most ``width`` characters: whole, else its part before a colon (a title's
-    short name), else cut with ``...``."""
+def fit(text: str, width: int, short: bool = True) -> str:
+    """``text`` in at most ``width`` characters: whole, else (with ``short``) its part before a
+    colon (a title's short name), else cut with ``...``."""
     if len(text) <= width:
         return text
     head = text.split(":", 1)[0]
-    if ":" in text and len(head) <= width:
+    if short and ":" in text and len(head) <= width:
         return head
     return text[: max(0, width - 3)] + "..." if width > 3 else text[:width]
 

@@ -41,7 +41,7 @@ def task_lines(exercise: Exercise, result: ExerciseResult, stream=None) -> list[
         label = group_status(tests)
         head = f"  task {task.number:<2} {label:<12} {fmt_points(got):>4}/{fmt_points(total):<4} "
         out.append(f"  task {task.number:<2} {style(f'{label:<12}', status_colour(label), stream)} "
-                   f"{fmt_points(got):>4}/{fmt_points(total):<4} {fit(task.title, TABLE_WIDTH - len(head))}")
+                   f"{fmt_points(got):>4}/{fmt_points(total):<4} {fit(task.title, TABLE_WIDTH - len(head), short=False)}")
     return out
 
 

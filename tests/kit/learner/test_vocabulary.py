@@ -73,6 +73,8 @@ def test_check_list_and_progress_say_in_progress(task_one_done):
     assert "failing" not in check.stdout, check.stdout
     assert "in progress: " in check.stdout
     assert "task 1  passing" in check.stdout and "task 2  not started" in check.stdout
+    task_lines = [line for line in check.stdout.splitlines() if line.startswith("  task ")]
+    assert len(task_lines) == len(HASHING.tasks) and max(len(line) for line in task_lines) <= 80
     listed = sysdesign("list")
     row = next(line for line in listed.stdout.splitlines() if " hashing " in line)
     assert "in progress" in row and "failing" not in row
