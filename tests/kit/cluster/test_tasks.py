@@ -113,6 +113,36 @@ def test_a_follower_sleeping_and_retrying_lets_run_for_return_on_time(cluster):
     assert wallclock.wall_seconds() - started < 5.0
 
 
+def test_followers_retrying_in_a_posted_task_elect_a_leader_once_the_store_is_back(cluster):
+    from harness.cluster.services import put_op, version
+
+    etcd = cluster.add_service("etcd")
+
+    def elect(node):  # as a learner writes it: try, sleep, try again
+        client = etcd.client(node.name, timeout=0.5)
+        while True:
+            try:
+                lease = client.grant(5.0)
+                if client.txn([version("/leader") == 0], [put_op("/leader", node.name, lease=lease)]).succeeded:
+                    node.note("leader")
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)  # virtual
+
+    cluster.crash("etcd")
+    for name in ("n1", "n2", "n3"):
+        cluster.add_node(name, start=lambda node: node.post(elect, node))
+    started = wallclock.wall_seconds()
+    cluster.run_for(2.0)
+    assert cluster.now() == 2.0 and cluster.tasks_suspended() == 3
+    cluster.restart("etcd")
+    cluster.run_for(2.0)
+    leaders = [e.node for e in cluster.trace.find(kind="note") if e.data == "leader"]
+    assert len(leaders) == 1 and etcd.peek("/leader").value == leaders[0]
+    assert wallclock.wall_seconds() - started < 5.0
+
+
 # -- suspension --------------------------------------------------------------------------------------
 def test_timers_keep_firing_while_an_http_handler_waits_on_a_nested_call(cluster):
     slow = cluster.add_node("slow")
