@@ -73,3 +73,23 @@ def test_progress_starts_the_count_over(cluster, networking):
                  "an acknowledgement is progress: the next wait is rto again and the count of retransmissions "
                  "in a row starts over, so only max_retries failures IN A ROW give up")
     expect_equal("items delivered", ch.delivered, [f"m{i}" for i in range(5)])
+
+
+def test_the_default_settings(cluster, networking):
+    ch = Channel(cluster, networking)  # window=8, rto=0.2, max_rto=3.2, max_retries=8
+    ch.send("m0")
+    ch.run_until_delivered(1.0)
+    cluster.run_for(0.5)
+    cluster.isolate("b")
+    t0 = cluster.now()
+    ch.send(*[f"m{i}" for i in range(1, 13)])
+    cluster.run_for(25.0)
+    first = [b["seq"] for t, b in ch.transmissions(since=t0, kinds=("DATA",)) if t - t0 < 1e-6]
+    expect_equal("seqs a sent at once when 12 items were handed to it (default window)", first, list(range(1, 9)),
+                 "the default window is 8 items")
+    waits = [round(b - a, 6) for a, b in zip(ch.rounds(since=t0), ch.rounds(since=t0)[1:])]
+    expect_equal("seconds between a's transmission rounds to a cut-off b (default rto and max_rto)", waits,
+                 [0.2, 0.4, 0.8, 1.6, 3.2, 3.2, 3.2, 3.2], "defaults rto=0.2, max_rto=3.2 and max_retries=8: "
+                 "8 retransmissions")
+    expect_equal("on_fail calls: seconds after the items were sent", [round(t - t0, 6) for t, _ in ch.failures],
+                 [19.0], "0.2 + 0.4 + 0.8 + 1.6 + 5 x 3.2: the ninth wait ends in giving up")
