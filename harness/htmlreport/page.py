@@ -5,7 +5,8 @@ status and points; a test that did not pass shows its message, its hint and, whe
 cluster, the seed and the replay command. Every cluster test has a timeline
 (:mod:`~harness.htmlreport.timeline`), open under a failure and folded under a pass; figures a
 test recorded are drawn beside it (:mod:`~harness.htmlreport.charts`). Hidden tests show their
-status only.
+status only. A passing test's timeline sits in a ``<template>`` the script unfolds when it is
+opened, so a page of hundreds of timelines loads quickly.
 
 The script (a few dozen lines) zooms timelines, toggles message labels and scrolls each
 timeline to its end (where a failure is). It also leaves two attributes on ``<html>`` for
@@ -68,8 +69,11 @@ def _test_block(test: TestResult, capture: TestCapture | None, run: RunData, cou
             head = f'Timeline of {which}, seed {cap.seed}{seeds}'
             replay = (f'<p class="replay">{"Replay the failing seed" if failed else "Replay"}: '
                       f'<code class="cmd">{_e(cap.replay)}</code></p>')
+            drawn = timeline.render(cap, uid, run.event_cap)
+            if not failed:  # folded: the browser builds it only when it is opened
+                drawn = f"<template>{drawn}</template>"
             parts.append(f'<details class="tld"{" open" if failed else ""}><summary>{_e(head)}</summary>{replay}'
-                         f'{timeline.render(cap, uid, run.event_cap)}</details>')
+                         f'{drawn}</details>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -175,7 +179,8 @@ function zoom(svg,k){
     for(var key in a){ if(key==='width' && el.tagName.toLowerCase()!=='rect') continue;
       el.setAttribute(key,(a[key]*svg._k).toFixed(1));}}
   svg.setAttribute('width',(w*svg._k).toFixed(1));}
-document.querySelectorAll('.tlw').forEach(function(box){
+function init(box){
+  if(box._ready) return; box._ready=true;
   var svg=box.querySelector('svg.tl'), scroller=box.querySelector('.tls');
   box.querySelectorAll('button[data-zoom]').forEach(function(b){
     b.addEventListener('click',function(){var f=parseFloat(b.getAttribute('data-zoom'));
@@ -188,11 +193,18 @@ document.querySelectorAll('.tlw').forEach(function(box){
   var cb=box.querySelector('input.lbl');
   if(parseInt(box.getAttribute('data-events'),10)<=200){cb.checked=true; svg.classList.add('labels');}
   cb.addEventListener('change',function(){svg.classList.toggle('labels',cb.checked);});
-  scroller.scrollLeft=scroller.scrollWidth;});
-document.querySelectorAll('details.tld').forEach(function(d){d.addEventListener('toggle',function(){
-  var s=d.querySelector('.tls'); if(d.open && s) s.scrollLeft=s.scrollWidth;});});
+  scroller.scrollLeft=scroller.scrollWidth;}
+function unfold(d){
+  var t=d.querySelector(':scope > template');
+  if(t){d.replaceChild(t.content.cloneNode(true),t);}
+  d.querySelectorAll('.tlw').forEach(init);
+  var s=d.querySelector('.tls'); if(s) s.scrollLeft=s.scrollWidth;}
+document.querySelectorAll('.tlw').forEach(init);
+document.querySelectorAll('details.tld').forEach(function(d){
+  d.addEventListener('toggle',function(){ if(d.open) unfold(d);});});
 function measure(){
-  if(location.hash==='#open-all') document.querySelectorAll('details').forEach(function(d){d.open=true;});
+  if(location.hash==='#open-all') document.querySelectorAll('details').forEach(function(d){
+    d.open=true; if(d.classList.contains('tld')) unfold(d);});
   var out=[];
   document.querySelectorAll('svg.tl, svg.fig').forEach(function(s){var r=s.getBoundingClientRect();
     out.push({kind:s.classList.contains('tl')?'timeline':'chart',w:Math.round(r.width),h:Math.round(r.height),
