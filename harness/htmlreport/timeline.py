@@ -26,6 +26,7 @@ MAX_STEP = 70.0
 LEFT = 8.0
 TOP = 42.0
 TICK_EVERY = 110.0
+MIN_WIDTH = 720.0
 
 MESSAGE_KINDS = ("send", "recv", "drop", "cut", "down", "dup")
 LOST = ("drop", "cut", "down")
@@ -61,6 +62,10 @@ class _Axis:
                 x += min(MAX_STEP, max(MIN_STEP, gap * PX_PER_SECOND))
             self.xs.append(x)
             previous = t
+        if LEFT < x < MIN_WIDTH:  # a short run: spread it over a readable width
+            k = (MIN_WIDTH - LEFT) / (x - LEFT)
+            self.xs = [LEFT + (v - LEFT) * k for v in self.xs]
+            x = MIN_WIDTH
         self.width = x + 40.0
         self.compressed = [i for i in range(1, len(self.times))
                            if (self.times[i] - self.times[i - 1]) * PX_PER_SECOND > MAX_STEP]
@@ -147,6 +152,13 @@ def render(cap: ClusterCapture, uid: str, cap_limit: int) -> str:
         times.append(cap.failure_at)
     axis = _Axis(times)
     width = axis.width
+    fail_label = ""
+    if cap.failure_at is not None:
+        why = cap.failure.splitlines()[0][:160] if cap.failure else "the test failed"
+        fail_label = f"failed here, {_fmt_time(cap.failure_at)}: {why[:90]}"
+        room = 6.2 * len(fail_label) + 12  # the label goes left of the line when it fits there, else right
+        if axis.x(cap.failure_at) < room:
+            width = max(width, axis.x(cap.failure_at) + room)
     out: list[str] = []
     add = out.append
     # partitions: bands across every lane; down and paused spans on their lane
@@ -207,7 +219,7 @@ def render(cap: ClusterCapture, uid: str, cap_limit: int) -> str:
             glyph, cls = FAULT_GLYPHS.get(label.split(" ", 1)[0], ("◆", "fl"))
             add(f'<text class="{cls}" x="{_n(x)}" y="{_n(y[node] + 4)}">{glyph}<title>{_e(tip)}</title></text>')
         elif kind == "fault":  # network-wide: partitions are bands; link changes and resets a tick
-            add(f'<text class="fl" x="{_n(x)}" y="{_n(TOP + 18)}">◆<title>{_e(tip)}</title></text>')
+            add(f'<text class="fl" x="{_n(x)}" y="{_n(TOP + 5)}">◆<title>{_e(tip)}</title></text>')
         elif kind == "error" and node in y:
             add(f'<circle class="er" cx="{_n(x)}" cy="{_n(y[node])}" r="4"><title>{_e(tip)}</title></circle>')
         elif kind in ("note", "watch") and node in y:
@@ -216,10 +228,11 @@ def render(cap: ClusterCapture, uid: str, cap_limit: int) -> str:
             add(f'<line class="nd" x1="{_n(x)}" x2="{_n(x)}" y1="{_n(y[node] - 6)}" y2="{_n(y[node] + 6)}"><title>{_e(tip)}</title></line>')
     if cap.failure_at is not None:
         x = axis.x(cap.failure_at)
-        why = cap.failure.splitlines()[0][:160] if cap.failure else "the test failed"
+        left = x >= 6.2 * len(fail_label) + 12
         add(f'<line class="fail" x1="{_n(x)}" x2="{_n(x)}" y1="{_n(TOP - 4)}" y2="{_n(height)}"><title>failed at '
-            f'{_fmt_time(cap.failure_at)}: {_e(why)}</title></line>'
-            f'<text class="fa" x="{_n(x - 4 if x > 420 else x + 4)}" y="{_n(TOP - 28)}" text-anchor="{"end" if x > 420 else "start"}">failed here, {_fmt_time(cap.failure_at)}: {_e(why[:90])}</text>')
+            f'{_fmt_time(cap.failure_at)}: {_e(cap.failure or "the test failed")}</title></line>'
+            f'<text class="fa" x="{_n(x - 4 if left else x + 4)}" y="{_n(TOP - 28)}" '
+            f'text-anchor="{"end" if left else "start"}">{_e(fail_label)}</text>')
     labels = "".join(f'<text x="{_n(104)}" y="{_n(y[n] + 4)}" text-anchor="end">{_e(n[:16])}<title>{_e(n)}</title></text>'
                      for n in lanes)
     shown = len(cap.events)
