@@ -136,8 +136,10 @@ def cluster(request: pytest.FixtureRequest, tmp_path: Path, cluster_seed: int) -
     clock = _test_clock(request)
     from harness.cluster.cluster import Cluster
 
-    with Cluster(cluster_seed, clock=clock, base_path=tmp_path / "cluster",
-                 extensions=_extensions(request.config)) as built:
+    built = Cluster(cluster_seed, clock=clock, base_path=tmp_path / "cluster",
+                    extensions=_extensions(request.config))
+    built.replay = replay_command(request.node.nodeid, cluster_seed, request.config)
+    with built:
         yield built
 
 

@@ -19,7 +19,7 @@ from typing import Any
 # Names are imported on first use (PEP 562), so loading the pytest plugin, or a module of this
 # package that needs none of them, does not import requests and responses.
 _EXPORTS = {
-    "Cluster": "cluster", "ClusterError": "errors", "NodeKilled": "errors", "RealNetworkBlocked": "errors",
+    "Cluster": "cluster", "ClusterError": "errors", "NodeKilled": "errors", "InvariantBroken": "errors", "RealNetworkBlocked": "errors",
     "PlannedFault": "faults", "HttpRequest": "http", "HttpResponse": "http", "CLIENT": "network",
     "LinkConfig": "network", "Message": "network", "Partition": "network", "Node": "node", "Timer": "node",
     "run_seeds": "scenario", "Trace": "trace", "TraceEvent": "trace",

@@ -87,6 +87,9 @@ class Cluster(Scheduler, Faults):
         self.block_network = block_network
         #: Set when a scenario failed on this cluster (the plugin reports that one first).
         self.failed = False
+        #: The command that replays this cluster's test with its seed (the pytest fixtures set
+        #: it); shown when an invariant breaks.
+        self.replay: str | None = None
         self._init_tasks()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._base = Path(base_path) if base_path is not None else None
@@ -240,6 +243,60 @@ class Cluster(Scheduler, Faults):
         micros = round(seconds * _MICRO)
         if micros > 0:
             self.block_until(self.clock.micros + micros)
+
+    # -- invariants --------------------------------------------------------------------------
+    def add_invariant(self, name: str, check: Callable[[Cluster], Any]) -> Callable[[], None]:
+        """Check ``check(cluster)`` after every event from now on (and whenever the event loop
+        starts running): it raises ``AssertionError`` or returns a message (a non-empty
+        string, or False) when the guarantee ``name`` is broken; None or True means it holds.
+
+        A broken invariant fails the test at the event that broke it with
+        :class:`~harness.cluster.errors.InvariantBroken`, naming the invariant, the time, the
+        seed, the replay command and the last trace events. ``check`` runs outside any node
+        (it reads ``node.app`` and ``node.memory`` the way a suite's assertion does) and must
+        not block. Returns a function that removes the invariant. Costs nothing when none is
+        registered; each one costs a call per event."""
+        if not callable(check):
+            raise ClusterError(f"add_invariant({name!r}, {check!r}): give a function of the cluster")
+        entry = (str(name), check)
+        self._invariants.append(entry)
+
+        def remove() -> None:
+            if entry in self._invariants:
+                self._invariants.remove(entry)
+
+        return remove
+
+    def check_invariants(self) -> None:
+        """Run every registered invariant now (the event loop does so after each event)."""
+        if self._invariants:
+            self._check_invariants()
+
+    def _check_invariants(self) -> None:
+        from harness.cluster.errors import InvariantBroken
+
+        for name, check in list(self._invariants):
+            current, self.current = self.current, None
+            try:
+                verdict = check(self)
+            except AssertionError as error:
+                if isinstance(error, InvariantBroken):
+                    raise
+                verdict = str(error) or f"{type(error).__name__} raised"
+            finally:
+                self.current = current
+            if verdict is None or verdict is True:
+                continue
+            detail = verdict if isinstance(verdict, str) and verdict else f"{name}: check returned {verdict!r}"
+            self._invariants.clear()  # report once: the test is failing; later events need not re-raise
+            self.failed = True
+            self.trace.record("invariant", "", "", f"broken: {name}")
+            replay = self.replay or f"run_seeds(scenario, seeds=[{self.seed}])"
+            message = (f"invariant broken: {name}\n{detail}\n"
+                       f"broken at t={self.now():.6f}s by the last event below (checked after every event)\n"
+                       f"seed: {self.seed}\nreplay: {replay}\nstate: {self.describe()}\n"
+                       f"last trace events (virtual seconds):\n{self.trace.tail(30)}")
+            raise InvariantBroken(message, name=name, detail=detail, time=self.now(), seed=self.seed)
 
     # -- calls -----------------------------------------------------------------------------
     def call(self, src: str | None, dst: str, method: str, *args: Any, timeout: Any = None, **kwargs: Any) -> Any:

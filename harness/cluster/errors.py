@@ -56,6 +56,20 @@ class Escape(BaseException):
         self.error = error
 
 
+class InvariantBroken(AssertionError):
+    """A guarantee registered with :meth:`Cluster.add_invariant` stopped holding.
+
+    Raised by the event loop right after the event that broke it (checked after every event),
+    so the test fails at that event, not at its next sample point. The message names the
+    invariant, what it reported, the virtual time, the seed, the replay command and the last
+    trace events. ``name``, ``detail``, ``time`` and ``seed`` are attributes.
+    """
+
+    def __init__(self, message: str, *, name: str, detail: str, time: float, seed: int) -> None:
+        super().__init__(message)
+        self.name, self.detail, self.time, self.seed = name, detail, time, seed
+
+
 class RealNetworkBlocked(RuntimeError):
     """Code inside the simulated cluster tried to open a real network connection.
 

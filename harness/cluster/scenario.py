@@ -17,6 +17,7 @@ from typing import Any
 
 from harness.clock import VirtualClock
 from harness.cluster.cluster import Cluster
+from harness.cluster.errors import InvariantBroken
 
 
 def run_seeds(scenario: Callable[[Cluster], Any], seeds: Iterable[int] = range(10), *,
@@ -35,6 +36,8 @@ def run_seeds(scenario: Callable[[Cluster], Any], seeds: Iterable[int] = range(1
     for index, seed in enumerate(seeds):
         folder = Path(base_path) / f"seed-{seed}" if base_path is not None else None
         cluster = Cluster(seed, clock=clock, base_path=folder, **cluster_kwargs)
+        if replay is not None:
+            cluster.replay = replay(seed)
         with cluster:
             try:
                 results.append(scenario(cluster))
@@ -44,6 +47,10 @@ def run_seeds(scenario: Callable[[Cluster], Any], seeds: Iterable[int] = range(1
                 cluster.failed = True
                 how = replay(seed) if replay is not None else f"run_seeds(scenario, seeds=[{seed}])"
                 exc.cluster_seed = seed  # type: ignore[attr-defined]
+                if isinstance(exc, InvariantBroken):  # its message already names seed, replay, trace
+                    exc.add_note(f"cluster scenario failed with seed {seed} (seed {index + 1} of {len(seeds)}; "
+                                 f"{index} passed before it)")
+                    raise
                 note = (f"cluster scenario failed with seed {seed} (seed {index + 1} of {len(seeds)}; "
                         f"{index} passed before it)\nreplay: {how}\n"
                         f"state: {cluster.describe()}\nlast trace events:\n{cluster.trace.tail(tail)}")

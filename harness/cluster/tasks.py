@@ -286,6 +286,9 @@ class Scheduler:
         #: Greenlet switches so far: a task suspended or resumed, a finished task handing the
         #: loop back, the test body handing the loop to a runner and getting it back.
         self.task_switches = 0
+        #: ``(name, check)`` pairs run after every event (see ``Cluster.add_invariant``); the
+        #: list is changed in place, so a loop already running sees additions.
+        self._invariants: list[tuple[str, Callable[[Any], Any]]] = []
 
     # -- primitives ------------------------------------------------------------------------
     def future(self) -> Future:
@@ -336,6 +339,9 @@ class Scheduler:
         clock = self.clock
         until = self._until_us
         stop = self._stop
+        checks = self._invariants
+        if checks:  # the test body or a task that just blocked may have changed state
+            self._check_invariants()
         while heap:
             if until is not None and heap[0][0] > until:
                 break
@@ -343,6 +349,8 @@ class Scheduler:
             if t > clock.micros:
                 clock.advance_to_micros(t)
             fn(arg)
+            if checks:
+                self._check_invariants()
             if self._runner is not me:
                 return
             if stop is not None and stop():
@@ -360,6 +368,8 @@ class Scheduler:
             if t > clock.micros:
                 clock.advance_to_micros(t)
             fn(arg)
+            if self._invariants:
+                self._check_invariants()
             if stop():
                 return
         if until_us > clock.micros:
