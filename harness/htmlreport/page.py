@@ -22,7 +22,7 @@ from collections import defaultdict
 from typing import Any
 
 from harness.grade.reporting import fmt, is_visible, label
-from harness.grading import ERROR, PASSED, GradeReport, TestResult
+from harness.grading import ERROR, NOT_STARTED, PASSED, GradeReport, TestResult
 from harness.htmlreport import charts, timeline
 from harness.htmlreport.capture import RunData, TestCapture
 
@@ -54,10 +54,10 @@ def _test_block(test: TestResult, capture: TestCapture | None, run: RunData, cou
         parts.append('<p class="muted">A hidden test: details are not shown.</p></div>')
         return "".join(parts)
     if failed and test.message:
-        parts.append(f'<pre class="msg">{_e(test.message)}</pre>')
-    if failed and test.hint and test.status not in (ERROR,):
+        parts.append(f'<pre class="msg{" todo" if test.status == NOT_STARTED else ""}">{_e(test.message)}</pre>')
+    if failed and test.hint and test.status not in (ERROR, NOT_STARTED):  # a stub's hint is the task's, shown once
         parts.append(f'<p class="hint"><b>Hint</b>{f" (task {test.task})" if test.task else ""}: {_e(test.hint)}</p>')
-    if capture is not None and visible:
+    if capture is not None and visible and test.status != NOT_STARTED:  # a stub's run shows nothing yet
         for fig in capture.figures:
             parts.append(charts.render(fig))
         for cap in capture.clusters:
@@ -116,6 +116,10 @@ def render(report: GradeReport, run: RunData | None = None, title: str = "sysdes
             add(f'<details class="task"{" open" if bad or any(run.tests.get(t.nodeid) and run.tests[t.nodeid].figures for t in tests) else ""}>'
                 f'<summary><b>{_e(name)}</b> {_badge(status, status)} <span class="pts">{fmt(got)}/{fmt(top)} points, '
                 f'{len(tests) - len(bad)} of {len(tests)} tests passed</span></summary>')
+            waiting = [t for t in bad if t.status == NOT_STARTED and t.hint and is_visible(t)]
+            if waiting:
+                add(f'<p class="hint"><b>Hint</b> (task {number}, not started): {_e(waiting[0].hint)}</p>'
+                    if number is not None else f'<p class="hint"><b>Hint</b>: {_e(waiting[0].hint)}</p>')
             for t in tests:
                 add(_test_block(t, run.tests.get(t.nodeid), run, counter))
             add("</details>")
@@ -152,6 +156,7 @@ details.task>summary{cursor:pointer;padding:2px 0}
 .test{margin:.5em 0 .8em}
 .test .th code{font-size:13px}
 pre.msg{background:#fdf2f2;border:1px solid #f5c6cb;padding:6px 8px;white-space:pre-wrap;word-break:break-word;font-size:12px;max-height:360px;overflow:auto;margin:.3em 0}
+pre.msg.todo{background:#fdfaf0;border-color:#f3e3a6}
 .hint{background:#eef6fc;border:1px solid #cfe2f3;padding:4px 8px;margin:.3em 0;font-size:13px}
 .replay code.cmd{background:#222;color:#eee;padding:2px 6px;border-radius:3px;font-size:12px;user-select:all}
 details.tld>summary{cursor:pointer;font-size:13px;color:#333}

@@ -233,3 +233,13 @@ def test_the_run_data_alone_can_be_written_for_a_grader_to_merge(tmp_path):
     assert sysdesign_write_report(report=report, fmt="html", path=str(tmp_path / "page.html"))
     text = (tmp_path / "page.html").read_text()
     assert '<svg class="tl"' in text and '<svg class="fig"' in text
+
+
+def test_a_stub_not_started_shows_its_task_hint_once_and_no_timeline(cluster):
+    cluster.add_node("a")
+    cluster.run_for(1.0)
+    run = RunData()
+    run.test("tests/demo/test_demo.py::test_demo").clusters = [capture_cluster(cluster, "replay")]
+    text = page.render(one_test_report(grading.NOT_STARTED, "task 1: implement Demo.__init__", "start small"), run)
+    assert text.count("start small") == 1 and "task 1: implement Demo.__init__" in text
+    assert '<svg class="tl"' not in text
