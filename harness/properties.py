@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
+from harness import wallclock
 from harness.messages import explain
 
 __all__ = [
@@ -43,6 +44,60 @@ __all__ = [
     "run_machine",
     "st",
 ]
+
+
+def _no_local_constants() -> None:
+    """Hypothesis seeds some draws with constants it collects from the source of every "local"
+    module loaded so far (the suites, the learner's module, whatever ran before), and caches them
+    under ``.hypothesis/``. The examples would then depend on which modules happen to be loaded
+    (one suite or all of them, pytest or the grading worker) and on the learner's own numbers:
+    grading must not. Keep only hypothesis's fixed, global constants."""
+    try:
+        from hypothesis.internal.conjecture import providers
+    except ImportError:  # pragma: no cover - another hypothesis layout: nothing to turn off
+        return
+    if hasattr(providers, "_get_local_constants") and hasattr(providers, "Constants"):
+        providers._get_local_constants = providers.Constants
+
+
+_no_local_constants()
+
+#: Real seconds hypothesis may spend shrinking a failing example (its own default is 300). A
+#: graded test has a wall-clock budget (10 s by default), and a learner is better served by a
+#: fairly short counterexample than by a "timed out"; on a slow machine the shrunk example may be
+#: a step or two longer, the verdict never changes.
+SHRINK_SECONDS = 3.0
+
+
+class _RealTime:
+    """The ``time`` module as hypothesis's engine sees it: its clocks read real time even while a
+    test runs on the virtual clock (freezegun would otherwise stop its shrinking deadline)."""
+
+    def __getattr__(self, name: str) -> Any:
+        import time
+
+        return getattr(time, name)
+
+    @staticmethod
+    def perf_counter() -> float:
+        return wallclock.wall_seconds()
+
+    @staticmethod
+    def monotonic() -> float:
+        return wallclock.wall_seconds()
+
+
+def _bounded_shrinking() -> None:
+    try:
+        from hypothesis.internal.conjecture import engine
+    except ImportError:  # pragma: no cover - another hypothesis layout: keep its defaults
+        return
+    if hasattr(engine, "MAX_SHRINKING_SECONDS") and hasattr(engine, "time"):
+        engine.MAX_SHRINKING_SECONDS = SHRINK_SECONDS
+        engine.time = _RealTime()
+
+
+_bounded_shrinking()
 
 #: Examples per property test unless the test says otherwise (each example is a fresh object).
 DEFAULT_EXAMPLES = 60

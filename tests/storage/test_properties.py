@@ -6,6 +6,8 @@ was acknowledged, because acknowledged means fsynced.
 """
 
 import itertools
+import os
+import shutil
 
 import pytest
 from hypothesis import strategies as st
@@ -16,7 +18,7 @@ from harness.properties import ModelMachine, Story, run_machine
 
 from .conftest import LOG
 
-KEYS = st.sampled_from(["", "a", "b", "k"])
+KEYS = st.sampled_from(["", "a", "k"])
 VALUES = st.sampled_from(["", "", "1", "x\ny", "é"])
 
 
@@ -40,6 +42,15 @@ class LogMachine(ModelMachine):
                 kv.close()
             except Exception:  # noqa: BLE001 - a learner close() that fails must not hide the finding
                 pass
+        folder = getattr(self, "folder", None)
+        if folder is not None:
+            # Forget this example's files in the disk model, then delete them: the model walks its
+            # whole folder to find a file, so hundreds of leftover examples would slow every step
+            # (and a reused inode must not inherit an old file's synced bytes).
+            for path in folder.iterdir():
+                self.disk.durable.pop(os.lstat(path).st_ino, None)
+            self.disk.pending = [r for r in self.disk.pending if folder not in (r.src_dir, r.dst_dir)]
+            shutil.rmtree(folder)
 
     @rule(key=KEYS, value=VALUES)
     def put(self, key, value):
@@ -79,7 +90,7 @@ class LogMachine(ModelMachine):
         self.check("(kv.keys(), len(kv))", (self.kv.keys(), len(self.kv)), (list(expected), len(expected)),
                    "keys() lists the live keys, sorted, and len() counts them: the latest put of a key wins once, "
                    "a delete removes it, through reopenings, compactions and power cuts alike")
-        for key in ["", "a", "b", "k"]:
+        for key in ["", "a", "k"]:
             self.check(f"kv.get({key!r}, 'absent')", self.kv.get(key, "absent"), expected.get(key, "absent"),
                        "the latest acknowledged put, or the default once deleted (an empty key and an empty value "
                        "are valid)")
@@ -88,4 +99,4 @@ class LogMachine(ModelMachine):
 @pytest.mark.task(5)
 @pytest.mark.points(3)
 def test_the_store_matches_a_dict_after_every_step(storage, disk, tmp_path):
-    run_machine(LogMachine, max_examples=40, steps=14, storage=storage, disk=disk, root=tmp_path)
+    run_machine(LogMachine, max_examples=50, steps=14, storage=storage, disk=disk, root=tmp_path)
