@@ -404,7 +404,12 @@ class _Budget:
     """``with _Budget(...)``: the phase it wraps raises :class:`TestTimedOut` once ``seconds``
     of real time have passed."""
 
-    def __init__(self, seconds: float, describe: Callable[[FrameType | None], str]) -> None:
+    #: After this many interruptions swallowed by the code (``except BaseException``, a bare
+    #: ``except``), every line it runs raises again, from a trace function.
+    SWALLOWED = 2
+
+    def __init__(self, seconds: float, describe: Callable[[FrameType | None], str],
+                 module: Path | None = None) -> None:
         self.seconds, self.describe = seconds, describe
         self.fired = 0
         self.where = ""
@@ -412,6 +417,34 @@ class _Budget:
         self._previous = None
         self._target = threading.get_ident()
         self._use_signal = False
+        self._module = str(module.resolve()) if module is not None else None
+        self._tracing = False
+        self._saved_trace = None
+
+    def _is_learners(self, frame: FrameType) -> bool:
+        name = frame.f_code.co_filename
+        if self._module is not None:
+            return name == self._module or os.path.realpath(name) == self._module
+        return not name.startswith((os.path.dirname(os.__file__), *_OWN_CODE)) and "site-packages" not in name
+
+    def _trace(self, frame: FrameType, event: str, arg) -> Callable | None:
+        if self._serial is None or not self._is_learners(frame):
+            return None
+        if event == "line":
+            raise TestTimedOut(self.where)
+        return self._trace
+
+    def _trace_every_line(self, frame: FrameType | None) -> None:
+        """The code keeps swallowing the interruption: make each of its lines raise it (only
+        the learner's frames; the suite's and pytest's handle it as usual)."""
+        self._tracing = True
+        self._saved_trace = sys.gettrace()
+        while frame is not None:
+            if self._is_learners(frame):
+                frame.f_trace = self._trace
+                frame.f_trace_lines = True
+            frame = frame.f_back
+        sys.settrace(self._trace)
 
     def _on_signal(self, signum, frame) -> None:
         if self._serial is None:
@@ -422,6 +455,8 @@ class _Budget:
         self.fired += 1
         if not self.where:
             self.where = self.describe(frame)
+        if self.fired > self.SWALLOWED and not self._tracing:
+            self._trace_every_line(frame)
         raise TestTimedOut(self.where)
 
     def _fire(self) -> None:  # on the watchdog thread
@@ -452,6 +487,9 @@ class _Budget:
 
     def __exit__(self, kind, exc, tb) -> bool:
         serial, self._serial = self._serial, None
+        if self._tracing:
+            sys.settrace(self._saved_trace)
+            self._tracing = False
         if serial is None and self._previous is None:
             return False
         _WATCHDOG.disarm(serial)
@@ -505,7 +543,7 @@ def _within_budget(item: pytest.Item, when: str):
     def describe(frame: FrameType | None) -> str:
         return learner_frame(frame, module, exercise.suite) if frame is not None else ""
 
-    budget = _Budget(seconds, describe)
+    budget = _Budget(seconds, describe, module)
     try:
         with budget:
             return (yield)

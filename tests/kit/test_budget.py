@@ -71,6 +71,17 @@ def test_code_that_swallows_the_interruption_still_times_out(pytester, tmp_path,
     result.stdout.fnmatch_lines(["*TIMED OUT*test_owner_is_stable_hash_mod_node_count*"])
 
 
+def test_a_bare_except_in_a_retry_loop_does_not_keep_the_test_alive(pytester, tmp_path, monkeypatch):
+    """The interruption lands inside the ``try`` every time: each line then raises it again."""
+    monkeypatch.setenv("SYSDESIGN_STATE_DIR", str(tmp_path / "state"))
+    impl = patched_reference(tmp_path, "while True:\n    try:\n        while True:\n            pass\n"
+                                       "    except:  # noqa: E722\n        continue")
+    result = run(pytester, str(KIT_ROOT / MOD_TESTS) + "::test_owner_is_stable_hash_mod_node_count",
+                 "--impl", str(impl), "--test-budget", "0.2")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*TIMED OUT*test_owner_is_stable_hash_mod_node_count*"])
+
+
 def test_honest_code_is_not_cut_and_zero_turns_the_budget_off(pytester, tmp_path, monkeypatch):
     monkeypatch.setenv("SYSDESIGN_STATE_DIR", str(tmp_path / "state"))
     result = run(pytester, str(KIT_ROOT / MOD_TESTS), "--solutions", "--test-budget", "0")
