@@ -12,7 +12,8 @@ The script (a few dozen lines) zooms timelines, toggles message labels and scrol
 timeline to its end (where a failure is). It also leaves two attributes on ``<html>`` for
 automated checks: ``data-errors`` (script errors seen on the page) and ``data-figures`` (the
 size of every timeline and chart, measured after load). Opened as ``index.html#open-all`` every
-folded section is unfolded first.
+folded section is unfolded first; ``#open-all,zoom=2`` also zooms every timeline (a check of the
+zoom).
 """
 
 from __future__ import annotations
@@ -181,7 +182,7 @@ function zoom(svg,k){
   var base=zoomable(svg), w=parseFloat(svg.getAttribute('data-w'));
   svg._k=Math.max(0.02,Math.min(40,k));
   for(var i=0;i<base.length;i++){var el=base[i][0], a=base[i][1];
-    for(var key in a){ if(key==='width' && el.tagName.toLowerCase()!=='rect') continue;
+    for(var key in a){ if(key==='width' && (el.tagName.toLowerCase()!=='rect' || el.classList.contains('nt'))) continue;
       el.setAttribute(key,(a[key]*svg._k).toFixed(1));}}
   svg.setAttribute('width',(w*svg._k).toFixed(1));}
 function init(box){
@@ -208,14 +209,18 @@ document.querySelectorAll('.tlw').forEach(init);
 document.querySelectorAll('details.tld').forEach(function(d){
   d.addEventListener('toggle',function(){ if(d.open) unfold(d);});});
 function measure(){
-  if(location.hash==='#open-all') document.querySelectorAll('details').forEach(function(d){
+  var hash=location.hash.slice(1).split(','), k=null;
+  hash.forEach(function(h){ if(h.indexOf('zoom=')===0) k=parseFloat(h.slice(5));});
+  if(hash.indexOf('open-all')>=0) document.querySelectorAll('details').forEach(function(d){
     d.open=true; if(d.classList.contains('tld')) unfold(d);});
+  if(k) document.querySelectorAll('svg.tl').forEach(function(s){zoom(s,k);});
   var out=[];
   document.querySelectorAll('svg.tl, svg.fig').forEach(function(s){var r=s.getBoundingClientRect();
     out.push({kind:s.classList.contains('tl')?'timeline':'chart',w:Math.round(r.width),h:Math.round(r.height),
               marks:s.childElementCount});});
   root.setAttribute('data-figures',JSON.stringify(out));}
-try{measure();}catch(e){note(e.message);}
-window.addEventListener('load',function(){try{measure();}catch(e){note(e.message);}});
+var measured=false;
+function once(){ if(measured) return; measured=true; try{measure();}catch(e){note(e.message);}}
+if(document.readyState==='complete') once(); else window.addEventListener('load',once);
 })();
 """

@@ -200,17 +200,28 @@ def browse(browser: str, url: str, *args: str) -> subprocess.CompletedProcess:
                               capture_output=True, text=True, timeout=180)
 
 
-def test_the_page_renders_in_chromium_without_errors_and_its_figures_have_size(browser, failing_page, tmp_path):
-    url = failing_page.as_uri() + "#open-all"
+def page_state(browser: str, url: str) -> tuple[list, list]:
+    """(script errors, figure sizes) the page's script left on ``<html>``, read with --dump-dom."""
     dom = browse(browser, url, "--dump-dom", "--window-size=1280,2000")
     assert dom.returncode == 0, dom.stderr[-2000:]
     tag = re.search(r"<html[^>]*>", dom.stdout).group(0)
     errors = json.loads(html.unescape(re.search(r'data-errors="([^"]*)"', tag).group(1)))
     figures = json.loads(html.unescape(re.search(r'data-figures="([^"]*)"', tag).group(1)))
+    return errors, figures
+
+
+def test_the_page_renders_in_chromium_without_errors_and_its_figures_have_size(browser, failing_page, tmp_path):
+    url = failing_page.as_uri() + "#open-all"
+    errors, figures = page_state(browser, url)
     assert errors == [], errors
     assert sorted(f["kind"] for f in figures) == ["chart", "timeline", "timeline"], figures
     for fig in figures:
         assert fig["w"] > 100 and fig["h"] > 50 and fig["marks"] > 5, fig
+    errors, zoomed = page_state(browser, url + ",zoom=2")                  # the zoom widens every timeline
+    assert errors == [] and [f["h"] for f in zoomed] == [f["h"] for f in figures]
+    for before, after in zip(figures, zoomed):
+        if before["kind"] == "timeline":
+            assert abs(after["w"] - 2 * before["w"]) <= 2, (before, after)
     shot = tmp_path / "report.png"
     done = browse(browser, url, f"--screenshot={shot}", "--window-size=1280,2000")
     assert done.returncode == 0 and shot.stat().st_size > 10_000, done.stderr[-2000:]
