@@ -37,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_grade_options(p)
     for option, _ in REPORTS:
         p.add_argument(f"--{option}", metavar="PATH", help=f"write the {option} report to PATH")
+    p.add_argument("--html", metavar="DIR", help="write the HTML report to DIR/index.html (points, failures, hints, "
+                                                 "replay commands)")
     p.set_defaults(func=run)
 
 
@@ -110,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         report = grade(options_from(args, args.impl), kit=kit)
     except GradeError as exc:
         raise CliError(str(exc)) from None
-    write_reports(kit, report, targets)
+    write_reports(kit, report, {**targets, **({"html": args.html} if args.html else {})})
     append_step_summary(kit, report)
     print_report(report)
     sys.stdout.flush()

@@ -254,3 +254,17 @@ def test_a_stub_not_started_shows_its_task_hint_once_and_no_timeline(cluster):
     text = page.render(one_test_report(grading.NOT_STARTED, "task 1: implement Demo.__init__", "start small"), run)
     assert text.count("start small") == 1 and "task 1: implement Demo.__init__" in text
     assert '<svg class="tl"' not in text
+
+
+def test_sysdesign_grade_writes_the_page_beside_its_other_reports(tmp_path):
+    env = {**os.environ, "SYSDESIGN_STATE_DIR": str(tmp_path / "state")}
+    impl = tmp_path / "impl"
+    impl.mkdir()
+    shutil.copyfile(KIT_ROOT / "solutions" / "networking.py", impl / "networking.py")
+    done = subprocess.run([sys.executable, "-m", "harness.cli", "grade", "--impl", str(impl), "--exercise", "networking",
+                           "--json", str(tmp_path / "grade.json"), "--html", str(tmp_path / "html")],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    text = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    points = json.loads((tmp_path / "grade.json").read_text())["points"]
+    assert f"Points {points:g}/" in text and 'href="#ex-networking"' in text
