@@ -40,6 +40,11 @@ class ShardedCluster:
     def __init__(self, cluster, sharding, strategy, shards, **options: Any) -> None:
         self.cluster = cluster
         self.log: list[tuple[float, str, str, str]] = []
+        #: key -> the values a shard may hold for it: the last acknowledged write, plus writes
+        #: in flight or whose answer was lost (they may or may not have been stored).
+        self.acked: dict[str, set[bytes]] = {}
+        self._dirty: set[str] = set()  # keys changed since the invariant last looked
+        self._stored_once: set[str] = set()  # keys acknowledged at least once: they must stay
         self.http = cluster.session()
         for name in shards:
             self.add_shard(name)
@@ -51,9 +56,11 @@ class ShardedCluster:
         node = self.cluster.add_node(name)
         log = self.log
         now = self.cluster.now
+        dirty = self._dirty
 
         def put(req):
             log.append((now(), name, "POST", req.params["key"]))
+            dirty.add(req.params["key"])
             _store(node)[req.params["key"]] = req.body
             return 200, "stored"
 
@@ -64,6 +71,7 @@ class ShardedCluster:
 
         def delete(req):
             log.append((now(), name, "DELETE", req.params["key"]))
+            dirty.add(req.params["key"])
             return 200 if _store(node).pop(req.params["key"], None) is not None else 404
 
         def listing(req):
@@ -92,7 +100,47 @@ class ShardedCluster:
         return self.cluster["router"].execute(lambda: fn(*args, **kwargs))
 
     def post(self, key: str, body: str):
-        return self.http.post(f"http://router/{key}", data=body.encode("utf-8"), timeout=5)
+        data = body.encode("utf-8")
+        self.acked.setdefault(key, set()).add(data)  # in flight: a shard may hold it from now on
+        self._dirty.add(key)
+        answer = self.http.post(f"http://router/{key}", data=data, timeout=5)
+        if answer.status_code == 200:
+            self.acked[key] = {data}
+            self._stored_once.add(key)
+        return answer
+
+    # -- invariants, checked after every event --------------------------------------------------
+    WRITES_HELD = "every acknowledged write is held by some shard"
+
+    def guard(self) -> None:
+        """From now on, after every event of the cluster: each key written (or preloaded) is
+        held by at least one shard, with its last acknowledged value (or a write still in
+        flight). A migration that deletes before it copies breaks this between two steps, even
+        when every step ends with the key back in place."""
+        self._dirty.update(self.acked)
+        self.cluster.add_invariant(self.WRITES_HELD, self._writes_held)
+
+    def _writes_held(self, cluster) -> str | None:
+        if not self._dirty:  # only the shard handlers and post() change what is checked
+            return None
+        stores = [(n, _store(node)) for n, node in cluster.nodes.items() if n.startswith("shard-")]
+        dirty = sorted(self._dirty)
+        self._dirty.clear()
+        for key in dirty:
+            allowed = self.acked.get(key)
+            if allowed is None or key not in self._stored_once:  # a first write still in flight
+                continue
+            held = {n: store[key] for n, store in stores if key in store}
+            if not any(value in allowed for value in held.values()):
+                shown = {n: v.decode("utf-8", "replace") for n, v in held.items()}
+                wanted = sorted(v.decode("utf-8", "replace") for v in allowed)
+                return explain(f"every shard's copy of {key!r}, after the last event below "
+                               f"(router.migrating={self.router.migrating})",
+                               shown or "no shard holds it", f"a shard holding one of {wanted}",
+                               f"invariant: {self.WRITES_HELD}, at every moment of a migration: copy the key "
+                               "to its new shard first, delete the old copy only once the new one is stored "
+                               "(a read in between would get 404, and a crash would lose the key)")
+        return None
 
     def get(self, key: str):
         return self.http.get(f"http://router/{key}", timeout=5)
@@ -102,6 +150,8 @@ class ShardedCluster:
         quick way to fill the shards before a test of something else."""
         for key, body in items.items():
             _store(self.cluster[strategy.shard_for(key)])[key] = body.encode("utf-8")
+            self.acked[key] = {body.encode("utf-8")}
+            self._stored_once.add(key)
 
     def write_all(self, items: dict[str, str]) -> None:
         for key, body in items.items():

@@ -3,7 +3,7 @@ keep serving reads and writes while they move."""
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from harness.messages import expect_equal, expect_true, explain
 
 pytestmark = pytest.mark.task(5)
 
@@ -29,6 +29,7 @@ def test_adding_a_shard_moves_close_to_the_minimum(cluster, sharding, sharded):
     sc = sharded(cluster, strategy)
     model = bodies(240)
     sc.preload(model, strategy)
+    sc.guard()  # checked after every event from here on
     before = {k: sc.where(k)[0] for k in model}
     sc.add_shard("shard-4")
     started = cluster.now()
@@ -62,6 +63,7 @@ def test_reads_during_the_migration_find_every_key(cluster, sharding, sharded):
     sc = sharded(cluster, strategy)
     model = bodies(120)
     sc.preload(model, strategy)
+    sc.guard()  # checked after every event from here on
     sc.add_shard("shard-4")
     sc.as_router(sc.router.start_resharding, "shard-4")
     moving = [k for k in model if strategy.with_shard("shard-4").shard_for(k) == "shard-4"]
@@ -90,6 +92,7 @@ def test_writes_interleaved_with_migration_steps_are_never_lost(run_cluster_seed
         rng = cluster.random("workload")
         model = bodies(80)
         sc.preload(model, strategy)
+        sc.guard()  # checked after every event from here on
         sc.add_shard("shard-4")
         sc.as_router(sc.router.start_resharding, "shard-4")
         keys = sorted(model)
@@ -144,6 +147,7 @@ def test_a_step_that_cannot_reach_a_shard_loses_nothing(cluster, sharding, shard
     sc = sharded(cluster, strategy, timeout=0.5)
     model = bodies(100)
     sc.preload(model, strategy)
+    sc.guard()  # checked after every event from here on
     sc.add_shard("shard-4")
     planned = sc.as_router(sc.router.start_resharding, "shard-4")
     part = cluster.isolate("shard-4")
@@ -182,6 +186,7 @@ def test_splitting_a_hot_range_moves_only_that_range(cluster, sharding, sharded)
     sc = sharded(cluster, strategy)
     model = {f"{c}{i}": f"v{c}{i}" for c in "acgkmnpqrsuz" for i in range(3)}
     sc.preload(model, strategy)
+    sc.guard()  # checked after every event from here on
     sc.add_shard("shard-4")
     planned = sc.as_router(sc.router.start_resharding, "shard-4", at="p")
     expect_equal("start_resharding('shard-4', at='p') with a RangeStrategy: keys to move", planned,
@@ -207,3 +212,53 @@ def test_one_resharding_at_a_time(cluster, sharding, sharded):
     sc.as_router(sc.router.start_resharding, "shard-5")
     expect_true(sc.router.migrating, "router.migrating after starting the second resharding", sc.router.migrating,
                 True, "one migration at a time, one after the other")
+
+
+@pytest.mark.points(3)
+def test_a_crash_or_a_partition_anywhere_in_the_migration_loses_no_write(run_cluster_seeds, sharding, sharded):
+    """A seeded sweep of fault schedules: each seed draws which shard fails (an old owner or the
+    new shard), how (a crash or a partition from the router), when (anywhere in the first
+    migration steps) and for how long; writes go on meanwhile. Every acknowledged write stays
+    held by some shard at every event, and the migration ends with each key on its new owner."""
+
+    def scenario(cluster):
+        strategy = sharding.HashStrategy(SHARDS)
+        target = strategy.with_shard("shard-4")
+        sc = sharded(cluster, strategy, timeout=0.2)
+        rng, faults = cluster.random("workload"), cluster.random("faults")
+        model = bodies(60)
+        sc.preload(model, strategy)
+        sc.guard()
+        sc.add_shard("shard-4")
+        sc.as_router(sc.router.start_resharding, "shard-4")
+        victim = faults.choice(sorted({strategy.shard_for(k) for k in model
+                                       if target.shard_for(k) == "shard-4"}) + ["shard-4"])
+        kind = faults.choice(["crash", "partition"])
+        at, lasting = faults.uniform(0.0, 0.08), faults.uniform(0.05, 1.0)
+        if kind == "crash":
+            cluster.at(at, "crash", victim)
+            cluster.at(at + lasting, "restart", victim)
+        else:
+            cluster.at(at, "partition", ["router"], [victim])
+            cluster.at(at + lasting, "heal")
+        remaining, steps = 1, 0
+        while remaining:
+            steps += 1
+            assert steps < 500, explain("router.migrate_step(3) 500 times with faults that heal",
+                                        remaining, 0, "a migration ends once its shards are back")
+            remaining = sc.as_router(sc.router.migrate_step, 3)
+            key = rng.choice(sorted(model))
+            body = f"rewritten {rng.random():.6f}"
+            if sc.post(key, body).status_code == 200:
+                model[key] = body
+        cluster.run_for(1.0)
+        for key in sorted(model):
+            owners = sc.where(key)
+            expect_equal(f"shards holding {key!r} after a migration with a {kind} of {victim} at "
+                         f"t={at:.3f}s for {lasting:.3f}s", owners, [target.shard_for(key)],
+                         "each key ends on its new owner only")
+            expect_true(sc.stored(owners[0])[key] in sc.acked[key], f"shard copy of {key!r}",
+                        sc.stored(owners[0])[key], sorted(sc.acked[key]),
+                        "invariant: no acknowledged write lost during the migration")
+
+    run_cluster_seeds(scenario, n=8)

@@ -6,7 +6,8 @@ import requests
 from solutions import sharding as _reference
 from solutions.sharding import *  # noqa: F401,F403
 
-EXPECT_FAIL = ["test_resharding.py::test_adding_a_shard_moves_close_to_the_minimum"]
+EXPECT_FAIL = ["test_resharding.py::test_adding_a_shard_moves_close_to_the_minimum",
+               "test_resharding.py::test_a_crash_or_a_partition_anywhere_in_the_migration_loses_no_write"]
 
 
 class ShardRouter(_reference.ShardRouter):

@@ -4,7 +4,8 @@ have the keys that have not been copied yet."""
 from solutions import sharding as _reference
 from solutions.sharding import *  # noqa: F401,F403
 
-EXPECT_FAIL = ["test_resharding.py::test_reads_during_the_migration_find_every_key"]
+EXPECT_FAIL = ["test_resharding.py::test_reads_during_the_migration_find_every_key",
+               "test_resharding.py::test_a_crash_or_a_partition_anywhere_in_the_migration_loses_no_write"]
 
 
 class ShardRouter(_reference.ShardRouter):
