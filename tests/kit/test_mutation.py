@@ -66,3 +66,13 @@ def test_a_bounded_mutation_run_on_a_real_suite():
     assert selfcheck.survivor_lines(exercise, results) == []
     lines = selfcheck.survivor_lines(exercise, [selfcheck.MutantResult(results[0].mutant, "survived")])
     assert lines == [f"solutions/performance.py:{results[0].mutant.line}: {results[0].mutant.what}"]
+
+
+def test_the_command_lists_survivors_and_fails_when_there_are_some(capsys):
+    from harness.cli import main
+
+    code = main(["dev", "check", "--mutants", "--max-mutants", "1", "--test", "test_nines.py",
+                 "--function", "nines_of", "performance"])
+    out = capsys.readouterr().out
+    assert "mutating performance" in out and "1/1 mutants killed, 0 survived" in out, out
+    assert code == 0
