@@ -5,8 +5,9 @@ status and points; a test that did not pass shows its message, its hint and, whe
 cluster, the seed and the replay command. Every cluster test has a timeline
 (:mod:`~harness.htmlreport.timeline`), open under a failure and folded under a pass; figures a
 test recorded are drawn beside it (:mod:`~harness.htmlreport.charts`). Hidden tests show their
-status only. A passing test's timeline sits in a ``<template>`` the script unfolds when it is
-opened, so a page of hundreds of timelines loads quickly.
+status only. A passing test's timeline (and a failing one's after the first ``OPEN_TIMELINES``)
+sits folded in a ``<template>`` the script unfolds when it is opened, so a page of hundreds of
+timelines loads quickly.
 
 The script (a few dozen lines) zooms timelines, toggles message labels and scrolls each
 timeline to its end (where a failure is). It also leaves two attributes on ``<html>`` for
@@ -26,6 +27,11 @@ from harness.grade.reporting import fmt, is_visible, label
 from harness.grading import ERROR, NOT_STARTED, PASSED, GradeReport, TestResult
 from harness.htmlreport import charts, timeline
 from harness.htmlreport.capture import RunData, TestCapture
+
+
+#: Failing tests whose timelines are drawn open; later ones are folded, so a page with many failures
+#: still loads quickly.
+OPEN_TIMELINES = 8
 
 
 def _e(text: Any) -> str:
@@ -71,9 +77,17 @@ def _test_block(test: TestResult, capture: TestCapture | None, run: RunData, cou
             replay = (f'<p class="replay">{"Replay the failing seed" if failed else "Replay"}: '
                       f'<code class="cmd">{_e(cap.replay)}</code></p>')
             drawn = timeline.render(cap, uid, run.event_cap)
-            if not failed:  # folded: the browser builds it only when it is opened
+            shown = failed and counter[1] < OPEN_TIMELINES
+            if shown:
+                counter[1] += 1
+            else:  # folded: the browser builds it only when it is opened
                 drawn = f"<template>{drawn}</template>"
-            parts.append(f'<details class="tld"{" open" if failed else ""}><summary>{_e(head)}</summary>{replay}'
+                if failed:
+                    head += f" (folded: the first {OPEN_TIMELINES} failing tests' timelines are open)"
+            if failed:  # the replay command stays in sight
+                parts.append(replay)
+                replay = ""
+            parts.append(f'<details class="tld"{" open" if shown else ""}><summary>{_e(head)}</summary>{replay}'
                          f'{drawn}</details>')
     parts.append("</div>")
     return "".join(parts)
@@ -81,7 +95,7 @@ def _test_block(test: TestResult, capture: TestCapture | None, run: RunData, cou
 
 def render(report: GradeReport, run: RunData | None = None, title: str = "sysdesign-kit run report") -> str:
     run = run or RunData()
-    counter = [0]
+    counter = [0, 0]  # timelines drawn, failing ones drawn open
     out: list[str] = []
     add = out.append
     maximum = fmt(report.max_points) if report.max_known else "?"

@@ -268,3 +268,17 @@ def test_sysdesign_grade_writes_the_page_beside_its_other_reports(tmp_path):
     text = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
     points = json.loads((tmp_path / "grade.json").read_text())["points"]
     assert f"Points {points:g}/" in text and 'href="#ex-networking"' in text
+
+
+def test_many_failing_timelines_fold_after_the_first_few_and_keep_their_replay_in_sight(cluster):
+    cluster.add_node("a").every(0.1, lambda: None)
+    cluster.run_for(1.0)
+    cap = capture_cluster(cluster, "pytest replay-me", failure_at=cluster.now(), failure="boom")
+    tests = [grading.TestResult(nodeid=f"t::{i}", name=f"test_{i}", exercise="demo", task=1, max_points=1.0,
+                                status=FAILED, message="boom") for i in range(page.OPEN_TIMELINES + 2)]
+    run = RunData()
+    for t in tests:
+        run.test(t.nodeid).clusters = [cap]
+    text = page.render(GradeReport("demo", [ExerciseResult("demo", "Demo", tests=tests)]), run)
+    assert text.count('<details class="tld" open>') == page.OPEN_TIMELINES and text.count("<template>") == 2
+    assert text.count("pytest replay-me") == len(tests)
