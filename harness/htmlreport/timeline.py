@@ -66,7 +66,7 @@ class _Axis:
             k = (MIN_WIDTH - LEFT) / (x - LEFT)
             self.xs = [LEFT + (v - LEFT) * k for v in self.xs]
             x = MIN_WIDTH
-        self.width = x + 40.0
+        self.width = x + 70.0
         self.compressed = [i for i in range(1, len(self.times))
                            if (self.times[i] - self.times[i - 1]) * PX_PER_SECOND > MAX_STEP]
 
