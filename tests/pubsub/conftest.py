@@ -20,12 +20,106 @@ def pubsub(impl):
     return impl("pubsub")
 
 
-def add_broker(cluster, pubsub, subscriptions, *, visibility_timeout=2.0, max_attempts=5, name="broker"):
+def add_broker(cluster, pubsub, subscriptions, *, visibility_timeout=2.0, max_attempts=5, name="broker",
+               durable=True):
     """A node running ``Broker(node, subscriptions, ...)``, rebuilt by every restart.
-    ``subscriptions``: ``(name, topic, endpoint)`` triples."""
+    ``subscriptions``: ``(name, topic, endpoint)`` triples. With ``durable`` (the default), the
+    invariant "every publish the broker answered is in its log on disk" is checked after every
+    event (see :class:`DurableAnswers`)."""
     specs = [pubsub.Subscription(*s) for s in subscriptions]
-    return cluster.add_node(name, start=lambda node: pubsub.Broker(
-        node, specs, visibility_timeout=visibility_timeout, max_attempts=max_attempts))
+
+    def build(node):
+        return pubsub.Broker(node, specs, visibility_timeout=visibility_timeout, max_attempts=max_attempts)
+
+    node = cluster.add_node(name, start=build)
+    if durable:
+        DurableAnswers(cluster, node, build, [spec.name for spec in specs]).install()
+    return node
+
+
+# -- invariant: an answered publish is on disk at the moment it is answered -----------------------
+class _Inert:
+    def cancel(self):
+        pass
+
+    active = False
+
+
+class _DiskOnly:
+    """A stand-in node for rebuilding a broker from what its node has on disk: the same
+    ``disk`` folder and a copy of ``durable``, while messages, timers and tasks go nowhere."""
+
+    def __init__(self, real):
+        import copy
+
+        self._real = real
+        self.name, self.disk = real.name, real.disk
+        self.durable = copy.deepcopy(real.durable)
+        self.memory = {}
+
+    def __getattr__(self, attr):  # read-only attributes of the real node (cluster, status...)
+        return getattr(self._real, attr)
+
+    def _nothing(self, *args, **kwargs):
+        return _Inert()
+
+    on_message = route = on_http = send = reply = broadcast = note = _nothing
+    set_timer = every = post = spawn = _nothing
+
+
+class DurableAnswers:
+    """After every event: each publish the broker has answered ``published`` and still holds
+    pending is also pending (or dead-lettered) in a broker rebuilt from its node's disk right
+    now. The suite wraps the broker node's ``send`` and ``reply`` to see the answers leave; the
+    rebuild runs only after an event that sent one. Reading the disk through the learner's own
+    ``Broker`` keeps the log format the learner's choice."""
+
+    NAME = "every publish answered to a publisher is in the broker's log on disk"
+
+    def __init__(self, cluster, node, build, subscriptions):
+        self.cluster, self.node, self.build = cluster, node, build
+        self.subscriptions = subscriptions
+        self.answered: list[str] = []
+        self.unchecked = False
+
+    def install(self):
+        node = self.node
+        send, reply = node.send, node.reply
+
+        def watched_send(dest, body, *args, **kwargs):
+            self._saw(body)
+            return send(dest, body, *args, **kwargs)
+
+        def watched_reply(msg, body, *args, **kwargs):
+            self._saw(body)
+            return reply(msg, body, *args, **kwargs)
+
+        node.send, node.reply = watched_send, watched_reply
+        self.cluster.add_invariant(self.NAME, self.check)
+
+    def _saw(self, body):
+        if isinstance(body, dict) and body.get("type") == "published":
+            self.answered.append(body.get("id"))
+            self.unchecked = True
+
+    def check(self, cluster):
+        if not self.unchecked or self.node.app is None:
+            return None
+        self.unchecked = False
+        live = self.node.app
+        rebuilt = self.build(_DiskOnly(self.node))
+        missing = []
+        for sub in self.subscriptions:
+            held, kept = set(live.pending(sub)), set(rebuilt.pending(sub)) | set(rebuilt.dead_letters(sub))
+            missing += [(sub, mid) for mid in dict.fromkeys(self.answered) if mid in held and mid not in kept]
+        if missing:
+            return explain(f"Broker(...) rebuilt from {self.node.name}'s disk right after it answered "
+                           f"'published' for {missing[-1][1]!r}: its pending() lists",
+                           f"{len(missing)} answered message(s) missing: {missing[:6]}",
+                           "every answered message the live broker still holds",
+                           f"invariant: {self.NAME}; write the publish to node.disk (and flush it) before "
+                           "answering: a crash at any moment after the answer must not lose it")
+        return None
 
 
 # -- a publisher that retries ---------------------------------------------------------------------
@@ -179,3 +273,29 @@ def check_order(effects: Effects, publisher: Publisher, keys) -> None:
         if got != expected:
             raise AssertionError(explain(f"ids processed for key {key!r}, in processing order", got, expected,
                                          "invariant: messages with the same key are processed in publish order"))
+
+
+KEY_ORDER = "a key's messages are processed in publish order, with no gap"
+
+
+def guard_key_order(cluster, effects: Effects, publisher: Publisher, keys) -> None:
+    """After every event: for each key, the ids processed so far are the first ones the
+    publisher published for that key, in order (a consumer never processes a key's message
+    while an earlier one of that key is still unprocessed)."""
+    seen = [0]
+
+    def check(_cluster):
+        if len(effects.calls) == seen[0]:
+            return None
+        seen[0] = len(effects.calls)
+        for key in keys:
+            got = effects.order.get(key, [])
+            expected = publisher.order_of(key)[:len(got)]
+            if got != expected:
+                return explain(f"ids processed so far for key {key!r}, in processing order", got,
+                               f"{expected} (the first {len(got)} published for it)",
+                               f"invariant: {KEY_ORDER}; deliver a key's next message only once the previous "
+                               "one is acknowledged, also right after a restart")
+        return None
+
+    cluster.add_invariant(KEY_ORDER, check)

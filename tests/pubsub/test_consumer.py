@@ -9,7 +9,7 @@ import pytest
 from harness.messages import expect_equal, expect_true
 
 from .conftest import (Effects, add_broker, add_consumer, add_publisher, check_exactly_once, check_order,
-                       publish)
+                       guard_key_order, publish)
 
 pytestmark = pytest.mark.task(6)
 
@@ -118,6 +118,7 @@ def test_exactly_once_under_loss_duplication_reordering_and_crashes(run_cluster_
         cluster.set_default_link(drop=0.2, duplicate=0.2, reorder=0.01)
         rng = cluster.random("workload")
         keys = [f"cust-{k}" for k in range(5)]
+        guard_key_order(cluster, effects, pub.app, keys)
         ids = []
         for i in range(60):
             mid = f"msg-{i:03d}"

@@ -8,7 +8,7 @@ import pytest
 from harness.messages import expect_equal, expect_true
 
 from .conftest import (Effects, add_broker, add_consumer, add_endpoint, add_publisher, check_exactly_once,
-                       check_order, publish)
+                       check_order, guard_key_order, publish)
 
 pytestmark = pytest.mark.task(4)
 
@@ -36,25 +36,39 @@ def test_a_restart_resends_what_was_not_acknowledged_and_only_that(cluster, pubs
 
 @pytest.mark.task(6)
 @pytest.mark.points(3)
-def test_nothing_lost_across_broker_restarts(cluster, pubsub):
-    effects = Effects(work=0.02)
-    add_broker(cluster, pubsub, [("billing", "orders", "c1")], visibility_timeout=1.0, max_attempts=100)
-    add_consumer(cluster, pubsub, effects)
-    pub = add_publisher(cluster)
-    ids = []
-    for i in range(40):
-        mid = f"order-{i}"
-        ids.append(mid)
-        cluster.at(0.1 + i * 0.15, publish, cluster, "orders", f"cust-{i % 4}", {"amount": 10}, mid)
-    for at in (1.0, 2.5, 4.0, 5.5):
-        cluster.at(at, "crash", "broker")
-        cluster.at(at + 0.4, "restart", "broker")
-    cluster.at(1.7, "crash", "c1")
-    cluster.at(2.2, "restart", "c1")
-    done = cluster.run_until(lambda: all(effects.counts.get(m) for m in ids) and cluster["broker"].status == "up"
-                             and not cluster["broker"].app.pending("billing"), timeout=60)
-    cluster.run_for(3.0)
-    expect_true(done, "messages processed within 60 s", sum(1 for m in ids if effects.counts.get(m)), len(ids),
-                "invariant: nothing is lost across broker restarts")
-    check_exactly_once(effects, ids, "the broker crashed four times while messages flowed")
-    check_order(effects, pub.app, [f"cust-{k}" for k in range(4)])
+def test_nothing_lost_across_broker_restarts(run_cluster_seeds, pubsub):
+    """A seeded sweep of fault schedules: each seed draws when the broker crashes (four times)
+    and when the consumer crashes, and for how long each stays down, while 40 messages of four
+    keys flow. The order per key is checked after every event."""
+
+    def scenario(cluster):
+        effects = Effects(work=0.02)
+        add_broker(cluster, pubsub, [("billing", "orders", "c1")], visibility_timeout=1.0, max_attempts=100)
+        add_consumer(cluster, pubsub, effects)
+        pub = add_publisher(cluster)
+        keys = [f"cust-{k}" for k in range(4)]
+        guard_key_order(cluster, effects, pub.app, keys)
+        ids = []
+        for i in range(40):
+            mid = f"order-{i}"
+            ids.append(mid)
+            cluster.at(0.1 + i * 0.15, publish, cluster, "orders", keys[i % 4], {"amount": 10}, mid)
+        faults = cluster.random("faults")
+        plan = sorted((faults.uniform(0.5, 6.0), "broker", faults.uniform(0.1, 0.8)) for _ in range(4))
+        plan.append((faults.uniform(0.5, 6.0), "c1", faults.uniform(0.1, 0.8)))
+        down_until = {}
+        for at, target, lasting in sorted(plan):
+            at = max(at, down_until.get(target, 0.0) + 0.05)  # one fault at a time per node
+            cluster.at(at, "crash", target)
+            cluster.at(at + lasting, "restart", target)
+            down_until[target] = at + lasting
+        schedule = ", ".join(f"{target} down at {at:.2f}s for {lasting:.2f}s" for at, target, lasting in sorted(plan))
+        done = cluster.run_until(lambda: all(effects.counts.get(m) for m in ids) and cluster["broker"].status == "up"
+                                 and not cluster["broker"].app.pending("billing"), timeout=60)
+        cluster.run_for(3.0)
+        expect_true(done, f"messages processed within 60 s ({schedule})", sum(1 for m in ids if effects.counts.get(m)),
+                    len(ids), "invariant: nothing is lost across broker restarts")
+        check_exactly_once(effects, ids, f"the broker crashed four times while messages flowed ({schedule})")
+        check_order(effects, pub.app, keys)
+
+    run_cluster_seeds(scenario, n=6)
