@@ -12,7 +12,7 @@ import bisect
 
 import pytest
 from hypothesis import strategies as st
-from hypothesis.stateful import initialize, invariant, precondition, rule
+from hypothesis.stateful import initialize, invariant, rule
 
 from harness.properties import ModelMachine, Story, run_machine
 
