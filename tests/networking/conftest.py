@@ -214,8 +214,17 @@ class Channel:
                     "invariant: an ACK promises the data reached the application; acknowledge only after deliver() "
                     "returned, or a receiver that crashes in between loses data the sender will never send again"))
         app = self.a.app
-        if app is not None:
-            app.on_message(msg)
+        if app is None:
+            return
+        before = app.acked
+        app.on_message(msg)
+        after = app.acked
+        if not before <= after <= len(self.sent):
+            raise AssertionError(explain(
+                f"sender.acked after a got {body!r} at t={self.cluster.now():.6f} (it was {before})", after,
+                f"from {before} to {len(self.sent)} (items sent)",
+                "invariant: acked only grows, and never past what was sent: an ACK lower than one already "
+                "taken (a stale one, overtaken on the way) or higher than what was sent changes nothing"))
 
     def _fail(self, reason) -> None:
         self.failures.append((self.cluster.now(), reason))

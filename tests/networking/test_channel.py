@@ -184,13 +184,16 @@ def test_each_connection_is_its_own_stream(cluster, networking):
         mine = [node.execute(lambda n=node, c=c: networking.Sender(n, "b", c)) for c in names]
         node.on_message(lambda msg, mine=mine: [s.on_message(msg) for s in mine])  # each ignores the others' conn
         senders += [(node, conn, sender) for conn, sender in zip(names, mine)]
-    cluster.set_link("*", "b", reorder=0.02)
-    for i in range(6):
+    cluster.set_link("*", "b", reorder=0.02, drop=0.2)
+    counts = {"a1:50000->b:80": 9, "a1:50001->b:80": 3, "a2:50000->b:80": 6}
+    for i in range(9):
         for node, conn, sender in senders:
-            node.execute(sender.send, f"{conn}#{i}")
-    cluster.run_for(3.0)
-    expected = {conn: [f"{conn}#{i}" for i in range(6)] for _, conn, _ in senders}
-    expect_equal("what deliver(conn, data) got per connection: three connections (two from node a1) interleaved",
+            if i < counts[conn]:
+                node.execute(sender.send, f"{conn}#{i}")
+    cluster.run_for(20.0)
+    expected = {conn: [f"{conn}#{i}" for i in range(counts[conn])] for _, conn, _ in senders}
+    expect_equal("what deliver(conn, data) got per connection: three connections (two from node a1) interleaved, "
+                 "on links to b that drop 20% and reorder",
                  delivered, expected, "a connection is known by its sender's node and its conn: each has its own "
                  "sequence numbers, so each is its own ordered stream (as TCP tells connections apart by both "
                  "addresses and both ports)")

@@ -58,8 +58,11 @@ def test_connecting_to_a_dead_machine_fails_in_bounded_time(cluster, networking)
 @pytest.mark.points(2)
 def test_progress_starts_the_count_over(cluster, networking):
     ch = Channel(cluster, networking, **SETTINGS)
+    cut = cluster.partition(["a"], ["b"])  # the first two SYNs (t=0, in flight, and t=0.1) are lost
+    cluster.run_for(0.25)
+    cut.heal()
     ch.send("m0")
-    ch.run_until_delivered(1.0)
+    ch.run_until_delivered(1.0)  # the SYN at t=0.3 opens the connection: progress
     for i in range(1, 5):  # four outages of 0.5 s: each alone is shorter than the give-up time (1.1 s)
         expect_equal(f"on_fail calls before outage {i} (each outage was followed by 1 s of a healthy link)",
                      ch.failures, [], "an acknowledgement is progress: the count of retransmissions in a row "
@@ -73,6 +76,22 @@ def test_progress_starts_the_count_over(cluster, networking):
                  "an acknowledgement is progress: the next wait is rto again and the count of retransmissions "
                  "in a row starts over, so only max_retries failures IN A ROW give up")
     expect_equal("items delivered", ch.delivered, [f"m{i}" for i in range(5)])
+
+
+def test_a_restarted_receiver_has_forgotten_the_connection(cluster, networking):
+    ch = Channel(cluster, networking, **SETTINGS)
+    ch.send("m0", "m1")
+    ch.run_until_delivered(1.0)
+    cluster.run_for(0.5)
+    cluster.restart("b")  # a new Receiver, with no connection
+    t0 = cluster.now()
+    ch.send("m2")
+    cluster.run_for(3.0)
+    expect_equal("items delivered after b restarted", ch.delivered, ["m0", "m1"],
+                 "the restarted receiver does not know the connection: it ignores its DATA")
+    expect_equal("on_fail calls: seconds after m2 was sent", [round(t - t0, 6) for t, _ in ch.failures],
+                 [round(GIVE_UP, 6)], "no ACK ever comes, so the sender gives up as with a dead peer (a real TCP "
+                 "receiver would answer with a reset, RST, and the sender would know at once)")
 
 
 def test_the_default_settings(cluster, networking):
