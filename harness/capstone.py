@@ -52,6 +52,14 @@ class Parts:
             self._loaded[slug] = self._load(slug)
         return self._loaded[slug]
 
+    def preload(self) -> "Parts":
+        """Load every allowed part now (before the wiring runs: under ``sysdesign grade`` a module
+        is loaded into the worker by a request of its own, which must not nest inside a call the
+        worker is serving)."""
+        for slug in self._allowed:
+            getattr(self, slug)
+        return self
+
     def _load(self, slug: str) -> ModuleType:
         from harness.providers import ImplementationLoadError
 
@@ -218,6 +226,7 @@ def grade_slo(request: Any, objective: str, target: str, measured: str, passed: 
               details: str = "") -> SLO:
     """Record one SLO row on the running test (``request`` is pytest's fixture request) and
     fail the test with the row, the reason and ``details`` when it missed."""
+    __tracebackhide__ = True
     marker = request.node.get_closest_marker("points")
     points = float(marker.args[0]) if marker else 1.0
     slo = SLO(objective, target, measured, bool(passed), points)

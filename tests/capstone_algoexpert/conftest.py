@@ -272,7 +272,7 @@ def scenario(request, impl, capstone, tmp_path_factory) -> Run:
     from harness.cluster import Cluster
 
     seed = request.config.getoption("cluster_seed", None) or SEED
-    parts = Parts(impl, BUILDS_ON, fallback=reference_module)
+    parts = Parts(impl, BUILDS_ON, fallback=reference_module).preload()
     clock = VirtualClock().start()
     try:
         with Cluster(seed, clock=clock, base_path=tmp_path_factory.mktemp("algoexpert")) as cluster:
