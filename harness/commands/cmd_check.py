@@ -36,6 +36,13 @@ def run(args: argparse.Namespace) -> int:
         for line in core.missing_lines(exercise):
             print(f"  {line}")
         return 1
+    if learner:  # a capstone runs the learner's own components: say which are not finished yet
+        from harness.capstone import builds_on, unmet
+
+        waiting = unmet(builds_on(exercise.suite / "exercise.toml"), core.finished_slugs(kit.exercises))
+        if waiting:
+            print(f"{exercise.slug} builds on {', '.join(waiting)}, not finished yet: it runs your own "
+                  f"components from them (sysdesign check {waiting[0]})")
     cov = None
     if args.coverage:
         import coverage
