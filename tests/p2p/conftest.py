@@ -106,7 +106,7 @@ def run_swarm(cluster, names, limit):
     number of rounds, or None after ``limit``."""
     for r in range(1, limit + 1):
         cluster.run_to(r + 0.5)
-        if all(cluster[name].app.complete() for name in names):
+        if all(cluster[name].app is not None and cluster[name].app.complete() for name in names):  # down: not yet
             return r
     return None
 
@@ -141,3 +141,55 @@ def received_valid(cluster, torrent):
 
 def log2(n):
     return math.log2(n)
+
+
+# -- invariants, checked after every event ----------------------------------------------------------
+NEVER_UNLEARNS = "a gossip node never un-learns a rumour or changes its payload"
+CHUNKS_KEPT = "a peer never loses a verified chunk"
+
+
+def guard_never_unlearns(cluster, names):
+    """After every event: each running node's ``rumors()`` still holds every rumour it held
+    before, with the same payload (a crash starts a new incarnation with an empty memory)."""
+    last: dict[str, tuple[int, dict]] = {}
+
+    def check(_cluster):
+        for name in names:
+            node = cluster[name]
+            if node.app is None:
+                continue
+            now = node.app.rumors()
+            incarnation, before = last.get(name, (node.incarnation, {}))
+            if incarnation == node.incarnation and now != before:
+                lost = {r: p for r, p in before.items() if r not in now or now[r] != p}
+                if lost:
+                    return explain(f"{name}.rumors() after the last event below", now,
+                                   f"a superset of what it held before: {before}",
+                                   f"invariant: {NEVER_UNLEARNS}; the payload a node stores is what pull "
+                                   f"answers and rumors() return long after it stops pushing (lost: {lost})")
+            last[name] = (node.incarnation, now)
+        return None
+
+    cluster.add_invariant(NEVER_UNLEARNS, check)
+
+
+def guard_chunks_kept(cluster, names):
+    """After every event: no running peer's ``bitfield()`` turns a '1' back into a '0'."""
+    last: dict[str, tuple[int, str]] = {}
+
+    def check(_cluster):
+        for name in names:
+            node = cluster[name]
+            if node.app is None:
+                continue
+            bits = node.app.bitfield()
+            incarnation, before = last.get(name, (node.incarnation, ""))
+            if incarnation == node.incarnation and before and bits != before:
+                lost = [i for i, (b, a) in enumerate(zip(before, bits)) if b == "1" and a != "1"]
+                if lost:
+                    return explain(f"{name}.bitfield() after the last event below", bits,
+                                   f"every chunk of {before} kept", f"invariant: {CHUNKS_KEPT} (lost chunks {lost})")
+            last[name] = (node.incarnation, bits)
+        return None
+
+    cluster.add_invariant(CHUNKS_KEPT, check)

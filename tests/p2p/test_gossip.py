@@ -11,7 +11,8 @@ import pytest
 
 from harness.messages import expect_equal, expect_true
 
-from .conftest import gossip_group, names_for, origin_of, rounds_to_inform, sent_messages, uninformed
+from .conftest import (gossip_group, guard_never_unlearns, names_for, origin_of, rounds_to_inform, sent_messages,
+                       uninformed)
 
 
 def latencies_ms(cluster):
@@ -29,6 +30,7 @@ def latencies_ms(cluster):
 @pytest.mark.points(2)
 def test_push_informs_everyone(cluster, p2p, record_figure):
     names = gossip_group(cluster, p2p, 32, mode="push", fanout=1)
+    guard_never_unlearns(cluster, names)
     rounds = rounds_to_inform(cluster, names, limit=40)
     record_figure("message latency, push gossip over 32 nodes", latencies_ms(cluster), unit="ms")
     expect_true(rounds is not None, "rounds until 32 nodes knew the rumour (push, fanout 1, no loss)", rounds,
@@ -62,6 +64,7 @@ def test_each_round_a_node_tells_at_most_fanout_random_peers(cluster, p2p):
 @pytest.mark.task(1)
 def test_a_rumour_is_pushed_for_push_rounds_rounds_then_no_more(cluster, p2p):
     names = gossip_group(cluster, p2p, 8, mode="push", fanout=1, push_rounds=3)
+    guard_never_unlearns(cluster, names)
     cluster.at(0.5, lambda: cluster[origin_of(names)].app.start_rumor("r1", "x"))
     cluster.run_to(40.5)
     rounds = defaultdict(set)
@@ -154,6 +157,7 @@ def test_pull_answers_with_what_the_asker_lacks(cluster, p2p):
 def test_every_mode_informs_everyone_under_heavy_loss(run_cluster_seeds, p2p, mode):
     def scenario(cluster):
         names = gossip_group(cluster, p2p, 64, mode=mode, fanout=1, drop=0.2)
+        guard_never_unlearns(cluster, names)
         rounds = rounds_to_inform(cluster, names, limit=50)
         expect_true(rounds is not None, f"rounds until 64 nodes knew the rumour ({mode}, 20 % loss)", rounds,
                     "at most 50", f"invariant: every node hears; never told: {uninformed(cluster, names)[:8]}")

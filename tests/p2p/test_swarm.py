@@ -13,7 +13,7 @@ import pytest
 
 from harness.messages import expect_equal, expect_true
 
-from .conftest import build_swarm, check_complete, received_valid, run_swarm, sent_messages
+from .conftest import build_swarm, check_complete, guard_chunks_kept, received_valid, run_swarm, sent_messages
 
 pytestmark = pytest.mark.task(5)
 
@@ -80,3 +80,32 @@ def test_a_lying_peer_cannot_corrupt_the_file(cluster, p2p):
                  if src != "mallory" and hashlib.sha256(body["data"]).hexdigest() != torrent.hashes[body["index"]]]
     expect_equal("corrupted chunks honest peers passed on", forwarded, [],
                  "a chunk is checked against its hash before it is kept, so garbage is never stored or passed on")
+
+
+@pytest.mark.points(3)
+def test_every_peer_completes_whatever_crash_or_partition_strikes(run_cluster_seeds, p2p):
+    """A seeded sweep of fault schedules: each seed draws a peer (the seeder included) that
+    crashes, when and for how long (it restarts with an empty memory and downloads again), and
+    a group of three peers cut off from the rest for a while. No running peer ever loses a
+    verified chunk, and every peer ends with the file."""
+
+    def scenario(cluster):
+        torrent, data, names = build_swarm(cluster, p2p, 10, 8, request_slots=2, drop=0.05)
+        guard_chunks_kept(cluster, names)
+        faults = cluster.random("faults")
+        victim, at, lasting = faults.choice(names), faults.uniform(1.0, 6.0), faults.uniform(0.5, 4.0)
+        cluster.at(at, "crash", victim)
+        cluster.at(at + lasting, "restart", victim)
+        group = sorted(faults.sample(names[1:], 3))
+        cut_at, cut_for = faults.uniform(0.5, 6.0), faults.uniform(1.0, 5.0)
+        cluster.at(cut_at, "partition", group)
+        cluster.at(cut_at + cut_for, "heal")
+        rounds = run_swarm(cluster, names, LIMIT)
+        try:
+            check_complete(cluster, names, data, rounds, LIMIT)
+        except AssertionError as error:
+            error.add_note(f"faults: {victim} down at {at:.2f}s for {lasting:.2f}s; {group} cut off at "
+                           f"{cut_at:.2f}s for {cut_for:.2f}s")
+            raise
+
+    run_cluster_seeds(scenario, n=5)
