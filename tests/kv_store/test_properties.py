@@ -80,13 +80,17 @@ class StoreMachine(ModelMachine):
         self.check(call, self.store.compare_and_set(key, expected, value, ttl=ttl), ok,
                    "CAS writes only when the key's version (0 when absent or expired) is the expected one")
 
-    @rule(ttl=TTL)
-    def grant(self, ttl):
+    @rule(ttl=TTL, attach=st.sampled_from([None, "a", "ab"]), value=VALUE)
+    def grant(self, ttl, attach, value):
         self.settle()
         lease = self.store.grant_lease(ttl)
         self.story.add(f"store.grant_lease({ttl}) -> {lease}")
         self.model.leases[lease] = [ttl, self.model.now + ttl, set()]
         self.leases.append(lease)
+        if attach is not None:  # most leases carry a key at once (a leader key, a session)
+            call = f"store.put({attach!r}, {value}, lease={lease})"
+            self.story.add(call)
+            self.check(call, self.store.put(attach, value, lease=lease), self.model.put(attach, value, lease=lease))
 
     @precondition(lambda self: self.leases)
     @rule(key=KEY, value=VALUE, pick=st.integers(min_value=0, max_value=5))
