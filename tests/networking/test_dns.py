@@ -10,7 +10,8 @@ from .conftest import Dns
 
 pytestmark = pytest.mark.task(1)
 
-RECORDS = {"shop.example": ("10.0.0.7", 2.0), "blog.example": ("10.0.0.9", 8.0), "flaky.example": ("10.0.0.3", 0)}
+RECORDS = {"shop.example": ("10.0.0.7", 2.0), "blog.example": ("10.0.0.9", 8.0), "flaky.example": ("10.0.0.3", 0),
+           "cdn.example": ("10.0.0.5", 0.25)}
 
 
 def _answer(lookup):
@@ -118,6 +119,18 @@ def test_a_ttl_of_zero_is_never_cached(cluster, networking):
                  dns.queries("flaky.example"), 2,
                  "ttl 0: now >= arrival + 0 at once, so the answer is never served from the cache")
     expect_equal("lookup('flaky.example') again", _answer(second), ("flaky.example", "NOERROR", "10.0.0.3", 0))
+    short = dns.lookup_and_wait("cdn.example")  # ttl 0.25 s: a short ttl is a ttl like any other
+    arrived = short.times[0]
+    cluster.run_to(arrived + 0.125)
+    dns.lookup("cdn.example")
+    cluster.run_for(0.0005)
+    expect_equal("queries for 'cdn.example' after a lookup 0.125 s after its answer (ttl 0.25 s) arrived",
+                 dns.queries("cdn.example"), 1, "cached while now < arrival + 0.25")
+    cluster.run_to(arrived + 0.25)
+    dns.lookup("cdn.example")
+    cluster.run_for(0.0005)
+    expect_equal("queries for 'cdn.example' after a lookup exactly 0.25 s after its answer arrived",
+                 dns.queries("cdn.example"), 2, "expired at now >= arrival + ttl")
     dns.check_done_once()
 
 
