@@ -13,7 +13,9 @@ for that long without asking again. Caching is what makes DNS fast (most lookups
 the machine) and what makes changes slow (a moved site is reached at its old address until the
 TTL runs out everywhere). "No such name" is cached too, for its own TTL (*negative caching*):
 otherwise a typo repeated a thousand times costs a thousand queries. A resolver that does not
-answer in time is skipped for the next one in the list.
+answer in time is skipped for the next one in the list. An answer counts only if it matches a
+question the client asked (by the query's id): a client that caches whatever arrives lets
+anyone who can send it a packet plant an address (*cache poisoning*).
 
 **2. An address reaches a machine; a port reaches a program.** One machine runs many programs
 that talk on the network, so a packet carries, besides the machine's address, a **port** (a
@@ -54,8 +56,9 @@ turns "connecting to a machine that is down" into an error after a bounded wait.
 
 UDP, the other transport on IP, is task 2's datagrams: ports and nothing else, no order, no
 retransmission. It suits DNS (one small question, one small answer: just ask again) and live
-audio or games (late data is useless data). Everything else on the web (HTTP, databases) runs
-on TCP's stream.
+audio or games (late data is useless data). Most of the web (HTTP/1.1 and HTTP/2, database
+connections) runs on TCP's stream; HTTP/3 builds its own reliable streams on UDP, with the same
+ideas.
 
 The cluster, as far as this exercise needs it
 ---------------------------------------------
