@@ -230,7 +230,62 @@ class ConfigCluster:
                             "invariant: a server applies exactly the content the store accepted"))
 
 
+    # invariant, checked after every event ------------------------------------------------------
+    APPLIED_IN_ORDER = "each server applies every version in order, and its version and config match the last one"
+
+    def guard(self) -> None:
+        """From now on, after every event: each running server's applies so far are 1, 2, 3...
+        with the content the store accepted, and its watcher's ``version``, ``config`` and
+        ``applied`` describe the last of them (a reader never sees a new config under an old
+        version)."""
+        seen = {name: (0, 0) for name in self.names}  # name -> (incarnations, applies) checked
+
+        def check(_cluster):
+            for name in self.names:
+                node = self.cluster[name]
+                runs = self.runs[name]
+                if node.app is None or not runs:
+                    continue
+                run = runs[-1]
+                watcher = node.app
+                state = (len(runs), len(run))
+                if seen[name] == state and watcher.version == (run[-1][1] if run else 0):
+                    continue
+                seen[name] = state
+                versions = [v for _, v, _ in run]
+                if versions != list(range(1, len(versions) + 1)):
+                    return explain(f"versions applied by {name} so far (incarnation {len(runs)})", versions,
+                                   list(range(1, len(versions) + 1)), f"invariant: {self.APPLIED_IN_ORDER}")
+                last = run[-1][1] if run else 0
+                config = run[-1][2] if run else None
+                got = (watcher.version, watcher.config, list(watcher.applied))
+                if got != (last, config, versions):
+                    return explain(f"{name}'s ConfigWatcher (version, config, applied) right after the event below",
+                                   got, (last, config, versions),
+                                   f"invariant: {self.APPLIED_IN_ORDER}: applying version v sets version = v, "
+                                   "config = its copy and appends v, before on_apply, all in the same step")
+                if run and config != self.store_config(last):
+                    return explain(f"config {name} applied as version {last}", config, self.store_config(last),
+                                   "invariant: a server applies exactly the content the store accepted")
+            return None
+
+        self.cluster.add_invariant(self.APPLIED_IN_ORDER, check)
+
+    def store_config(self, version: int):
+        for v in self.store.history():
+            if v.number == version:
+                return v.config
+        return None
+
+
 @pytest.fixture
 def config_cluster(cluster, cfg):
-    """``config_cluster(servers=4)``: a :class:`ConfigCluster` on this test's cluster."""
-    return lambda servers=4, poll=POLL: ConfigCluster(cluster, cfg, servers, poll)
+    """``config_cluster(servers=4)``: a :class:`ConfigCluster` on this test's cluster, its
+    servers checked after every event (:meth:`ConfigCluster.guard`)."""
+
+    def make(servers=4, poll=POLL):
+        built = ConfigCluster(cluster, cfg, servers, poll)
+        built.guard()
+        return built
+
+    return make

@@ -121,6 +121,7 @@ def test_converges_through_loss_duplication_and_reordering(run_cluster_seeds, cf
 
     def scenario(cluster):
         cc = ConfigCluster(cluster, cfg, servers=4)
+        cc.guard()
         cluster.set_default_link(drop=0.25, duplicate=0.25, reorder=0.05)
         rng = cluster.random("writes")
         cluster.run_for(0.5)
@@ -241,3 +242,42 @@ def test_a_staged_rollout_across_the_servers(config_cluster, cfg):
         expect_equal(f"users inside at the previous stage but not at {percent}%", sorted(previous - now)[:5], [],
                      "invariant: growing the rollout only adds users")
         previous = now
+
+
+@pytest.mark.task(6)
+@pytest.mark.points(3)
+def test_converges_whatever_crash_or_partition_strikes(run_cluster_seeds, cfg):
+    """A seeded sweep of fault schedules: each seed draws two faults (a server crash, a server
+    cut off from the store, or the store cut off from every server), when they strike while
+    versions are written, and how long they last. Checked after every event: every server
+    applies every version in order; at the end, all converge within the watch delay."""
+    from .conftest import ConfigCluster
+
+    def scenario(cluster):
+        cc = ConfigCluster(cluster, cfg, servers=4)
+        cc.guard()
+        faults = cluster.random("faults")
+        schedule, last_heal = [], 0.0
+        for _ in range(2):
+            kind = faults.choice(["crash", "cut server", "cut store"])
+            target = "config" if kind == "cut store" else faults.choice(cc.names)
+            at, lasting = faults.uniform(0.5, 5.0), faults.uniform(0.2, 2.5)
+            if kind == "crash":
+                cluster.at(at, "crash", target)
+                cluster.at(at + lasting, "restart", target)
+            else:
+                part = []
+                cluster.at(at, lambda target=target, part=part: part.append(cluster.isolate(target)))
+                cluster.at(at + lasting, lambda part=part: part and part.pop().heal())
+            schedule.append(f"{kind} {target} at {at:.2f}s for {lasting:.2f}s")
+            last_heal = max(last_heal, at + lasting)
+        cluster.run_for(0.5)
+        for number in range(1, 9):
+            cc.put(good(number))
+            cluster.run_for(0.6)
+        cluster.run_to(max(cluster.now(), last_heal))
+        expect_converged(cc, cc.store.latest, since=cluster.now(),
+                         why=f"once every fault is over ({'; '.join(schedule)}), the next poll brings every version")
+        cc.check_in_order()
+
+    run_cluster_seeds(scenario, n=6)
