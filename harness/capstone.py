@@ -60,6 +60,17 @@ class Parts:
             getattr(self, slug)
         return self
 
+    def are_references(self) -> bool:
+        """True when every part loaded so far is the reference module of its exercise."""
+        from harness import KIT_ROOT
+
+        for slug, module in self._loaded.items():
+            where = getattr(module, "__file__", None)
+            if slug not in self.fallbacks and (
+                    where is None or Path(where).resolve() != (KIT_ROOT / "solutions" / f"{slug}.py").resolve()):
+                return False
+        return True
+
     def _load(self, slug: str) -> ModuleType:
         from harness.providers import ImplementationLoadError
 

@@ -62,6 +62,7 @@ class Run:
     final: dict = field(default_factory=dict)      # (user, q) -> (status, code or detail)
     fallbacks: list = field(default_factory=list)
     replay: str = ""
+    reference_parts: bool = True                    # every part was the reference module
 
 
 class Scenario:
@@ -265,22 +266,46 @@ def capstone(impl):
     return impl(SLUG)
 
 
-@pytest.fixture(scope="module")
-def scenario(request, impl, capstone, tmp_path_factory) -> Run:
-    """One run of the scenario (the seed is fixed; ``--cluster-seed=N`` replays another)."""
+def run_scenario(seed, capstone, parts, base_path) -> Run:
     from harness.clock import VirtualClock
     from harness.cluster import Cluster
 
-    seed = request.config.getoption("cluster_seed", None) or SEED
-    parts = Parts(impl, BUILDS_ON, fallback=reference_module).preload()
     clock = VirtualClock().start()
     try:
-        with Cluster(seed, clock=clock, base_path=tmp_path_factory.mktemp("algoexpert")) as cluster:
+        with Cluster(seed, clock=clock, base_path=base_path) as cluster:
             run = Scenario(cluster, capstone, parts).execute()
     finally:
         clock.stop()
     run.replay = f"pytest tests/{SLUG} --cluster-seed={seed}"
+    run.reference_parts = parts.are_references()
     return run
+
+
+def scenario_seed(config) -> int:
+    return config.getoption("cluster_seed", None) or SEED
+
+
+@pytest.fixture(scope="module")
+def scenario(request, impl, capstone, tmp_path_factory) -> Run:
+    """One run of the scenario (the seed is fixed; ``--cluster-seed=N`` replays another)."""
+    parts = Parts(impl, BUILDS_ON, fallback=reference_module).preload()
+    return run_scenario(scenario_seed(request.config), capstone, parts, tmp_path_factory.mktemp("algoexpert"))
+
+
+@pytest.fixture(scope="module")
+def reference_replay(request, capstone, tmp_path_factory):
+    """``reference_replay()``: the same wiring and seed with the reference parts (run once, on
+    first use: only when an objective missed with the learner's own parts)."""
+    done = []
+
+    def replay() -> Run:
+        if not done:
+            parts = Parts(reference_module, BUILDS_ON).preload()
+            done.append(run_scenario(scenario_seed(request.config), capstone, parts,
+                                     tmp_path_factory.mktemp("algoexpert-reference-parts")))
+        return done[0]
+
+    return replay
 
 
 def pytest_terminal_summary(terminalreporter):
