@@ -30,6 +30,8 @@ What the suite fixes (the rest is yours):
 * Node budget: the wiring may add at most ``spec.budget`` (4) nodes.
 * Roles: ``spec.assign("web", [names])`` names the nodes that serve question pages (the suite
   crashes one of them).
+* Faults are the suite's alone: the wiring never crashes, restarts, pauses, slows, partitions
+  or heals anything (a wiring that does is not well formed, task 2).
 
 The public API (what ``api`` must answer):
 

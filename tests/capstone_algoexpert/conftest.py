@@ -80,6 +80,23 @@ class Scenario:
         self.spec = Spec(cluster, budget=BUDGET, entry="api", db=self.db, runners=list(RUNNERS),
                          roles={"web": "the nodes serving question pages; the suite crashes the first"})
         self.run = Run(cluster.seed, self.ledger, [], {})
+        self.suite_faulting, self.foreign_faults = False, []
+        record = cluster.trace.record
+
+        def record_faults(kind, node, peer="", data=None):  # faults are the suite's alone
+            if kind == "fault" and not self.suite_faulting:
+                self.foreign_faults.append(f"t={cluster.now():.3f} {node}: {data}")
+            record(kind, node, peer, data)
+
+        cluster.trace.record = record_faults
+
+    def fault(self, *args, **kwargs) -> None:
+        """Apply a fault of the suite's timeline (``cluster.fault``)."""
+        self.suite_faulting = True
+        try:
+            self.cluster.fault(*args, **kwargs)
+        finally:
+            self.suite_faulting = False
 
     # -- suite-owned nodes ------------------------------------------------------------------------
     def _runner(self, node, name):
@@ -191,17 +208,17 @@ class Scenario:
 
     # -- faults -----------------------------------------------------------------------------------
     def faults(self) -> None:
-        c = self.cluster
-        c.at(15.0, "slow", "runner-3", delay=0.6)
-        c.at(25.0, "slow", "runner-3")
+        at = self.cluster.at
+        at(15.0, self.fault, "slow", "runner-3", delay=0.6)
+        at(25.0, self.fault, "slow", "runner-3")
         webs = self.spec.roles.get("web", [])
         if webs:
-            c.at(30.0, "crash", webs[0])
-            c.at(38.0, "restart", webs[0])
-        c.at(40.0, "crash", "runner-2")
-        c.at(50.0, "restart", "runner-2")
-        c.at(44.0, "isolate", "runner-1")
-        c.at(50.0, "heal")
+            at(30.0, self.fault, "crash", webs[0])
+            at(38.0, self.fault, "restart", webs[0])
+        at(40.0, self.fault, "crash", "runner-2")
+        at(50.0, self.fault, "restart", "runner-2")
+        at(44.0, self.fault, "isolate", "runner-1")
+        at(50.0, self.fault, "heal")
 
     def release(self) -> None:
         def send():
@@ -229,13 +246,16 @@ class Scenario:
         c.run_to(END)
         self._raise_not_started()
         self.run.db_gets = gets["end"] - gets["start"]
-        c.heal()
-        c.reset_links()
-        for name in list(c.nodes):
-            node = c.nodes[name]
-            if node.status != "up":
-                c.restart(name)
-            c.slow(name)
+        self.suite_faulting = True  # the settle: heal, restart what is down, back to full speed
+        try:
+            c.heal()
+            c.reset_links()
+            for name in list(c.nodes):
+                if c.nodes[name].status != "up":
+                    c.restart(name)
+                c.slow(name)
+        finally:
+            self.suite_faulting = False
         c.run_for(SETTLE)
         keys = [key for key in sorted(self.run.saves) if any(acked for _, _, acked in self.run.saves[key])]
         for i, key in enumerate(keys):
@@ -243,6 +263,9 @@ class Scenario:
         c.run_for(0.02 * len(keys) + 3.0)
         self._raise_not_started()
         self.run.fallbacks = list(self.parts.fallbacks)
+        if self.foreign_faults:
+            self.run.spec_problems.append("the wiring applied faults itself (crash, restart, partition, heal, "
+                                          "slow... are the suite's alone): " + "; ".join(self.foreign_faults[:3]))
         return self.run
 
     def _read_back(self, key):

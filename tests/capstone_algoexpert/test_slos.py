@@ -53,9 +53,11 @@ def pages(run):
 @pytest.mark.points(2)
 def test_wiring_has_the_entry_the_roles_and_fits_the_budget(request, scenario):
     problems = scenario.spec_problems
-    grade_slo(request, "wiring: entry node, roles, node budget", "api exists, web assigned, <= 4 nodes added",
+    grade_slo(request, "wiring: entry node, roles, node budget, faults", "api exists, web assigned, <= 4 nodes "
+              "added, no fault applied by the wiring",
               "ok" if not problems else "; ".join(problems), not problems,
-              "clients call http://api/, the faults aim at the roles, and every node is on the bill",
+              "clients call http://api/, the faults aim at the roles, every node is on the bill, and a wiring that "
+              "undoes the suite's faults escapes the scenario instead of surviving it",
               f"seed {scenario.seed}; replay: {scenario.replay}")
 
 
