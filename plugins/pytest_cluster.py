@@ -10,7 +10,9 @@ Fixtures: ``cluster`` (a fresh, seeded, active cluster per test, sharing the tes
 so freezegun is entered once), ``cluster_seed``, ``cluster_seeds`` (``cluster_seeds(10)``: the
 seed list for a multi-seed test) and ``run_cluster_seeds`` (``run_cluster_seeds(scenario,
 n=10)``). A failing test that built a cluster gets a ``cluster`` report section: its seed, its
-last trace events and the command that replays it.
+last trace events and the command that replays it (an invariant registered with
+``cluster.add_invariant`` says all that in its own failure message). The fixtures give each
+cluster its replay command (``cluster.replay``).
 """
 
 from __future__ import annotations
@@ -201,7 +203,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     if not clusters:
         return rep
     not_started = call.excinfo is not None and call.excinfo.errisinstance(NotImplementedError)
-    if rep.failed and not not_started:
+    # A broken invariant's message already holds the seed, the replay command and the trace.
+    told = call.excinfo is not None and type(call.excinfo.value).__name__ == "InvariantBroken"
+    if rep.failed and not not_started and not told:
         rep.sections.append(("cluster", _report_text(item.nodeid, clusters, item.config)))
     if call.when == "teardown":
         directory = item.config.getoption("cluster_trace")

@@ -13,7 +13,9 @@
   on one nested call to another node (``cluster.call``) before it forwards the message: task
   switches per wall second (greenlet switches: a task suspended or resumed, a finished task
   handing the loop back; five per handler);
-- ``blocking_handlers_per_s``: the same run, handlers completed per wall second.
+- ``blocking_handlers_per_s``: the same run, handlers completed per wall second;
+- ``sim_messages_per_s_one_invariant``: ``sim_messages_per_s`` with one invariant registered
+  (``cluster.add_invariant``: a function reading a node's state, called after every event).
 
 Run it with ``python -m harness.cluster.bench``. (The wall clock is read as
 ``wallclock.wall_seconds()``, an attribute of the ignored module looked up at call time: a
@@ -33,8 +35,8 @@ from harness.cluster.network import Message
 from harness import wallclock
 
 
-def bench_messages(deliveries: int = 200_000, in_flight: int = 8) -> float:
-    """Messages delivered per wall second."""
+def bench_messages(deliveries: int = 200_000, in_flight: int = 8, invariants: int = 0) -> float:
+    """Messages delivered per wall second (with ``invariants`` trivial invariants registered)."""
     with tempfile.TemporaryDirectory() as tmp, Cluster(seed=1, base_path=tmp) as cluster:
         cluster.set_default_link(latency=0.001)
         a, b = cluster.add_node("a"), cluster.add_node("b")
@@ -47,6 +49,8 @@ def bench_messages(deliveries: int = 200_000, in_flight: int = 8) -> float:
 
         a.on_message(bounce)
         b.on_message(bounce)
+        for index in range(invariants):
+            cluster.add_invariant(f"count {index}", lambda c: None if count[0] <= deliveries else "too many")
         for i in range(in_flight):
             a.send("b", i)
         started = wallclock.wall_seconds()
@@ -151,6 +155,7 @@ def run_bench() -> dict[str, float]:
     }
     switches, handlers = _clean(bench_switches)
     figures.update(task_switches_per_s=round(switches), blocking_handlers_per_s=round(handlers))
+    figures["sim_messages_per_s_one_invariant"] = round(_clean(lambda: bench_messages(invariants=1)))
     return figures
 
 

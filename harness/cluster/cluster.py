@@ -273,30 +273,34 @@ class Cluster(Scheduler, Faults):
             self._check_invariants()
 
     def _check_invariants(self) -> None:
+        # The hot path when invariants are registered: one call per invariant per event. Checks
+        # run between events, where no node's code is running (``current`` is None).
+        name = ""
+        try:
+            for name, check in self._invariants:
+                verdict = check(self)
+                if verdict is not None and verdict is not True:
+                    self._invariant_broken(name, verdict)
+        except AssertionError as error:
+            from harness.cluster.errors import InvariantBroken
+
+            if isinstance(error, InvariantBroken):
+                raise
+            self._invariant_broken(name, str(error) or f"{type(error).__name__} raised")
+
+    def _invariant_broken(self, name: str, verdict: Any) -> None:
         from harness.cluster.errors import InvariantBroken
 
-        for name, check in list(self._invariants):
-            current, self.current = self.current, None
-            try:
-                verdict = check(self)
-            except AssertionError as error:
-                if isinstance(error, InvariantBroken):
-                    raise
-                verdict = str(error) or f"{type(error).__name__} raised"
-            finally:
-                self.current = current
-            if verdict is None or verdict is True:
-                continue
-            detail = verdict if isinstance(verdict, str) and verdict else f"{name}: check returned {verdict!r}"
-            self._invariants.clear()  # report once: the test is failing; later events need not re-raise
-            self.failed = True
-            self.trace.record("invariant", "", "", f"broken: {name}")
-            replay = self.replay or f"run_seeds(scenario, seeds=[{self.seed}])"
-            message = (f"invariant broken: {name}\n{detail}\n"
-                       f"broken at t={self.now():.6f}s by the last event below (checked after every event)\n"
-                       f"seed: {self.seed}\nreplay: {replay}\nstate: {self.describe()}\n"
-                       f"last trace events (virtual seconds):\n{self.trace.tail(30)}")
-            raise InvariantBroken(message, name=name, detail=detail, time=self.now(), seed=self.seed)
+        detail = verdict if isinstance(verdict, str) and verdict else f"{name}: check returned {verdict!r}"
+        self._invariants.clear()  # report once: the test is failing; later events need not re-raise
+        self.failed = True
+        self.trace.record("invariant", "", "", f"broken: {name}")
+        replay = self.replay or f"run_seeds(scenario, seeds=[{self.seed}])"
+        message = (f"invariant broken: {name}\n{detail}\n"
+                   f"broken at t={self.now():.6f}s by the last event below (checked after every event)\n"
+                   f"seed: {self.seed}\nreplay: {replay}\nstate: {self.describe()}\n"
+                   f"last trace events (virtual seconds):\n{self.trace.tail(30)}")
+        raise InvariantBroken(message, name=name, detail=detail, time=self.now(), seed=self.seed)
 
     # -- calls -----------------------------------------------------------------------------
     def call(self, src: str | None, dst: str, method: str, *args: Any, timeout: Any = None, **kwargs: Any) -> Any:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from harness.cluster import Cluster, InvariantBroken
 from harness.cluster.scenario import run_seeds
+
+pytest_plugins = ["pytester"]
 
 
 def counter_cluster(cluster: Cluster) -> None:
@@ -139,3 +143,25 @@ def test_a_check_must_be_callable(cluster):
 
     with pytest.raises(ClusterError):
         cluster.add_invariant("x", 3)
+
+
+INNER = """
+def test_glitch(cluster):
+    a = cluster.add_node("a")
+    state = {"v": 0}
+    a.set_timer(0.5, lambda: state.update(v=-1))
+    a.set_timer(0.6, lambda: state.update(v=0))
+    cluster.add_invariant("v never negative", lambda c: None if state["v"] >= 0 else "v is negative")
+    cluster.run_for(1.0)
+"""
+
+
+def test_the_plugin_reports_an_invariant_once_with_its_replay_command(pytester):
+    pytester.makepyfile(test_inner=INNER)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:sysdesign")
+    out = result.stdout.str()
+    assert result.ret == 1, out
+    assert "invariant broken: v never negative" in out and "v is negative" in out
+    assert re.search(r'replay: pytest "test_inner.py::test_glitch" --cluster-seed=\d+', out), out
+    assert "broken at t=0.500000s" in out
+    assert "Captured cluster" not in out and "- cluster -" not in out  # no second copy of the same facts
