@@ -54,7 +54,8 @@ def options_from(args: argparse.Namespace, impl: Path | None):
         if problem:
             print(f"sysdesign grade: warning: {problem}", file=sys.stderr)
     return GradeOptions(impl=impl, exercises=args.exercises, timeout=args.timeout, memory_mb=args.memory,
-                        hidden=args.hidden, jobs=args.jobs, allow_weak_sandbox=args.allow_weak_sandbox)
+                        hidden=args.hidden, jobs=args.jobs, allow_weak_sandbox=args.allow_weak_sandbox,
+                        run_data=bool(getattr(args, "html", None)))
 
 
 def print_report(report) -> None:

@@ -60,6 +60,8 @@ class GradeOptions:
     allow_weak_sandbox: bool = False
     #: Folders no learner code may read besides the kit's own (``grade-batch``: the batch).
     private: tuple[Path, ...] = ()
+    #: Keep what the HTML report draws beyond the model (cluster timelines, figures).
+    run_data: bool = False
 
 
 @dataclass
@@ -203,6 +205,8 @@ class ChildRun:
     killed: bool
     returncode: int | None
     output_tail: str
+    #: The timelines and figures the HTML report draws (``--sysdesign-report-data``), when asked.
+    run_data: dict | None = None
 
 
 def _child_env(spec_path: Path, state_dir: Path, tmp: Path) -> dict[str, str]:
@@ -230,6 +234,9 @@ def run_child(ws: Workspace, label: str, spec: dict, paths: list[str], *, collec
             "-o", "console_output_style=classic"]
     if collect:
         cmd.append("--collect-only")
+    run_data = folder / "run-data.json"
+    if spec.get("run_data") and not collect:
+        cmd += ["--sysdesign-report-data", str(run_data)]
     cmd += paths
     log_path = folder / "pytest-output.txt"
     killed = False
@@ -248,7 +255,38 @@ def run_child(ws: Workspace, label: str, spec: dict, paths: list[str], *, collec
             _kill_group(event["pid"])
     _kill_group(child.pid)
     tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:] if log_path.exists() else ""
-    return ChildRun(events=events, killed=killed, returncode=child.returncode, output_tail=tail)
+    return ChildRun(events=events, killed=killed, returncode=child.returncode, output_tail=tail,
+                    run_data=_read_run_data(run_data))
+
+
+#: The most run data (timelines, figures) one exercise's child may hand over, in bytes.
+RUN_DATA_LIMIT = 64 * 1024 * 1024
+
+
+def _read_run_data(path: Path) -> dict | None:
+    try:
+        if not path.is_file() or path.stat().st_size > RUN_DATA_LIMIT:
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _merged_run_data(runs: list[ChildRun]) -> object:
+    """One :class:`harness.htmlreport.capture.RunData` from every exercise's child."""
+    from harness.htmlreport.capture import RunData
+
+    merged = RunData()
+    for run in runs:
+        if run.run_data:
+            try:
+                part = RunData.from_dict(run.run_data)
+            except (TypeError, ValueError, KeyError):
+                continue
+            merged.event_cap = part.event_cap
+            merged.tests.update(part.tests)
+    return merged
 
 
 def _kill_group(pgid: int) -> None:
@@ -275,7 +313,7 @@ def _base_spec(options: GradeOptions, submission: Path, secrets: list[Path] = ()
 
     return {"submission": str(submission), "timeout": float(options.timeout), "memory_mb": int(options.memory_mb),
             "secrets": [str(p) for p in secrets], "unconfined": not confinement.landlock_available(),
-            "sandbox_uid": uid}
+            "sandbox_uid": uid, "run_data": bool(options.run_data)}
 
 
 def confinement_problem() -> str | None:
@@ -569,6 +607,8 @@ def grade(options: GradeOptions, *, kit: Kit | None = None, expected: Expected |
             result = merge(exercise, expected.tests.get(exercise.slug, []), runs[exercise.slug].result(), options,
                            expected.broken.get(exercise.slug))
             report.exercises.append(_shown_as(result, copy, submission))
+        if options.run_data:
+            report.html_run_data = _merged_run_data([future.result() for future in runs.values()])
         return report
     finally:
         if own_pool:

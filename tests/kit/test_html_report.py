@@ -268,6 +268,7 @@ def test_sysdesign_grade_writes_the_page_beside_its_other_reports(tmp_path):
     text = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
     points = json.loads((tmp_path / "grade.json").read_text())["points"]
     assert f"Points {points:g}/" in text and 'href="#ex-networking"' in text
+    assert "data-events" in text, "the deciding processes' cluster timelines reach the grader's page"
 
 
 def test_many_failing_timelines_fold_after_the_first_few_and_keep_their_replay_in_sight(cluster):
