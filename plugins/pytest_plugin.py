@@ -94,7 +94,7 @@ class RunState:
             return self.budget_option
         if exercise.slug not in self._budgets:
             self._budgets[exercise.slug] = exercise_budget(exercise)
-        return round(self._budgets[exercise.slug] * load_factor(), 1)
+        return round(self._budgets[exercise.slug] * load_factor() * tracing_factor(), 1)
 
 
     def exercise_for(self, item: pytest.Item) -> Exercise | None:
@@ -129,6 +129,16 @@ def load_factor() -> float:
         return min(MAX_LOAD_FACTOR, 1.0 + max(0.0, os.getloadavg()[0]) / (os.cpu_count() or 1))
     except (AttributeError, OSError):  # no load average (Windows)
         return 2.0
+
+
+#: How much slower code runs under a line tracer (coverage, a debugger's trace function).
+TRACING_FACTOR = 3.0
+
+
+def tracing_factor() -> float:
+    """:data:`TRACING_FACTOR` while a trace function is installed (``--coverage``, the kit's
+    self-check), else 1: measured code must not be cut for being measured."""
+    return TRACING_FACTOR if sys.gettrace() is not None else 1.0
 
 
 STATE = pytest.StashKey[RunState]()
