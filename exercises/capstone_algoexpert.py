@@ -46,7 +46,8 @@ The public API (what ``api`` must answer):
 
 How the suite grades it (one seeded run of 60 s of virtual time, measured from t = 5 s):
 pages at 25/s (Zipf over 40 questions, the list page 20%), runs at 1.5/s with a burst of 12 at
-t = 20, progress saves from 30 users every 10 s each, a release of the hottest question at
+t = 20, progress saves from 30 users every 10 s each (each user reading back the question it
+saved last just before its next save), a release of the hottest question at
 t = 25, runner-3 slowed by 0.6 s a call from t = 15 to 25, the first "web" node crashed at t =
 30 (back at 38), runner-2 crashed at t = 40 (back at 50), runner-1 cut off from every node at
 t = 44 to 50; then a settle (heal, restart, 10 s) and a read of every user's progress. Each

@@ -161,7 +161,8 @@ class Spec:
 class Request:
     """One request of the load generator: its class (``page``, ``run``...), when it was
     scheduled to be sent, when its answer came (None: no answer), the status (0: no answer),
-    and whether the answer was the right one."""
+    whether the answer was the right one, what it showed (``detail``) and what it sent
+    (``body``)."""
 
     cls: str
     key: str
@@ -169,7 +170,8 @@ class Request:
     answered: float | None = None
     status: int = 0
     good: bool = False
-    detail: str = ""
+    detail: Any = ""
+    body: Any = None          # what the request sent, for the suite's oracle
 
     @property
     def latency(self) -> float | None:

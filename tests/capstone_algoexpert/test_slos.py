@@ -102,7 +102,7 @@ def test_database_reads_per_page(request, scenario, reference_replay):
     def measure(run):
         n = len(pages(run))
         per_page = run.db_gets / n if n else float("inf")
-        return f"{per_page:.3f} ({run.db_gets} reads, {n} pages)", per_page <= 0.15, ""
+        return f"{per_page:.3f} ({run.db_gets} reads of pages, {n} pages)", per_page <= 0.15, ""
 
     judge(request, scenario, reference_replay, "database reads per page (t 5-60)", "<= 0.15", measure,
           "the 41 pages fit in memory: once warm, a page costs no database read (the database is the expensive, "
@@ -165,7 +165,29 @@ def test_progress_saves_are_acknowledged(request, scenario, reference_replay):
 
 
 @pytest.mark.task(6)
-@pytest.mark.points(14)
+@pytest.mark.points(6)
+def test_progress_reads_return_the_last_acknowledged_save(request, scenario, reference_replay):
+    def measure(run):
+        saves = {}
+        for save in run.ledger.of("save"):
+            saves.setdefault(save.key, []).append(save)
+        reads = run.ledger.of("progress", MEASURE_FROM, END)
+        wrong = []
+        for read in reads:
+            done = [s for s in saves.get(read.key, []) if s.status == 200 and s.answered < read.scheduled]
+            if not read.good:
+                wrong.append(f"  t={read.scheduled:.3f} GET /progress/{read.key}: {read.detail or 'no answer'}")
+            elif done and read.detail not in {s.body for s in saves[read.key] if s.scheduled >= done[-1].scheduled}:
+                wrong.append(f"  t={read.scheduled:.3f} GET /progress/{read.key}: got {read.detail!r}, last "
+                             f"acknowledged (t={done[-1].answered:.3f}) {done[-1].body!r}")
+        return f"{len(reads) - len(wrong)} of {len(reads)} right", not wrong and bool(reads), "\n".join(wrong[:5])
+
+    judge(request, scenario, reference_replay, "progress reads during the run", "100% show the last acknowledged save",
+          measure, "a user who reopens a question expects the code saved there, whichever web node answers")
+
+
+@pytest.mark.task(6)
+@pytest.mark.points(8)
 def test_no_acknowledged_save_is_lost(request, scenario, reference_replay):
     def measure(run):
         lost, checked = [], 0

@@ -3,7 +3,8 @@ the database has them (flushed every 20 s): the web node's crash loses the saves
 from solutions import capstone_algoexpert as _reference
 from solutions.capstone_algoexpert import *  # noqa: F401,F403
 
-EXPECT_FAIL = ["test_slos.py::test_no_acknowledged_save_is_lost"]
+EXPECT_FAIL = ["test_slos.py::test_no_acknowledged_save_is_lost",
+               "test_slos.py::test_progress_reads_return_the_last_acknowledged_save"]
 
 
 class Web(_reference.Web):
