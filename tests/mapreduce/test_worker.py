@@ -57,21 +57,37 @@ def test_a_map_task_writes_one_file_per_partition_then_reports(cluster, mapreduc
                      "every [key, value] of partition crc32(key) % R, in document order, one JSON line each")
 
 
+def run_task(cluster, coord, inbox, task, limit=5.0):
+    """Send ``task`` to w1 the way the coordinator does, and run until w1 says ``ready`` again
+    (the coordinator sends a worker one task at a time: never a second one before ``ready``)."""
+    inbox.clear()
+    coord.send("w1", task)
+    waited = 0.0
+    while not any(b.get("type") == "ready" for _, _, b in inbox) and waited < limit:
+        cluster.run_for(0.1)
+        waited += 0.1
+    return [b for _, _, b in inbox]
+
+
 @pytest.mark.points(3)
 def test_a_reduce_task_reads_only_the_listed_files(cluster, mapreduce):
     dfs, corpus, paths, inbox, coord = setup(cluster, mapreduce)
     for i in range(2):
-        coord.send("w1", {"type": "map", "task": i, "attempt": 1, "app": "index", "input": paths[i], "n_reduce": 2})
-    cluster.run_for(3.0)
+        task = {"type": "map", "task": i, "attempt": 1, "app": "index", "input": paths[i], "n_reduce": 2}
+        files = [f"tmp/map-{i}-1-{r}.jsonl" for r in range(2)]
+        expect_equal(f"messages after map task {i} (sent once w1 was ready)", run_task(cluster, coord, inbox, task),
+                     [{"type": "done", "kind": "map", "task": i, "attempt": 1, "files": files}, {"type": "ready"}],
+                     "done with the R files in partition order, then ready")
     (dfs / "tmp" / "map-0-9-1.jsonl").write_text(json.dumps(["zebra", "doc-99-9"]) + "\n", encoding="utf-8")
-    inbox.clear()
     listed = ["tmp/map-0-1-1.jsonl", "tmp/map-1-1-1.jsonl"]
-    coord.send("w1", {"type": "reduce", "task": 1, "attempt": 2, "app": "index", "files": listed})
-    cluster.run_for(5.0)
-    expect_equal("messages after the reduce task", [b for _, _, b in inbox],
+    task = {"type": "reduce", "task": 1, "attempt": 2, "app": "index", "files": listed}
+    expect_equal("messages after the reduce task", run_task(cluster, coord, inbox, task),
                  [{"type": "done", "kind": "reduce", "task": 1, "attempt": 2, "files": ["tmp/reduce-1-2.json"]},
                   {"type": "ready"}], "done with the one output file, then ready")
     got = json.loads((dfs / "tmp" / "reduce-1-2.json").read_text(encoding="utf-8"))
+    expect_equal("got['zebra'] in the reduce output (the key only the unlisted file tmp/map-0-9-1.jsonl holds)",
+                 got.get("zebra"), None, "a reduce task reads the files it lists and no other: an unlisted file is "
+                 "an attempt the coordinator did not commit (partial, or a duplicate)")
     want = {k: v for k, v in oracle("index", corpus).items() if suite_partition(k, 2) == 1}
     expect_equal("the reduce output (partition 1 of the index of both splits)", got, want,
                  "values grouped by key across every listed file, reduced once per key; the stray file "
