@@ -43,13 +43,13 @@ def test_denied_requests_get_403_and_never_reach_a_backend(cluster, proxies):
         reply = call_from(cluster, "alice", method, f"http://edge{path}?x=1", data=b"payload")
         expect_equal(f"alice: {method} http://edge{path}?x=1 (deny_paths={DENY}, allow_methods=['GET', 'POST']): "
                      "status", reply.status_code, 403, "a filtered request is refused with 403 Forbidden")
+    calls = [e.format().strip() for e in cluster.trace.find(kind="call", node="edge")]
+    expect_equal("calls the proxy made for the denied requests (from the cluster trace)", calls, [],
+                 "a filter decides before forwarding: no backend is contacted")
     reached = [s.short() for a in apps for s in a.seen]
     expect_equal("requests the backends received for the denied requests", reached, [],
                  "a filter decides before forwarding: the backend must not do the work, even if the client "
                  "then gets a 403")
-    calls = [e.format().strip() for e in cluster.trace.find(kind="call", node="edge")]
-    expect_equal("calls the proxy made for the denied requests (from the cluster trace)", calls, [],
-                 "no backend is contacted")
     for method, path in (("GET", "/administrator"), ("POST", "/internals/x"), ("GET", "/")):
         reply = call_from(cluster, "alice", method, f"http://edge{path}")
         expect_equal(f"alice: {method} http://edge{path} (not under a denied prefix): status", reply.status_code,
