@@ -279,6 +279,7 @@ class Scheduler:
         self._driver: greenlet | None = None
         self._runner: greenlet | None = None
         self._idle: list[Runner] = []
+        self._spawner: greenlet | None = None
         self._until_us: int | None = None
         self._stop: Callable[[], Any] | None = None
         self._suspended: dict[Waiter, None] = {}
@@ -321,6 +322,9 @@ class Scheduler:
         driver = getcurrent()
         self._driver = driver
         self._until_us, self._stop = until_us, stop
+        if self._spawner is None or self._spawner.dead or self._spawner.parent is not driver:
+            self._spawner = greenlet(self._spawn_runners, parent=driver)
+            self._spawner.switch(driver)  # parks at once, at the driver's shallow stack depth
         runner = self._idle.pop() if self._idle else Runner(self, driver)
         self._runner = runner
         self.task_switches += 1
@@ -357,6 +361,16 @@ class Scheduler:
                 return
         if until is not None and until > clock.micros:
             clock.advance_to_micros(until)
+
+    def _spawn_runners(self, home: greenlet) -> None:
+        """The spawner: starts each new runner from its own shallow stack. A greenlet starts at
+        the Python stack depth of the greenlet that first switches into it; started from deep
+        inside a blocked task, runners would add up their depths until ``RecursionError``."""
+        home.switch()
+        while True:
+            runner = Runner(self, self._driver)  # type: ignore[arg-type]
+            self._runner = runner
+            runner.switch()
 
     def _nested_loop(self, until_us: int, stop: Callable[[], Any]) -> None:
         heap = self.queue.heap
@@ -436,9 +450,12 @@ class Scheduler:
         self.task_switches += 1
         try:
             if self._runner is me:  # this greenlet ran the loop: hand it to another runner
-                runner = self._idle.pop() if self._idle else Runner(self, self._driver)  # type: ignore[arg-type]
-                self._runner = runner
-                runner.switch()
+                if self._idle:
+                    runner = self._idle.pop()
+                    self._runner = runner
+                    runner.switch()
+                else:
+                    self._spawner.switch()  # type: ignore[union-attr]
             else:  # a resumed task: back to the runner that resumed it
                 self._runner.switch()  # type: ignore[union-attr]
         finally:

@@ -420,3 +420,20 @@ def test_a_wait_inside_a_conversation_with_the_grading_worker_nests(cluster):
     # and the node's timers kept firing meanwhile
     assert log == [("inside", True), ("tick", 0.25), ("tick", 0.5), ("tick", 0.75), ("tick", 1.0), ("woke", 1.0)]
     assert cluster.now() == 1.0 and cluster.tasks_suspended() == 0
+
+
+def test_hundreds_of_tasks_blocking_at_once_in_nested_calls_all_finish(cluster):
+    """Every task that blocks hands the loop to a runner started from a shallow stack: hundreds
+    of tasks suspended at the same instant, each three calls deep, never add up their stack
+    depths into a ``RecursionError``."""
+    db = cluster.add_service("slow_db", data={"k": 1})
+    web, api, clients = cluster.add_node("web"), cluster.add_node("api"), cluster.add_node("clients")
+    reads = db.client("web", timeout=1.0)
+    session = cluster.session()
+    web.route("GET", "/x", lambda req: (200, {}, {"v": reads.get("k")}))
+    api.on_http(lambda req: (200, {}, session.get("http://web/x", timeout=1).content))
+    answers = []
+    for _ in range(300):
+        clients.spawn(lambda: answers.append(session.get("http://api/x", timeout=2).status_code))
+    cluster.run_for(3.0)
+    assert answers == [200] * 300 and cluster.errors == []
