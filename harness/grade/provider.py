@@ -167,6 +167,12 @@ class DecidingChannel(rpc.Channel):
     def must_propagate(self, exc: BaseException) -> bool:
         return isinstance(exc, (WorkerError, KeyboardInterrupt)) or super().must_propagate(exc)
 
+    def _make_ref(self, obj: Any) -> dict:
+        # A submission module handed back to learner code (a capstone's parts) is the worker's own.
+        if isinstance(obj, RemoteModule) and obj.__dict__["_sysdesign_remote"]._ch is self:
+            obj = obj.__dict__["_sysdesign_remote"]
+        return super()._make_ref(obj)
+
     # -- rules ---------------------------------------------------------------------------------
     def check_export(self, obj: Any) -> None:
         why = refusal(obj)

@@ -81,7 +81,8 @@ class WorkerChannel(rpc.Channel):
     def __init__(self, pipe: rpc.Pipe) -> None:
         super().__init__(pipe)
         self.clock = WorkerClock()
-        self.module_path: str | None = None
+        #: The submission's modules loaded so far (tracebacks point at the innermost of them).
+        self.module_paths: set[str] = set()
         self.handlers["load"] = self._h_load
         self.handlers["kit"] = self._h_kit
 
@@ -104,10 +105,14 @@ class WorkerChannel(rpc.Channel):
                 os._exit(0)
 
     def _h_load(self, msg: dict) -> dict:
-        if self.module_path is not None:
-            raise rpc.ProtocolError("the worker loads one module")
         path, name, components = Path(str(msg["path"])), str(msg["name"]), [str(c) for c in msg["components"]]
-        self.module_path = str(path.resolve())
+        resolved = str(path.resolve())
+        if resolved in self.module_paths or name in sys.modules:
+            raise rpc.ProtocolError(f"{path} is loaded already")
+        if self.module_paths and Path(resolved).parent != Path(next(iter(self.module_paths))).parent:
+            raise rpc.ProtocolError("the worker loads modules of one submission folder only")
+        # One module per exercise; a capstone also loads the concept exercises it builds on.
+        self.module_paths.add(resolved)
         from harness.providers import _import_failure_line, load_source_module, no_bytecode_process
 
         if path.suffix != ".py":
@@ -144,7 +149,7 @@ class WorkerChannel(rpc.Channel):
             data["cls"] = rpc.class_description(type(exc))
         if not as_value:
             data["tb"] = rpc.format_traceback(exc, keep=lambda f: not f.startswith(_HERE))
-            where = rpc.innermost(exc, lambda f: f == self.module_path)
+            where = rpc.innermost(exc, lambda f: f in self.module_paths)
             if where is not None:
                 data["where"] = where
 
