@@ -238,20 +238,29 @@ class ConfigCluster:
         with the content the store accepted, and its watcher's ``version``, ``config`` and
         ``applied`` describe the last of them (a reader never sees a new config under an old
         version)."""
-        seen = {name: (0, 0) for name in self.names}  # name -> (incarnations, applies) checked
+        wanted, marker = set(self.names), [None]
+
+        def touched():  # servers that ran code or suffered a fault since the last look (from the trace)
+            events = self.cluster.trace.events
+            if not events or events[-1] is marker[0]:
+                return []
+            found = set()
+            for event in reversed(events):
+                if event is marker[0]:
+                    break
+                if event[1] in ("recv", "timer", "task", "fault") and event[2] in wanted:
+                    found.add(event[2])
+            marker[0] = events[-1]
+            return sorted(found)
 
         def check(_cluster):
-            for name in self.names:
+            for name in touched():
                 node = self.cluster[name]
                 runs = self.runs[name]
                 if node.app is None or not runs:
                     continue
                 run = runs[-1]
                 watcher = node.app
-                state = (len(runs), len(run))
-                if seen[name] == state and watcher.version == (run[-1][1] if run else 0):
-                    continue
-                seen[name] = state
                 versions = [v for _, v, _ in run]
                 if versions != list(range(1, len(versions) + 1)):
                     return explain(f"versions applied by {name} so far (incarnation {len(runs)})", versions,

@@ -162,13 +162,38 @@ NEVER_UNLEARNS = "a gossip node never un-learns a rumour or changes its payload"
 CHUNKS_KEPT = "a peer never loses a verified chunk"
 
 
+def touched_since_last_look(cluster, names):
+    """A function returning the nodes among ``names`` that ran code (a message, a timer, a
+    task) or suffered a fault since it was last called, read from the newest trace events: an
+    invariant then asks only those nodes for their state, which keeps it cheap on big groups
+    (and in ``sysdesign grade``, where each question is a call into the worker)."""
+    wanted = set(names)
+    marker = [None]
+
+    def touched():
+        events = cluster.trace.events
+        if not events or events[-1] is marker[0]:
+            return []
+        found = set()
+        for event in reversed(events):
+            if event is marker[0]:
+                break
+            if event[1] in ("recv", "timer", "task", "fault") and event[2] in wanted:
+                found.add(event[2])
+        marker[0] = events[-1]
+        return sorted(found)
+
+    return touched
+
+
 def guard_never_unlearns(cluster, names):
     """After every event: each running node's ``rumors()`` still holds every rumour it held
     before, with the same payload (a crash starts a new incarnation with an empty memory)."""
     last: dict[str, tuple[int, dict]] = {}
+    touched = touched_since_last_look(cluster, names)
 
     def check(_cluster):
-        for name in names:
+        for name in touched():
             node = cluster[name]
             if node.app is None:
                 continue
@@ -190,9 +215,10 @@ def guard_never_unlearns(cluster, names):
 def guard_chunks_kept(cluster, names):
     """After every event: no running peer's ``bitfield()`` turns a '1' back into a '0'."""
     last: dict[str, tuple[int, str]] = {}
+    touched = touched_since_last_look(cluster, names)
 
     def check(_cluster):
-        for name in names:
+        for name in touched():
             node = cluster[name]
             if node.app is None:
                 continue
