@@ -15,6 +15,13 @@ later ``run_for``.
 
 Exceptions raised by handlers propagate to the test (out of ``run_for``, or out of the request
 the test made).
+
+Invariants: ``cluster.add_invariant(name, check)`` runs ``check(cluster)`` after every event (and
+when the loop starts running); a check that raises ``AssertionError`` or returns a message fails
+the test at the event that broke the guarantee, with
+:class:`~harness.cluster.errors.InvariantBroken` naming it, the time, the seed, the replay
+command and the last trace events. A guarantee broken and repaired between two sample points
+of a test is caught this way. No cost when none is registered (one truth test per event).
 """
 
 from __future__ import annotations

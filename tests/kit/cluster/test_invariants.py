@@ -165,3 +165,22 @@ def test_the_plugin_reports_an_invariant_once_with_its_replay_command(pytester):
     assert re.search(r'replay: pytest "test_inner.py::test_glitch" --cluster-seed=\d+', out), out
     assert "broken at t=0.500000s" in out
     assert "Captured cluster" not in out and "- cluster -" not in out  # no second copy of the same facts
+
+
+def test_broken_while_the_test_runs_code_as_a_node_that_waits(cluster):
+    a, b = cluster.add_node("a"), cluster.add_node("b")
+    state = {"v": 0}
+    b.route("GET", "/", lambda req: (state.update(v=-1), (200, "ok"))[1])
+    cluster.add_invariant("v >= 0", lambda c: None if state["v"] >= 0 else "v went negative")
+
+    def as_a():
+        import requests
+
+        try:
+            requests.get("http://b/", timeout=1.0)
+        except Exception:  # noqa: BLE001 - a learner's catch-all must not swallow it
+            state["swallowed"] = True
+
+    with pytest.raises(InvariantBroken, match="v went negative"):
+        a.execute(as_a)
+    assert "swallowed" not in state
