@@ -87,6 +87,28 @@ class Trace:
         """Events of a kind and/or a node, oldest first (for assertions in suites)."""
         return [e for e in self if (kind is None or e.kind == kind) and (node is None or e.node == node)]
 
+    def sent(self, body_type: str | None = None) -> list[TraceEvent]:
+        """One event per message that left its sender, oldest first, delivered or not: its
+        ``send``, or the ``drop``/``cut``/``down`` that lost it at once. A message lost in flight
+        has a ``send`` and then a ``cut`` or ``down`` (counting those kinds counts it twice);
+        the network's duplicates (``dup``) are not sends. ``body_type``: only messages whose
+        body is a dict with that ``"type"``. Raises ``ValueError`` when the trace has discarded
+        older events (a count from it would be short: build the cluster with
+        ``trace_limit=None``)."""
+        if self.truncated:
+            raise ValueError(f"the trace kept only its newest {self.limit} events: a count of messages "
+                             "from it would miss older ones (use Cluster(trace_limit=None))")
+        out, seen = [], set()
+        for e in self:
+            if e.kind in ("send", "drop", "cut", "down") and hasattr(e.data, "body"):
+                if e.data.id in seen:
+                    continue
+                seen.add(e.data.id)
+                body = e.data.body
+                if body_type is None or (isinstance(body, dict) and body.get("type") == body_type):
+                    out.append(e)
+        return out
+
     @property
     def truncated(self) -> bool:
         """True when older events may have been discarded to respect ``limit``."""

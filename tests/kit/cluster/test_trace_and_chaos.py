@@ -69,3 +69,43 @@ def test_faults_from_packs_by_name(clock, tmp_path):
         assert calls == [("a", 2.0)] and cluster["a"].status == "down"
         with pytest.raises(ClusterError, match="unknown fault 'nope'"):
             cluster.fault("nope")
+
+
+def test_trace_sent_counts_each_message_once_however_it_is_lost(cluster):
+    a, b, c = cluster.add_node("a"), cluster.add_node("b"), cluster.add_node("c")
+    b.on_message(lambda msg: None)
+    c.on_message(lambda msg: None)
+    a.send("b", {"type": "x", "n": 1})                    # send, recv
+    cluster.run_for(0.1)
+    a.send("b", {"type": "x", "n": 2})                    # send, then down in flight
+    cluster.crash("b")
+    cluster.run_for(0.1)
+    a.send("b", {"type": "x", "n": 3})                    # down at send
+    cluster.restart("b")
+    a.send("c", {"type": "x", "n": 4})                    # send, then cut in flight
+    part = cluster.partition(["a"], ["c"])
+    cluster.run_for(0.1)
+    a.send("c", {"type": "x", "n": 5})                    # cut at send
+    part.heal()
+    cluster.drop("a", "c", 1.0)
+    a.send("c", {"type": "x", "n": 6})                    # dropped
+    cluster.reset_links()
+    cluster.duplicate("a", "b", 1.0)
+    a.send("b", {"type": "x", "n": 7})                    # send, dup: one message
+    a.send("b", {"type": "y", "n": 8})
+    cluster.run_for(0.1)
+    assert [e.data.body["n"] for e in cluster.trace.sent("x")] == [1, 2, 3, 4, 5, 6, 7]
+    assert [e.data.body["n"] for e in cluster.trace.sent()] == [1, 2, 3, 4, 5, 6, 7, 8]
+    naive = [e for e in cluster.trace if e.kind in ("send", "drop", "cut", "down")]
+    assert len(naive) == 10  # what counting the kinds would say: two messages counted twice
+
+
+def test_trace_sent_refuses_a_truncated_trace(tmp_path):
+    with Cluster(1, base_path=tmp_path, trace_limit=4) as cluster:
+        a, b = cluster.add_node("a"), cluster.add_node("b")
+        b.on_message(lambda msg: None)
+        for i in range(5):
+            a.send("b", i)
+        cluster.run_for(1.0)
+        with pytest.raises(ValueError, match="trace_limit=None"):
+            cluster.trace.sent()
