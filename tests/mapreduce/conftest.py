@@ -154,8 +154,8 @@ class JobRun:
     def assignments(self):
         """``[(time, kind, task, attempt, worker)]`` of every task the coordinator sent (trace)."""
         out = []
-        for e in self.cluster.trace:
-            if e.node == "coordinator" and e.kind in ("send", "drop", "cut", "down"):
+        for e in self.cluster.trace.sent():  # one event per message, lost in flight or not
+            if e.node == "coordinator":
                 body = getattr(e.data, "body", None)
                 if isinstance(body, dict) and body.get("type") in ("map", "reduce"):
                     out.append((e.time, body["type"], body["task"], body["attempt"], e.peer))
