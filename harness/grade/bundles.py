@@ -149,6 +149,11 @@ fi
 rm -rf "$ROOT/venv"
 "$PY" -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install --no-index --find-links "$SOURCE/wheels" -r "$SOURCE/requirements.txt"
+# Graded as root, learner code runs as an unprivileged user, which must be able to start this
+# Python and read the kit's runtime; hidden tests stay root's alone.
+chmod o+x "$ROOT" "$SOURCE"
+chmod -R o+rX "$ROOT/venv" "$SOURCE/kit"
+if [ -d "$SOURCE/hidden" ]; then chmod -R go-rwx "$SOURCE/hidden"; fi
 "$ROOT/venv/bin/sysdesign" list >/dev/null
 """
 
