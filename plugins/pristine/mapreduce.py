@@ -72,9 +72,10 @@ Tasks
 2. ``Worker``: run a map task into one file per partition, and a reduce task into one output
    file, then report.
 3. ``Coordinator``: hand out the map tasks, then (only once every map is committed) the reduce
-   tasks; commit outputs; finish.
-4. ``Coordinator``: re-run the tasks of crashed and slow workers after a timeout, and commit each
-   task exactly once.
+   tasks; commit outputs; finish. Start the check timer already: for now ``check`` only hands out
+   what can be.
+4. ``Coordinator``: in ``check``, re-run the tasks of crashed and slow workers after a timeout, and
+   commit each task exactly once.
 """
 
 from __future__ import annotations
@@ -210,8 +211,9 @@ class Coordinator:
         raise NotImplementedError("task 3: implement Coordinator.on_message")
 
     def check(self) -> None:
-        """Task 4. Make the timed-out running tasks idle again, and hand out what can be."""
-        raise NotImplementedError("task 4: implement Coordinator.check")
+        """Tasks 3-4. Called by the check timer every ``check_interval`` seconds. Task 4: first make
+        the timed-out running tasks idle again. Then (task 3) hand out what can be."""
+        raise NotImplementedError("task 3: implement Coordinator.check")
 
     def done(self) -> bool:
         """Task 3. Whether every reduce task is committed."""
