@@ -67,6 +67,17 @@ class _DiskOnly:
     set_timer = every = post = spawn = _nothing
 
 
+def dead_letters_if_written(broker, subscription):
+    """``broker.dead_letters(subscription)`` as a set, or an empty set while that method is still
+    its stub (task 5): a broker that does not dead-letter yet holds every message it was not
+    acknowledged for in ``pending``, so the check needs nothing more from it. Task 5's own tests
+    call ``dead_letters`` directly."""
+    try:
+        return set(broker.dead_letters(subscription))
+    except NotImplementedError:
+        return set()
+
+
 class DurableAnswers:
     """After every event: each publish the broker has answered ``published`` and still holds
     pending is also pending (or dead-lettered) in a broker rebuilt from its node's disk right
@@ -110,7 +121,7 @@ class DurableAnswers:
         rebuilt = self.build(_DiskOnly(self.node))
         missing = []
         for sub in self.subscriptions:
-            held, kept = set(live.pending(sub)), set(rebuilt.pending(sub)) | set(rebuilt.dead_letters(sub))
+            held, kept = set(live.pending(sub)), set(rebuilt.pending(sub)) | dead_letters_if_written(rebuilt, sub)
             missing += [(sub, mid) for mid in dict.fromkeys(self.answered) if mid in held and mid not in kept]
         if missing:
             return explain(f"Broker(...) rebuilt from {self.node.name}'s disk right after it answered "
