@@ -46,7 +46,7 @@ class StructuredLogger:
         _check_fields(fields)
         if rank < self._threshold:
             return
-        record: dict[str, Any] = {"ts": time.time(), "level": level, "msg": msg, "request_id": current_request_id()}
+        record: dict[str, Any] = {"ts": time.time(), "level": level, "msg": msg, "request_id": _request_id.get()}
         record.update(self._fields)
         record.update(fields)
         self._write(json.dumps(record, default=str) + "\n")

@@ -82,6 +82,7 @@ class ReverseProxy:
         self.inject_headers = dict(inject_headers or {})
         self.deny_paths = [p.rstrip("/") for p in deny_paths]
         self.allow_methods = None if allow_methods is None else {m.upper() for m in allow_methods}
+        self._filtering = bool(self.deny_paths) or self.allow_methods is not None
         self.log_lines: list[str] = []
         self._received = 0
         self._forwarded = 0
@@ -97,7 +98,7 @@ class ReverseProxy:
         self._received += 1
         request_id = f"{self.name}-{self._received}"
         backend, hit = None, False
-        if not self.allows(request.method, request.path):
+        if self._filtering and not self.allows(request.method, request.path):
             answer: Response = (403, dict(_TEXT), b"403 Forbidden")
         else:
             cached = self._cache_get(request, started)
