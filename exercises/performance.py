@@ -66,7 +66,8 @@ Tasks
 3. ``percentile`` (linear interpolation) and ``nearest_rank``: percentiles of latency samples.
 4. ``littles_law``: L = lambda * W, solved for whichever one is missing.
 5. ``FailoverClient``: send to the active server, fall back per request, fail over after ``fall`` failures.
-6. ``FailoverClient``: health checks on an interval, and fail back after ``rise`` good ones.
+6. ``FailoverClient``: health checks on an interval (``get`` runs ``tick`` first), and fail back
+   after ``rise`` good ones.
 7. ``fetch_breakdown``, ``fetch_estimate``: estimate a fetch from the latency figures (checked
    against a fetch the suite measures in the cluster).
 """
@@ -243,12 +244,16 @@ class FailoverClient:
     def get(self, path: str) -> requests.Response:
         """Task 5. ``GET path`` (such as ``"/page"``) with failover.
 
-        First run ``tick()`` (task 6). Then send the request to the active server. An answer
+        Send the request to the active server. An answer
         with a status below 500 (a 404 is the server's answer, not its failure) is returned.
         A status of 500 or more, or a ``requests.RequestException``, is a failure: try the
         other server once, and return its answer if its status is below 500. When both
         failed, raise ``Unavailable``. Calls to the primary are recorded with
         ``record_primary`` (good: status below 500), whether it was tried first or second.
+
+        Task 6 adds one step at the start: run ``tick()``, so that a health check that is due
+        runs before the request. Until then ``get`` makes no health checks (the suite's task-5
+        tests never let one fall due).
         """
         raise NotImplementedError("task 5: implement FailoverClient.get")
 
