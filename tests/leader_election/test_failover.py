@@ -109,3 +109,29 @@ def test_a_delete_between_the_read_and_the_watch_is_not_missed(run_cluster_seeds
                      "store replays it")
 
     run_cluster_seeds(scenario, n=2)
+
+
+def test_a_node_that_stepped_down_takes_part_again(cluster, bench):
+    b = bench(cluster, charger=False)
+    b.sample_every(0.25, until=11.0)  # not after: the suite revokes a lease behind the leader's back
+    cluster.run_to(10.0)
+    kv = b.holder()
+    leader = kv.value
+    b.call(leader, "step_down")
+    cluster.run_for(1.0)
+    new = b.holder()
+    expect_true(new is not None and new.create_revision > kv.create_revision,
+                f"etcd.peek(leader key) 1 s after {leader}.step_down()", new, "a new leadership",
+                "the followers (and the node itself) run the election again at once")
+    b.expect_leader(10.0, f"{leader}.step_down()")
+    # Alone, a node whose lease the store forgot steps down and, following again, wins again.
+    for name in b.workers:
+        if name != new.value:
+            cluster.crash(name)
+    before = len(b.terms)
+    b.etcd.app.revoke(new.lease)
+    cluster.run_for(b.refresh + b.retry + 1.0)
+    terms = [(t["node"], t["token"]) for t in b.terms[before - 1:]]
+    expect_true(len(terms) == 2 and terms[1][0] == new.value and terms[1][1] > terms[0][1], f"leaderships of {new.value} after the store "
+                "forgot its lease (the other nodes down)", terms,
+                "a second one with a larger token: a node that stepped down follows again and, alone, wins again")
