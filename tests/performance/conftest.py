@@ -134,13 +134,14 @@ class Pair:
         self.outcomes.append(outcome)
         return outcome
 
-    def every_second(self, until, path="/page"):
-        """One ``get`` at each whole second from the next one up to ``until`` (exclusive)."""
+    def every_second(self, until, path="/page", step=1):
+        """One ``get`` at each whole second from the next one up to ``until`` (exclusive);
+        with ``step=k``, at every k-th of those seconds."""
         t = float(int(self.cluster.now()) + 1)
         while t < until:
             self.cluster.run_to(t)
             self.get(path)
-            t += 1.0
+            t += step
         self.cluster.run_to(until)
 
     # -- reading the trace --------------------------------------------------------------------
