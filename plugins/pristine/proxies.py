@@ -31,8 +31,10 @@ in time, ``504 Gateway Timeout``. A ``500`` would blame the proxy itself.
 
 Caching at the proxy trades freshness for load: a cached answer may be up to ``ttl`` seconds
 old. Only ``GET`` answers are cached (a ``POST`` changes something: replaying its old answer
-would skip the change), only successful ones (caching a ``503`` would keep the outage going
-after the backend recovered), and the key is the path *and* the query string.
+would skip the change; a ``HEAD`` answer has no body, so it is not the page), only ``200`` ones
+(caching a ``503`` would keep the outage going after the backend recovered, a ``404`` or a
+``302`` would outlive the page's creation or the redirect's end, and a ``206`` holds only the
+part of the page one client asked for), and the key is the path *and* the query string.
 
 In the kit's cluster, a node's address is its name. A handler sees who called it as
 ``request.client`` (the node whose code made the request, or ``"client"`` for the test

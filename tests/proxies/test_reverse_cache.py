@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.messages import expect_equal
+from harness.messages import expect_equal, expect_true
 
 from .conftest import call_from, setup_reverse
 
@@ -92,6 +92,54 @@ def test_only_successful_get_answers_are_cached(cluster, proxies):
     reply = get(cluster, "/down")
     expect_equal("GET /down again after app-1 restarted: (status, did app-1 get it)",
                  (reply.status_code, len(app.seen) > before), (200, True), "a 502 is never cached")
+
+
+@pytest.mark.points(2)
+def test_partial_missing_and_redirect_answers_are_not_cached(cluster, proxies):
+    def answer(seen, n):
+        if seen.path == "/video" and "Range" in seen.headers:
+            return 206, {"Content-Range": "bytes 0-3/10"}, "0123"
+        if seen.path == "/missing" and n == 3:
+            return 404, {}, "no such page yet"
+        if seen.path == "/moved" and n == 5:
+            return 302, {"Location": "http://edge/elsewhere"}, ""
+        return 200, {}, f"whole {seen.path}"
+
+    cluster.set_default_link(latency=LATENCY)
+    (app,) = setup_reverse(cluster, proxies, answer=answer, cache_ttl=60)
+    steps = [("/video", {"Range": "bytes=0-3"}, 206, "a 206 holds part of the page: the next client wants all of it"),
+             ("/video", {}, 200, "the whole page, from app-1: the 206 before it was not cached"),
+             ("/missing", {}, 404, "the page does not exist yet"),
+             ("/missing", {}, 200, "the page exists now: a cached 404 would hide it for a whole TTL"),
+             ("/moved", {}, 302, "a temporary redirect"),
+             ("/moved", {}, 200, "the backend serves the page itself again: a cached 302 would keep sending "
+                                 "clients away")]
+    done = []
+    for path, headers, status, why in steps:
+        before = len(app.seen)
+        reply = call_from(cluster, "alice", "GET", f"http://edge{path}", headers=headers)
+        shown = f"GET {path}" + "".join(f" ({k}: {v})" for k, v in headers.items())
+        done.append(f"{shown} -> {reply.status_code}")
+        expect_equal(f"{'; '.join(done)} (cache_ttl=60): did app-1 get the last one, and its status",
+                     (len(app.seen) > before, reply.status_code), (True, status),
+                     f"{why}; only a 200 answer to a GET is cached")
+
+
+@pytest.mark.points(2)
+def test_a_head_answer_is_never_served_to_a_get(cluster, proxies):
+    app = setup(cluster, proxies, cache_ttl=60)
+    head = call_from(cluster, "alice", "HEAD", "http://edge/page")
+    expect_equal("HEAD /page (cache_ttl=60): status and body", (head.status_code, head.content), (200, b""),
+                 "a HEAD answer has the page's headers and no body")
+    first = get(cluster, "/page")
+    expect_equal("HEAD /page; GET /page: requests app-1 saw", [s.short() for s in app.seen],
+                 ["HEAD /page from edge", "GET /page from edge"],
+                 "only GET answers are cached: the body-less HEAD answer is not the page")
+    expect_true(first.content != b"", "HEAD /page; GET /page: the body of the GET", first.content,
+                "the page (not empty)", "a GET gets the whole page, never the empty body of a HEAD answer")
+    second = get(cluster, "/page")
+    expect_equal("HEAD /page; GET /page; GET /page: (requests app-1 saw, the second GET's body)",
+                 (len(app.seen), second.content), (2, first.content), "the GET answer itself is cached")
 
 
 @pytest.mark.points(2)
