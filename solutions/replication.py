@@ -215,3 +215,48 @@ class Replica:
             for done in waiting:
                 done(False)
         self._save()
+
+
+class Session:
+    def __init__(self, connect: Callable[[str], Any], primary: str, replicas: list[str], *,
+                 max_wait: float = 1.0) -> None:
+        if max_wait < 0:
+            raise ValueError("max_wait must be >= 0")
+        self.connect, self.primary, self.replicas = connect, primary, list(replicas)
+        self.max_wait = max_wait
+        self.floor = 0  # the highest index this session wrote or read: every read must reflect it
+
+    def put(self, key: str, value: Any, done: Callable[[bool], None], write_id: Any = None) -> None:
+        node = self.connect(self.primary)
+        if node is None:
+            done(False)
+            return
+
+        def decided(ok: bool) -> None:
+            if ok:  # the primary applied it at this moment: its index now covers the write
+                self.floor = max(self.floor, node.index)
+            done(ok)
+
+        node.put(key, value, decided, write_id=write_id)
+
+    def get(self, key: str) -> Any:
+        deadline = time.monotonic() + self.max_wait
+        while True:
+            for name in self.replicas:
+                node = self.connect(name)
+                if node is not None and node.index >= self.floor:
+                    return self._read(node, key)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            time.sleep(min(self.POLL, left))
+        node = self.connect(self.primary)
+        if node is None or node.index < self.floor:
+            raise TimeoutError(f"no node has applied index {self.floor} within {self.max_wait} s")
+        return self._read(node, key)
+
+    POLL = 0.01
+
+    def _read(self, node: Any, key: str) -> Any:
+        self.floor = max(self.floor, node.index)
+        return node.get(key)

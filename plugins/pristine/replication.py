@@ -45,6 +45,29 @@ that (the primary acknowledged writes it had not shipped yet), so a promotion ma
 acknowledged writes: that is the price of asynchronous replication. Either way, a replica that
 started without state must catch up with a primary before it may promote itself.
 
+**Consistency models: what a reader may see.** A store is *strongly consistent*
+(linearizable) when every read sees the latest acknowledged write, as if there were one copy of
+the data: reading from the primary, or from a synchronous replica, gives that. Reads from an
+asynchronous replica are only *eventually consistent*: once writes stop, every replica ends up
+with the same data, but until then a read may return an old value, and two reads in a row, from
+two replicas that lag by different amounts, may even go back in time. Between the two sit the
+**session guarantees**, which a client can get from lagging replicas without paying for strong
+consistency everywhere:
+
+* **read-your-writes**: once the client's own write was acknowledged, its reads of that key
+  return that value or a newer one, never an older one (the user who just changed their profile
+  picture sees the new picture, even if the rest of the world sees it a second later);
+* **monotonic reads**: once a read returned a value, later reads of that key never return an
+  older one (a comment does not appear on one refresh and disappear on the next, because the
+  second refresh went to a replica further behind).
+
+The usual way to provide them: the client's *session* remembers the highest position in the
+primary's log (here: the ``index``) that it wrote *or* read, and a read goes only to a node that
+has applied at least that much. A replica that is behind makes the read wait for it to catch up,
+or the read goes to another node (the primary has everything). Remembering only the writes is
+not enough: a read served by the primary (or by a replica further ahead) can show a value that a
+replica which already has the session's writes does not have yet.
+
 With more than two nodes you would use a majority (quorum) for both writes and elections, as
 Raft does: a pair cannot tell "the other node died" from "I am cut off", which is why a sync
 pair stops accepting writes rather than risk losing one.
@@ -90,6 +113,9 @@ Tasks
 4. Failover: heartbeats, promotion after ``failover_timeout`` of silence, terms, and never
    promote a replica that may miss acknowledged writes.
 5. Rejoin: step down on a higher term, refuse writes as a replica, catch up.
+6. ``Session``: a client that writes through the primary and reads from replicas, with
+   read-your-writes and monotonic reads against a lagging replica, and reads that still complete
+   (a bounded wait, or another node) when a replica is behind.
 
 Run ``sysdesign check replication``.
 """
@@ -191,3 +217,51 @@ class Replica:
         your term in the answer, so that it steps down.
         """
         raise NotImplementedError("task 2: implement Replica.on_message")
+
+
+class Session:
+    """One client's session over a pair (task 6): writes go through the primary, reads go to a
+    replica, and every read keeps two guarantees, per key: **read-your-writes** (after the
+    session's write of a key was acknowledged, a read of that key returns that value or a newer
+    one) and **monotonic reads** (a read of a key never returns a value older than one an earlier
+    read of the session returned). "Older" is by the primary's order of the writes.
+
+    The guarantees are about asynchronous replication while the primary stays the primary (in
+    sync mode a replica never lags behind an acknowledged write; after a failover in async mode,
+    acknowledged writes may be gone from every node, and then no read can keep them).
+    """
+
+    def __init__(self, connect: Callable[[str], Any], primary: str, replicas: list[str], *,
+                 max_wait: float = 1.0) -> None:
+        """Task 6. ``connect(name)`` gives the ``Replica`` running on node ``name`` right now
+        (or ``None`` while that node is down): a call on it stands for a request to that node,
+        answered at once. Use its public API only: ``put``, ``get``, ``index``, ``role``.
+        ``primary`` is the node to write through; ``replicas`` the nodes to read from (may be
+        empty: then every read goes to the primary). ``max_wait`` (seconds, ``>= 0``; ``0``:
+        never wait) is how long a read may wait for a replica to catch up. Raise
+        ``ValueError`` for ``max_wait < 0``.
+        """
+        raise NotImplementedError("task 6: implement Session.__init__")
+
+    def put(self, key: str, value: Any, done: Callable[[bool], None], write_id: Any = None) -> None:
+        """Task 6. Write through the primary (``Replica.put`` on ``connect(primary)``) and call
+        ``done(ok)`` exactly once with its answer; ``done(False)`` at once when the primary is
+        down. An acknowledged write is what later reads must reflect: the primary has applied
+        it when it calls its ``done(True)``, so its ``index`` at that moment covers the write."""
+        raise NotImplementedError("task 6: implement Session.put")
+
+    def get(self, key: str) -> Any:
+        """Task 6. The value of ``key`` (``None`` when absent) as a node that has applied
+        everything this session must see has it: every write the session had acknowledged and
+        everything its earlier reads returned.
+
+        * Read from a replica in ``replicas`` whenever one that is up has applied that much: a
+          session over a healthy pair does not load the primary with its reads.
+        * When none has, wait for one to catch up (``time.sleep``: virtual time, the cluster runs
+          meanwhile), or read from another node that has (the primary has everything it
+          acknowledged); either way return within ``max_wait`` seconds of the call.
+        * Raise ``TimeoutError`` when no node that is up has applied that much within
+          ``max_wait`` (the primary is down and the replica is behind): never return a value
+          the session must not see.
+        """
+        raise NotImplementedError("task 6: implement Session.get")
