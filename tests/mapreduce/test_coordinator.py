@@ -10,7 +10,7 @@ import pytest
 
 from harness.messages import expect_equal, expect_true
 
-from .conftest import JobRun, make_corpus, write_inputs
+from .conftest import JobGuard, JobRun, make_corpus, write_inputs
 
 pytestmark = pytest.mark.task(3)
 
@@ -78,7 +78,9 @@ def test_tasks_go_to_ready_workers_and_reduces_wait_for_every_map(cluster, mapre
 @pytest.mark.points(3)
 @pytest.mark.parametrize("app", ["wordcount", "index"])
 def test_a_job_without_faults_gives_the_sequential_answer(cluster, mapreduce, app):
-    run = JobRun(cluster, mapreduce, app=app).run(limit=60)
+    run = JobRun(cluster, mapreduce, app=app)
+    JobGuard(run).install()
+    run.run(limit=60)
     run.check_output()
     run.check_commits()
 

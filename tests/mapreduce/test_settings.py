@@ -7,7 +7,7 @@ import pytest
 
 from harness.messages import explain
 
-from .conftest import JobRun
+from .conftest import JobGuard, JobRun
 
 
 @pytest.mark.task(4)
@@ -21,6 +21,7 @@ def test_smallest_valid_settings_finish_the_job(cluster, mapreduce):
         raise AssertionError(explain("Coordinator(node, dfs, Job('wordcount', (one split,), n_reduce=1), "
                                      "task_timeout=0.25, check_interval=0.25)", f"ValueError: {exc}", "accepted",
                                      "one reduce task, and any positive timeout and check interval, are valid")) from None
+    JobGuard(run).install()
     run.run(limit=60)
     run.check_output()
     run.check_commits()
