@@ -55,6 +55,23 @@ several failures in a row, keeps health-checking the primary at a steady interva
 hammering a dead one on every request), and *fails back* when the primary has passed several
 checks in a row. Every call has a timeout, or one hung server hangs the client too.
 
+**Promises about availability.** A provider that sells a service usually signs a **service
+level agreement (SLA)** with its customer: a contract holding one or more **service level
+objectives (SLOs)**, each a target for something measured (the *service level indicator*, such
+as the share of a month the service answered), and a **remedy** for when an objective is missed.
+A cloud provider may promise a video-streaming customer 99.999 % availability each month and
+return 10 % of that month's fees when it falls short; many SLAs have tiers, say 10 % below
+99.999 % and 25 % below 99.9 %. Measuring exactly at the objective meets it.
+
+An objective below 100 % is also an allowance. 99.999 % of a month (a twelfth of a 365-day year,
+2,628,000 s) leaves 0.001 % of it, 26.28 s, that may go wrong: the **error budget**. Teams
+spend it deliberately (a risky deploy, a failover drill, a migration) and watch how much is
+left; when it is spent, they stop shipping changes and work on reliability until the period
+ends. The budget is ``(1 - objective) x the length of the period``: the tighter the objective,
+the smaller the budget, and 100 % leaves none at all. Only downtime inside the period counts
+(an outage that started last month spends this month's budget only from the first second of
+this month), and a second when two monitors both saw the service down is one second down.
+
 Plain Python and ``requests`` only (the suite's simulated network intercepts ``requests``, not
 ``urllib`` or ``httpx``). Time: read ``time.monotonic()`` when you need it; the suite runs your
 client on a virtual clock inside a simulated cluster. Run ``sysdesign check performance``.
@@ -70,11 +87,14 @@ Tasks
    after ``rise`` good ones.
 7. ``fetch_breakdown``, ``fetch_estimate``: estimate a fetch from the latency figures (checked
    against a fetch the suite measures in the cluster).
+8. ``SLA``: an objective and its refund tiers; ``SLA.report`` measures a period's outages against
+   them: availability, breach, error budget spent and left, and the refund owed (``SLOReport``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -298,3 +318,73 @@ def fetch_estimate(megabytes: float, source: str, *, round_trips: int, rtt: floa
     errors). ``fetch_estimate(1, "memory", round_trips=3)`` is about 0.46: the round trips are
     nearly all of it."""
     raise NotImplementedError("task 7: implement fetch_estimate")
+
+
+# -- task 8: an SLA, its objective, its error budget and its remedy ------------------------------
+@dataclass(frozen=True)
+class SLOReport:
+    """Task 8 (given). What ``SLA.report`` returns for one period. Seconds are seconds of the
+    period; fractions are between 0 and 1 unless said otherwise.
+
+    - ``availability``: the share of the period that was not inside any outage,
+      ``(length - downtime) / length``.
+    - ``downtime``: seconds of the period inside at least one outage.
+    - ``breached``: the objective was missed, ``availability < objective`` (exactly at the
+      objective is met).
+    - ``budget``: the error budget, the downtime the objective allows in this period:
+      ``(1 - objective) * length``.
+    - ``budget_left``: ``budget - downtime``; below 0 once the budget is overspent.
+    - ``budget_spent``: ``downtime / budget`` (1.0: all of it; above 1: overspent). With no
+      budget at all (an objective of 1.0) it is 0.0 without downtime and ``math.inf`` with some.
+    - ``refund_rate``: the share of the fee the remedy returns (see ``SLA``); 0.0 when no tier
+      applies.
+    - ``refund``: ``refund_rate * fee``.
+    """
+
+    availability: float
+    downtime: float
+    breached: bool
+    budget: float
+    budget_left: float
+    budget_spent: float
+    refund_rate: float
+    refund: float
+
+
+class SLA:
+    """Task 8. A service level agreement: one availability objective (the SLO) and the remedy
+    owed when availability falls short, as refund tiers.
+
+    ``objective``: the promised availability, a fraction in ``(0, 1]`` (``0.99999`` is
+    99.999 %; ``1.0`` promises no downtime at all and leaves no error budget). ``tiers``:
+    ``(below, rate)`` pairs, in any order: when the measured availability is *strictly below*
+    ``below``, a refund of ``rate`` (a fraction of the period's fee) applies; when several
+    apply, the largest rate is owed. ``[(0.99999, 0.10), (0.999, 0.25)]`` returns 10 % of the
+    fee below 99.999 % and 25 % below 99.9 %; at exactly 99.9 % it is 10 %. No tiers (the
+    default) means no refund ever. A threshold outside ``(0, 1]``, a rate outside ``[0, 1]`` or
+    an objective outside ``(0, 1]`` raises ``ValueError``.
+    """
+
+    def __init__(self, objective: float, tiers: Iterable[tuple[float, float]] = ()) -> None:
+        """Task 8. Keep the objective and the tiers (check them here, see the class)."""
+        raise NotImplementedError("task 8: implement SLA.__init__")
+
+    def report(self, outages: Iterable[tuple[float, float]], start: float, end: float,
+               fee: float = 0.0) -> SLOReport:
+        """Task 8. Measure the period ``[start, end)`` (seconds; any clock, negative times
+        included) against this SLA and return an ``SLOReport``.
+
+        ``outages``: ``(down_from, down_until)`` pairs in the same seconds, the service down for
+        ``[down_from, down_until)``, as a monitor reported them: in any order, possibly
+        overlapping or touching each other (a second two outages share is one second down),
+        possibly empty (``down_from == down_until``), possibly reaching before ``start`` or
+        after ``end``, or lying wholly outside the period: only the part inside
+        ``[start, end)`` counts. ``fee``: what the customer paid for the period (``>= 0``).
+
+        ``ValueError`` when ``end <= start``, for a negative fee, and for an outage that ends
+        before it starts. The suite checks every boundary with numbers that are exact in binary
+        (periods such as 1024 s, times on quarter seconds, objectives such as ``1 - 3/1024``), so
+        any of the usual formulas (``(length - downtime) / length < objective`` or
+        ``downtime > budget``) decides the same way; other figures are compared to 1e-9.
+        """
+        raise NotImplementedError("task 8: implement SLA.report")

@@ -1,11 +1,12 @@
 """Reference solution: performance (nines, series/parallel availability, percentiles, Little's
-law, an active-passive failover client)."""
+law, an active-passive failover client, latency estimates, an SLA's report)."""
 
 from __future__ import annotations
 
 import math
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -219,3 +220,67 @@ def fetch_breakdown(megabytes: float, source: str, *, round_trips: int,
 
 def fetch_estimate(megabytes: float, source: str, *, round_trips: int, rtt: float = ROUND_TRIP_CA_NL) -> float:
     return sum(fetch_breakdown(megabytes, source, round_trips=round_trips, rtt=rtt).values())
+
+
+# -- task 8: an SLA, its objective, its error budget and its remedy ------------------------------
+@dataclass(frozen=True)
+class SLOReport:
+    availability: float
+    downtime: float
+    breached: bool
+    budget: float
+    budget_left: float
+    budget_spent: float
+    refund_rate: float
+    refund: float
+
+
+def _fraction(value: float, what: str, *, zero: bool) -> float:
+    low_ok = value >= 0 if zero else value > 0
+    if not (low_ok and value <= 1):
+        raise ValueError(f"{what}={value!r}: must be in {'[0' if zero else '(0'}, 1]")
+    return float(value)
+
+
+def _downtime(outages: Iterable[tuple[float, float]], start: float, end: float) -> float:
+    """Seconds of [start, end) inside at least one outage: clipped to the period, overlaps once."""
+    clipped = []
+    for a, b in outages:
+        if b < a:
+            raise ValueError(f"outage ({a!r}, {b!r}) ends before it starts")
+        a, b = max(a, start), min(b, end)
+        if a < b:
+            clipped.append((a, b))
+    total, reached = 0.0, start
+    for a, b in sorted(clipped):
+        if b > reached:
+            total += b - max(a, reached)
+            reached = b
+    return total
+
+
+class SLA:
+    def __init__(self, objective: float, tiers: Iterable[tuple[float, float]] = ()) -> None:
+        self.objective = _fraction(objective, "objective", zero=False)
+        self.tiers = [(_fraction(below, "a tier's threshold", zero=False), _fraction(rate, "a tier's refund rate",
+                                                                                      zero=True))
+                      for below, rate in tiers]
+
+    def report(self, outages: Iterable[tuple[float, float]], start: float, end: float,
+               fee: float = 0.0) -> SLOReport:
+        if not end > start:
+            raise ValueError(f"the period [{start!r}, {end!r}) is empty")
+        if not fee >= 0:
+            raise ValueError(f"fee={fee!r} is negative")
+        length = end - start
+        downtime = _downtime(outages, start, end)
+        availability = (length - downtime) / length
+        budget = (1.0 - self.objective) * length
+        if budget > 0:
+            spent = downtime / budget
+        else:
+            spent = math.inf if downtime > 0 else 0.0
+        rate = max([r for below, r in self.tiers if availability < below], default=0.0)
+        return SLOReport(availability=availability, downtime=downtime, breached=availability < self.objective,
+                         budget=budget, budget_left=budget - downtime, budget_spent=spent, refund_rate=rate,
+                         refund=rate * fee)
