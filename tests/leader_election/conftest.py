@@ -21,7 +21,10 @@ Checks, each failing with the invariant it protects:
 - on the ledger: nothing accepted from a node that no longer held the key once a newer token had
   reached the payments service (before that, fencing cannot refuse it), every accepted charge
   carries its sender's leadership token, every due period charged exactly once (never early),
-  and no charge rejected as stale unless the suite stalled it.
+  and no charge rejected as stale unless the suite stalled it. ``check_at_every_step`` checks the
+  same after every event of the cluster (``cluster.add_invariant``), each charge as it arrives,
+  and that every due period is charged within a given lateness, so a long run fails at the event
+  that broke a guarantee.
 """
 
 from __future__ import annotations
@@ -540,6 +543,78 @@ class Bench:
                 f"payments.charge(..., token={a.token!r}, reference={a.reference!r}) from {a.caller} at t={a.time:.6f}",
                 "rejected: stale fencing token", "no stale charge unless the suite stalled the node mid-charge",
                 "invariant: a leader stops working before its lease ends (fencing is the last line, not the plan)"))
+
+    def check_at_every_step(self, until, lateness):
+        """Check the ledger's invariants after every event of the cluster (``add_invariant``),
+        reading only what the payments service and the store saw, never calling a node: every
+        violation the wrapped clients noted (a charge sent by a node not holding the leader key,
+        a progress record moving back, an election without the key), and for each charge as it
+        arrives: not accepted from a deposed leader once a newer token reached the payments
+        service (two leaders acting at once), not a period charged twice, not early, carrying its
+        leadership's token, not rejected unless the suite stalled it. And progress: every period
+        due by cluster time ``until`` is accepted within ``lateness`` seconds of its due time."""
+        arrivals = self.payments.arrivals
+        accepted: dict[Any, Arrival] = {}
+        pending = sorted((due_at + lateness, due_at, ref) for ref, (_, _, due_at) in self.due(until).items())
+        seen = {"arrivals": 0, "pending": 0}
+
+        def ledger(cluster):
+            if self.violations:
+                return self.violations[0]
+            while seen["arrivals"] < len(arrivals):
+                a = arrivals[seen["arrivals"]]
+                seen["arrivals"] += 1
+                broken = self._judge_arrival(a, accepted)
+                if broken:
+                    return broken
+            now = cluster.now()
+            while seen["pending"] < len(pending) and pending[seen["pending"]][0] < now:
+                by, due_at, ref = pending[seen["pending"]]
+                seen["pending"] += 1
+                if ref not in accepted:
+                    return explain(
+                        f"accepted charges for {ref!r} (due at t={due_at:g}) at t={now:.6f}", "none",
+                        f"one by t={by:g}",
+                        f"invariant: progress: a leader charges what is due within {lateness:g} s, across "
+                        f"failovers (a new leader within ttl + {ELECTION_SLACK:g} s reads the progress and "
+                        "catches up)")
+            return None
+
+        self.cluster.add_invariant("the payments ledger", ledger)
+
+    def _judge_arrival(self, a, accepted):
+        """What is wrong with charge ``a`` as it reached the payments service (None: nothing)."""
+        called = (f"payments.charge({a.customer!r}, {a.amount}, token={a.token!r}, reference={a.reference!r}) from "
+                  f"{a.caller} arriving at t={a.time:.6f}")
+        if not a.accepted:
+            if (a.caller, a.reference) in self.stalled_charges():
+                return None
+            return explain(called, "rejected: stale fencing token",
+                           "no stale charge unless the suite stalled the node mid-charge",
+                           "invariant: a leader stops working before its lease ends (fencing is the last line, "
+                           "not the plan)")
+        if a.holder != a.caller and not self._in_window(a):
+            return explain(called, "accepted",
+                           f"rejected as stale (the leader key was held by {a.holder!r}, token {a.holder_token!r})",
+                           "invariant: never two leaders acting at once: a deposed leader's late charge is refused "
+                           "once a newer token has reached the payments service; pass the leader key's create "
+                           "revision as the token")
+        if a.reference in accepted:
+            first = accepted[a.reference]
+            return explain(called, "accepted", f"refused: {a.reference!r} was charged at t={first.time:.6f} "
+                           f"(from {first.caller}, token {first.token!r})",
+                           "invariant: no subscription charged twice for one period")
+        accepted[a.reference] = a
+        customer, amount, due_at = self._expected(a.reference)
+        if (a.customer, a.amount) != (customer, amount) or a.time < due_at:
+            return explain(called, (a.customer, a.amount, round(a.time, 6)),
+                           f"({customer!r}, {amount}, at or after {due_at:g})",
+                           "period k of a subscription is charged its amount, to its customer, once due")
+        own = a.holder_token if a.holder == a.caller else self._last_token(a.caller, a.time)
+        if a.token != own:
+            return explain(called, f"token={a.token!r}", f"token={own!r}, the create revision of {a.caller}'s "
+                           "leader key", "invariant: every charge carries its leadership's fencing token")
+        return None
 
     def _last_token(self, node, before):
         """The token of ``node``'s last leadership that began before cluster time ``before``."""
