@@ -1,13 +1,21 @@
 """Relational databases: transactions that cannot half-happen, and indexes that avoid scans.
 
-A relational database keeps rows in tables with a fixed schema and answers SQL. Two of its
-promises matter most when you build on one:
+A relational database keeps rows in tables with a fixed schema and answers SQL. Its
+transactions make four promises, known together as **ACID**:
 
-* **Atomic transactions.** Moving money is two updates: take it from one account, add it to
-  another. If the process dies, the disk fills up or a constraint fires between the two, the
-  database must end up as if neither happened. Group the statements in one transaction
-  (``BEGIN`` ... ``COMMIT``) and ``ROLLBACK`` on any error; a ``COMMIT`` after each statement
-  gives you two transactions, and the world can see (and keep) the half-done state.
+* **Atomicity.** Moving money is two updates: take it from one account, add it to another. If
+  the process dies, the disk fills up or a constraint fires between the two, the database must
+  end up as if neither happened. Group the statements in one transaction (``BEGIN`` ...
+  ``COMMIT``) and ``ROLLBACK`` on any error; a ``COMMIT`` after each statement gives you two
+  transactions, and the world can see (and keep) the half-done state.
+* **Consistency.** The rules the schema declares (``NOT NULL``, ``PRIMARY KEY`` and ``UNIQUE``,
+  ``CHECK``, and ``FOREIGN KEY``, which SQLite enforces once ``PRAGMA foreign_keys = ON``) hold
+  after every transaction. A statement that would break one is refused with an error
+  (``sqlite3.IntegrityError``, unless the schema chose another ``ON CONFLICT`` behaviour);
+  SQLite then undoes that one statement, but the transaction stays open with everything before
+  it, so it is your ``ROLLBACK`` that takes the whole transfer back. The database only enforces the rules it was told: the
+  ``accounts`` table here has no ``CHECK (balance >= 0)``, so "no balance below zero" is a rule
+  your code keeps, by checking inside the transaction.
 * **Isolation.** Other connections run transfers at the same time. "Read the balance, check it,
   then update" is only safe if nobody can change the balance between your read and your write.
   Read *inside* the transaction that writes, and take the write lock before you read (SQLite:
@@ -15,6 +23,12 @@ promises matter most when you build on one:
   (``UPDATE ... SET balance = balance - ? WHERE id = ? AND balance >= ?``, then check how many
   rows it changed). A check done before the transaction starts is a check of a past that may
   already be gone.
+* **Durability.** Once ``COMMIT`` has returned, the transaction survives a crash: the database
+  has written it to its file (and, unless told otherwise with ``PRAGMA synchronous``, waited
+  for the disk to confirm) before answering. A transaction that had not committed when the
+  process died is undone the next time the file is opened (by default SQLite keeps the old
+  pages in a rollback journal until the commit, for exactly this). So the moment of
+  ``COMMIT`` is the moment a transfer happens.
 
 SQLite is a real relational database in Python's standard library (``sqlite3``), stored in one
 file that several connections can open at once. It lets one writer at a time hold the write
@@ -51,11 +65,12 @@ Only ``sqlite3`` and ``bisect`` from the standard library are needed. Run
 
 Tasks
 -----
-1. ``transfer``: move money in one transaction; refuse bad input, unknown accounts and
-   insufficient funds without changing anything.
-2. ``transfer`` under failure and contention: roll back on any error, never leave a
-   transaction open, and never let another connection slip in between your check and your
-   update.
+1. ``transfer``: move money in one transaction (a crash at any moment leaves all of it or none
+   in the file); refuse bad input, unknown accounts and insufficient funds without changing
+   anything.
+2. ``transfer`` under failure and contention: roll back on any error (a constraint of the
+   schema that an update breaks included), never leave a transaction open, and never let
+   another connection slip in between your check and your update.
 3. ``create_order_schema``: the ``orders`` table and the indexes its two queries need.
 4. ``SortedIndex``: insert and point lookup with binary search, counting entries examined.
 5. ``SortedIndex``: range query and maximum in O(log n + k) entries examined.
@@ -118,8 +133,11 @@ def transfer(conn: sqlite3.Connection, src: int, dst: int, amount: int) -> None:
     * An account that does not exist raises ``UnknownAccount``; a source balance below
       ``amount`` raises ``InsufficientFunds`` (a balance exactly equal to ``amount`` is enough,
       and leaves 0). Either way, nothing changes.
-    * On success both balances change in **one** transaction, committed before returning None.
-    * Any other error (from the database, or injected between your two updates) propagates
+    * On success both balances change in **one** transaction, committed before returning None:
+      a crash of the process at any moment leaves the file with all of the transfer or none of
+      it, and once ``transfer`` has returned, the transfer survives a crash.
+    * Any other error (from the database, such as an ``IntegrityError`` when an update would
+      break a constraint of the schema, or one injected between your two updates) propagates
       unchanged, after a rollback: nothing of the transfer remains, not even in ``conn``'s
       own view of the data.
     * Whatever happens, ``conn.in_transaction`` is False when ``transfer`` returns or raises.

@@ -4,7 +4,9 @@ that runs one connection's transfer in the middle of another's (no threads)."""
 
 from __future__ import annotations
 
+import os
 import random
+import shutil
 import sqlite3
 from collections import deque
 
@@ -28,18 +30,21 @@ def relational(impl):
 class Bank:
     """One SQLite file with an ``accounts`` table, and connections to it."""
 
-    def __init__(self, path):
+    def __init__(self, path, ddl=ACCOUNTS_DDL):
         self.path = path
         self._opened: list[sqlite3.Connection] = []
         setup = self.connect()
-        setup.execute(ACCOUNTS_DDL)
+        setup.execute(ddl)
         self.observer = self.connect()
 
     def connect(self, isolation_level=AUTOCOMMIT) -> sqlite3.Connection:
         """A connection as the stub documents it: ``timeout=0`` so a lock conflict raises at
         once instead of waiting on the real clock."""
         conn = sqlite3.connect(self.path, isolation_level=isolation_level, timeout=0)
-        conn.execute("PRAGMA synchronous = OFF")  # durability is not what this suite measures
+        # No fsync: the suite simulates a crash of the process (a copy of the file and its
+        # journal, see crash_copy), which the operating system's cache survives; a power cut
+        # is what synchronous protects against.
+        conn.execute("PRAGMA synchronous = OFF")
         self._opened.append(conn)
         return conn
 
@@ -66,6 +71,25 @@ def bank(tmp_path):
     made = Bank(str(tmp_path / "bank.db"))
     yield made
     made.close()
+
+
+def crash_copy(path: str, copy: str) -> str:
+    """Copy the database file ``path`` and its journal or write-ahead log (when there is one)
+    to ``copy``: the files as a process crash at this instant would leave them. Returns ``copy``."""
+    for suffix in ("", "-journal", "-wal"):
+        if os.path.exists(path + suffix):
+            shutil.copyfile(path + suffix, copy + suffix)
+    return copy
+
+
+def reopened_balances(path: str) -> dict[int, int]:
+    """Balances in the file at ``path`` opened afresh, as after a restart: SQLite first undoes
+    (from a leftover journal) any transaction that had not committed."""
+    conn = sqlite3.connect(path, timeout=0)
+    try:
+        return dict(conn.execute("SELECT id, balance FROM accounts ORDER BY id").fetchall())
+    finally:
+        conn.close()
 
 
 class InjectedFailure:

@@ -6,7 +6,7 @@ import pytest
 
 from harness.messages import explain, expect_equal, expect_true
 
-from .conftest import AUTOCOMMIT, PYTHON_DEFAULT, InjectedFailure, is_lock_error
+from .conftest import AUTOCOMMIT, PYTHON_DEFAULT, Bank, InjectedFailure, is_lock_error
 
 pytestmark = pytest.mark.task(2)
 
@@ -130,3 +130,38 @@ def test_many_interleaved_transfers_conserve_every_balance(relational, interleav
                  "that raised must have left nothing, one that returned must be complete")
     expect_true(run.outcomes["ok"] >= count // 4, f"transfers that succeeded (seed {seed})", run.outcomes,
                 f"at least {count // 4} of {count}", "refusing nearly everything is not a way to stay consistent")
+
+
+CAPPED_DDL = ("CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL "
+              "CHECK (balance <= 1000))")
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("isolation_level", [AUTOCOMMIT, PYTHON_DEFAULT], ids=["autocommit", "python-default"])
+def test_a_constraint_violation_rolls_back_the_whole_transfer(relational, tmp_path, isolation_level):
+    """Consistency: the schema's constraints hold after every transaction. Here accounts may hold
+    at most 1000; SQLite refuses the UPDATE that would break that (``IntegrityError``) and undoes
+    that one statement only: the transaction stays open with the other update in it, and only a
+    ROLLBACK removes that."""
+    bank = Bank(str(tmp_path / "capped.db"), ddl=CAPPED_DDL)
+    try:
+        bank.open({1: 500, 2: 900})
+        conn = bank.connect(isolation_level=isolation_level)
+        call = (f"transfer(conn, 1, 2, 200) on accounts with CHECK (balance <= 1000), account 2 holding 900 "
+                f"(isolation_level={isolation_level!r})")
+        with pytest.raises(sqlite3.IntegrityError):
+            relational.transfer(conn, 1, 2, 200)
+            raise AssertionError(explain(call, "returned", "sqlite3.IntegrityError raised",
+                                         "account 2 would hold 1100: the database refuses it, and the error "
+                                         "propagates unchanged"))
+        expect_equal(f"conn.in_transaction after {call}", conn.in_transaction, False,
+                     "a refused statement leaves its transaction open: roll it back")
+        expect_equal(f"balances seen by the transfer's own connection after {call}", bank.balances(conn),
+                     {1: 500, 2: 900}, "the debit of account 1 must be rolled back too: the whole transfer or none")
+        expect_equal(f"balances seen by another connection after {call}", bank.balances(), {1: 500, 2: 900},
+                     "money that left account 1 and never arrived anywhere would break the books")
+        relational.transfer(conn, 1, 2, 100)
+        expect_equal("balances after transfer(conn, 1, 2, 100), bringing account 2 to exactly 1000", bank.balances(),
+                     {1: 400, 2: 1000}, "exactly at the limit satisfies the constraint")
+    finally:
+        bank.close()

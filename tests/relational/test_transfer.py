@@ -4,7 +4,7 @@ import pytest
 
 from harness.messages import expect_equal, expect_true
 
-from .conftest import PYTHON_DEFAULT
+from .conftest import PYTHON_DEFAULT, crash_copy, reopened_balances
 
 pytestmark = pytest.mark.task(1)
 
@@ -78,3 +78,38 @@ def test_works_with_pythons_default_isolation_level(relational, bank):
     with pytest.raises(relational.InsufficientFunds):
         relational.transfer(conn, 1, 2, 41)
     check_untouched(bank, conn, {1: 40, 2: 60}, "transfer(conn, 1, 2, 41) with isolation_level=''")
+
+
+@pytest.mark.points(2)
+def test_a_crash_at_any_moment_leaves_all_or_nothing_and_a_commit_survives(relational, bank, tmp_path):
+    """Before every statement the transfer sends, the suite copies the database file and its
+    journal, as a crash of the process at that instant would leave them, and opens the copy
+    afresh: it must hold the balances before the transfer or after it, never half of it. Once
+    ``transfer`` has returned, a fresh open of the file must find the transfer (durability)."""
+    before, after = {1: 500, 2: 100}, {1: 300, 2: 300}
+    bank.open(before)
+    conn = bank.connect()
+    copies = []
+
+    def crash_here(sql):
+        copies.append((" ".join(sql.split())[:70], crash_copy(bank.path, str(tmp_path / f"crash-{len(copies)}.db"))))
+
+    conn.set_trace_callback(crash_here)
+    try:
+        relational.transfer(conn, 1, 2, 200)
+    finally:
+        conn.set_trace_callback(None)
+    writes = [sql for sql, _ in copies if sql.upper().startswith("UPDATE")]
+    expect_true(len(writes) >= 2, "statements transfer(conn, 1, 2, 200) ran on conn", [sql for sql, _ in copies],
+                "at least two UPDATEs", "the transfer changes two rows on the connection it was given")
+    for sql, copy in copies:
+        found = reopened_balances(copy)
+        expect_true(found in (before, after), f"balances in the file after a crash just before conn ran {sql!r}, "
+                    "opened again", found, f"{before} (none of the transfer) or {after} (all of it)",
+                    "atomicity under a crash: a transaction that had not committed is undone when the file is "
+                    "opened again, so two commits for one transfer leave money that left one account and never "
+                    "arrived in the other")
+    found = reopened_balances(crash_copy(bank.path, str(tmp_path / "after-return.db")))
+    expect_equal("balances in the file after a crash just after transfer(conn, 1, 2, 200) returned, opened again",
+                 found, after, "durability: once transfer has returned its transaction is committed, and a "
+                 "committed transaction survives the process ending")

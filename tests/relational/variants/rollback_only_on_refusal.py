@@ -9,6 +9,7 @@ from solutions.relational import *  # noqa: F401,F403
 EXPECT_FAIL = [
     "test_atomicity.py::test_failure_between_the_two_updates_leaves_nothing[autocommit]",
     "test_atomicity.py::test_failure_between_the_two_updates_leaves_nothing[python-default]",
+    "test_atomicity.py::test_a_constraint_violation_rolls_back_the_whole_transfer",
 ]
 
 

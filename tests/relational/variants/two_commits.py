@@ -10,6 +10,8 @@ EXPECT_FAIL = [
     "test_atomicity.py::test_failure_between_the_two_updates_leaves_nothing[autocommit]",
     "test_atomicity.py::test_failure_between_the_two_updates_leaves_nothing[python-default]",
     "test_atomicity.py::test_many_interleaved_transfers_conserve_every_balance[7]",
+    "test_atomicity.py::test_a_constraint_violation_rolls_back_the_whole_transfer",
+    "test_transfer.py::test_a_crash_at_any_moment_leaves_all_or_nothing_and_a_commit_survives",
 ]
 
 
