@@ -1,12 +1,38 @@
 """Load balancing: spreading requests over a set of servers.
 
-One server eventually runs out of CPU, memory or connections. Buying a bigger machine
-(vertical scaling) has a ceiling; adding machines (horizontal scaling) does not, but then
-somebody has to decide which machine answers each request. A **load balancer** is that
-somebody: a reverse proxy that sits between the clients and a set of servers, receives every
-request, chooses a server, forwards the request and relays the answer. Clients only ever see
-the balancer's address. Done well, no server is swamped while another idles, throughput goes
-up, latency goes down, and a server that dies is simply left out.
+One server eventually runs out of CPU, memory or connections. **Vertical scaling** buys a
+bigger machine: simple (nothing in the code changes), but the biggest machine on sale is a
+ceiling, near the top the price climbs faster than the capacity, and the one machine is still a
+single point of failure. **Horizontal scaling** adds more machines of the same kind: capacity
+grows with their number and one can die while the others carry on, but any of them must be able
+to answer a request (state they all need lives in a database or cache they all reach; state
+kept on one server ties its clients to it, see IP hash below), and somebody has to decide which
+machine answers each request. A **load balancer** is that somebody: a reverse proxy that sits
+between the clients and a set of servers, receives every request, chooses a server, forwards
+the request and relays the answer. Clients only ever see the balancer's address. Done well, no
+server is swamped while another idles, throughput goes up, latency goes down, and a server that
+dies is simply left out.
+
+**Hardware or software.** A *hardware* load balancer is a dedicated appliance built for very
+high throughput (F5 BIG-IP and Citrix ADC, formerly NetScaler, are sold as such appliances),
+bought and sized in advance: to grow, you buy a bigger box. A *software* load balancer is a
+program on ordinary servers or virtual machines (nginx, HAProxy, Envoy; the managed balancers
+of cloud providers are run for you the same way): cheaper, configured and scripted like any
+other program, and scaled by running more copies. Either way the balancer must not become the
+new single point of failure: it runs as a redundant pair (the standby takes over the shared
+address) or as several instances. This exercise writes the decisions a software balancer makes.
+
+**Before the balancer: DNS.** Spreading starts when a client looks up the name. *DNS load
+balancing* (round-robin DNS) answers a name with several addresses and rotates their order, so
+different clients connect to different balancers or servers. It is coarse: resolvers and
+clients cache an answer for its time to live (TTL), so a dead address keeps getting traffic
+until the caches expire, and DNS knows nothing about load. *Geographic* balancing (GeoDNS,
+global server load balancing) answers with the address of the data centre nearest to the
+client, judged from the address of the client's resolver (or the client's network, when the
+resolver passes it on), so a user in Europe reaches European servers with short round trips;
+*anycast* announces one address from many places and lets internet routing choose the nearest.
+Inside the data centre, a load balancer then makes the per-request choice this exercise is
+about.
 
 How it chooses is the strategy:
 
