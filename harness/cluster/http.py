@@ -21,7 +21,7 @@ import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -43,6 +43,10 @@ _ANY_URL = re.compile(r".*")
 @dataclass
 class HttpRequest:
     """What an HTTP handler receives."""
+
+    #: Not changed once handed to a handler: in grading they travel with the request's reference.
+    sysdesign_remote_constant: ClassVar[tuple[str, ...]] = ("method", "url", "host", "port", "path", "query", "body",
+                                                            "client", "params")
 
     method: str
     url: str

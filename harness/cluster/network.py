@@ -122,6 +122,8 @@ class Message:
     """A message in flight or delivered. Handlers read ``src``, ``body``, ``id``, ``sent_at``."""
 
     __slots__ = ("id", "src", "dest", "body", "sent_us", "link")
+    #: Never changed once sent: in grading they travel with the message's reference.
+    sysdesign_remote_constant = ("id", "src", "dest", "body")
 
     def __init__(self, id: int, src: str, dest: str, body: Any, sent_us: int, link: Link) -> None:
         self.id, self.src, self.dest, self.body, self.sent_us, self.link = id, src, dest, body, sent_us, link

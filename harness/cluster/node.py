@@ -94,6 +94,9 @@ class Timer:
 class Node:
     """One process of the cluster, addressed by ``name`` (messages and ``http://name/``)."""
 
+    #: Set once: in grading they travel with the node's reference (no request per read).
+    sysdesign_remote_constant = ("name",)
+
     def __init__(self, cluster: Cluster, name: str, disk: Path, router: Router) -> None:
         self.cluster = cluster
         self.name = name

@@ -524,9 +524,12 @@ class Channel:
         self.proxy_types: dict[str, type[Proxy]] = {"live": LiveContainer, "record": RecordProxy}
         self._proxy_classes: dict[tuple, type[Proxy]] = {}
         self._iterated: dict[int, int] = {}
+        #: Attributes of the other side's objects that never change, sent with their reference
+        #: (the worker side keeps them: see :meth:`constants_of`).
+        self._constants: dict[int, dict[str, Any]] = {}
         self.handlers: dict[str, Callable[[dict], Any]] = {
             "getattr": self._h_getattr, "setattr": self._h_setattr, "delattr": self._h_delattr,
-            "call": self._h_call, "op": self._h_op,
+            "call": self._h_call, "op": self._h_op, "batch": self._h_batch,
         }
 
     # -- sending and receiving ------------------------------------------------------------
@@ -634,10 +637,31 @@ class Channel:
             self._sent[handle] = 0
         self._sent[handle] += 1
         tag = {TAG: "ref", "o": self.side, "h": handle, "c": id(type(obj)), "n": type(obj).__name__[:80]}
+        constants = self.constants_of(obj)
+        if constants:
+            tag["k"] = constants
         params = getattr(type(obj), "__dataclass_params__", None)
         if params is not None and getattr(params, "eq", False) and not isinstance(obj, type):
             tag["kind"] = "record"
         return tag
+
+    def constants_of(self, obj: Any) -> dict[str, Any] | None:
+        """Attributes of ``obj`` that travel with its reference, so the other side reads them
+        without a request: the names its class lists in ``sysdesign_remote_constant`` (set once
+        at construction, never reassigned) whose values are plain data. Only the deciding side
+        sends them (the worker's objects are learner code's, which may change anything)."""
+        if self.side != "d":
+            return None
+        names = getattr(type(obj), "sysdesign_remote_constant", None)
+        if not isinstance(names, tuple):
+            return None
+        out = {}
+        for name in names:
+            try:
+                out[name] = self.codec.encode_data(getattr(obj, name))
+            except (AttributeError, EncodeError):
+                continue
+        return out
 
     def export(self, obj: Any) -> int:
         """A handle for ``obj`` that is never released (the worker's module)."""
@@ -664,6 +688,9 @@ class Channel:
             if handle not in self._objects:
                 raise DecodeError(f"unknown handle {handle}")
             return self._objects[handle]
+        constants = tag.get("k")
+        if type(constants) is dict and self.side == "w":
+            self._constants[handle] = constants
         return self._proxy_for(handle, tag.get("c"), str(tag.get("n", "object")), kind=tag.get("kind"))
 
     def _proxy_for(self, handle: int, class_key: Any, type_name: str, count: bool = True, kind: Any = None) -> Proxy:
@@ -700,6 +727,7 @@ class Channel:
 
     def _release(self, handle: int) -> None:
         self._iterated.pop(handle, None)
+        self._constants.pop(handle, None)
         count = self._received.pop(handle, 0)
         if count:
             self._releases.append([handle, count])
@@ -713,6 +741,9 @@ class Channel:
     # -- operations on proxies (this side asks) --------------------------------------------
     def get_attribute(self, proxy: Proxy, name: str) -> Any:
         __tracebackhide__ = True
+        constants = self._constants.get(proxy._h)
+        if constants is not None and name in constants:
+            return self._decode(constants[name])  # a fresh copy, as a request would bring
         if (proxy._ck, name) in self._methods and proxy._ck is not None:
             return BoundRemoteMethod(proxy, name)
         return self.request("getattr", h=proxy._h, n=name)
@@ -801,6 +832,40 @@ class Channel:
         if name == "exit" and len(args) >= 2 and args[1] is not None and isinstance(args[1], BaseException):
             args = [type(args[1]), args[1], None]
         return fn(obj, *args)
+
+    def _h_batch(self, msg: dict) -> Any:
+        """Several reads or calls in one request, run in order through the single-request
+        handlers (so through every rule they apply); the first exception ends the batch."""
+        items = msg.get("b")
+        if type(items) is not list or len(items) > BATCH_LIMIT:
+            raise ProtocolError("malformed batch")
+        out = []
+        for item in items:
+            if type(item) is not dict or item.get("op") not in _BATCHABLE:
+                raise ProtocolError("malformed batch item")
+            value = self.handlers[item["op"]](item)
+            out.append(value.tag if isinstance(value, _Raw) else self.codec.encode(value))
+        return _Raw(out)  # type: ignore[arg-type]
+
+    def batch(self, proxy: Proxy, reads: list[tuple]) -> list:
+        """Run ``reads`` (see :mod:`harness.reads`) on the remote object ``proxy`` in one round
+        trip; the values come back in order, converted as the single operations convert them."""
+        __tracebackhide__ = True
+        items = []
+        for read in reads:
+            kind = read[0]
+            if kind == "attr":
+                items.append({"op": "getattr", "h": proxy._h, "n": read[1]})
+            elif kind == "call":
+                items.append({"op": "call", "h": proxy._h, "n": read[1], "a": self.codec.encode(list(read[2])),
+                              "k": self.codec.encode(dict(read[3]))})
+            else:
+                items.append({"op": "op", "h": proxy._h, "n": kind, "a": self.codec.encode(list(read[1:]))})
+        values = []
+        for start in range(0, len(items), BATCH_LIMIT):
+            values.extend(self.request("batch", b=items[start:start + BATCH_LIMIT]))
+        return [_as(bool, v, "in") if r[0] == "contains" else _as(int, v, "len()") if r[0] == "len" else v
+                for r, v in zip(reads, values)]
 
     def _decode(self, value: Any) -> Any:
         try:
@@ -943,6 +1008,10 @@ def _op_next(obj: Any) -> Any:
 def _op_iter(obj: Any) -> Any:
     return iter(obj)
 
+
+#: Most operations one batch request may carry, and the ones it may carry.
+BATCH_LIMIT = 4096
+_BATCHABLE = frozenset({"getattr", "call", "op"})
 
 _OPS: dict[str, Callable[..., Any]] = {
     "len": len, "bool": bool, "iter": _op_iter, "next": _op_next,

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule
 
 from harness.properties import ModelMachine, Story, run_machine
+from harness.reads import call_each
 
 NAMES = ["a", "b", "c"]
 #: Ordinary keys, plus the two of them hashed lowest and highest (before the first point, past the last).
@@ -76,9 +77,11 @@ class RingMachine(ModelMachine):
             return
         positions = [p for p, _ in expected]
         labels = [f"{n}#{i}" for n, w in self.weights.items() for i in range(w * self.vnodes)]
-        for key in self.probes + labels:
-            owner = expected[bisect.bisect_left(positions, self.hashing.stable_hash(key)) % len(expected)][1]
-            self.check(f"ring.node_for({key!r})", self.ring.node_for(key), owner,
+        keys = self.probes + labels
+        for key, hashed, got in zip(keys, call_each(self.hashing, "stable_hash", keys),
+                                    call_each(self.ring, "node_for", keys)):
+            owner = expected[bisect.bisect_left(positions, hashed) % len(expected)][1]
+            self.check(f"ring.node_for({key!r})", got, owner,
                        "the owner of the first point at or after stable_hash(key), wrapping past the last point; "
                        "a key exactly on a point belongs to that point")
 
@@ -121,7 +124,7 @@ class RendezvousMachine(ModelMachine):
             self.moved_only_from(node)
 
     def current(self):
-        return {key: self.rv.node_for(key) for key in PROBES[:12]} if self.weights else {}
+        return dict(zip(PROBES[:12], call_each(self.rv, "node_for", PROBES[:12]))) if self.weights else {}
 
     def moved_only_to(self, node):
         now = self.current()
@@ -149,9 +152,9 @@ class RendezvousMachine(ModelMachine):
         fresh = self.hashing.RendezvousHashing()
         for node in sorted(self.weights):
             fresh.add_node(node, weight=self.weights[node])
-        for key in PROBES[:6]:
-            self.check(f"rv.node_for({key!r}) (nodes and weights now: {self.weights})", self.rv.node_for(key),
-                       fresh.node_for(key),
+        for key, got, again in zip(PROBES[:6], call_each(self.rv, "node_for", PROBES[:6]),
+                                   call_each(fresh, "node_for", PROBES[:6])):
+            self.check(f"rv.node_for({key!r}) (nodes and weights now: {self.weights})", got, again,
                        "the owner depends only on the nodes there now and their weights, not on the order they "
                        "came and went: a fresh RendezvousHashing with the same nodes answers the same (every "
                        "client builds its own copy)")

@@ -4,6 +4,7 @@ import pytest
 
 from harness.distribution import max_over_mean, moved_keys, shares
 from harness.messages import expect_equal, expect_true
+from harness.reads import call, call_each, read_all
 
 NODES = [f"node-{i}" for i in range(10)]
 KEYS = [f"key-{i}" for i in range(20_000)]
@@ -13,10 +14,12 @@ KEYS = [f"key-{i}" for i in range(20_000)]
 @pytest.mark.points(2)
 def test_the_highest_score_wins(hashing):
     rv = hashing.RendezvousHashing(NODES)
-    for key in KEYS[:300]:
-        scores = {n: rv.score(key, n) for n in NODES}
+    owners = call_each(rv, "node_for", KEYS[:300])
+    all_scores = read_all(rv, [call("score", key, n) for key in KEYS[:300] for n in NODES])
+    for i, key in enumerate(KEYS[:300]):
+        scores = dict(zip(NODES, all_scores[i * len(NODES):(i + 1) * len(NODES)]))
         best = max(scores, key=scores.get)
-        expect_equal(f"RendezvousHashing(10 nodes).node_for({key!r})", rv.node_for(key), best,
+        expect_equal(f"RendezvousHashing(10 nodes).node_for({key!r})", owners[i], best,
                      f"the node with the highest score(key, node); lowest was {min(scores, key=scores.get)!r}")
 
 
@@ -37,7 +40,7 @@ def test_errors(hashing):
 def test_small_positive_weights_are_accepted(hashing):
     rv = hashing.RendezvousHashing(["a"])
     rv.add_node("light", weight=0.01)
-    got = shares(rv.node_for(k) for k in KEYS[:2_000])
+    got = shares(call_each(rv, "node_for", KEYS[:2_000]))
     expect_true(0 < got.get("light", 0) <= 0.03, "share of keys owned by 'light' (weight 0.01) against 'a' (weight 1)",
                 round(got.get("light", 0), 4), "about 0.01/1.01, and above 0",
                 "any weight above 0 is valid (only weight <= 0 raises ValueError); a light node wins a few keys")
@@ -48,8 +51,8 @@ def test_keys_spread_evenly(hashing):
     nodes = NODES[:5]
     rv = hashing.RendezvousHashing(nodes)
     counts = {n: 0 for n in nodes}
-    for key in KEYS[:4_000]:
-        counts[rv.node_for(key)] += 1
+    for owner in call_each(rv, "node_for", KEYS[:4_000]):
+        counts[owner] += 1
     ratio = max_over_mean(counts.values())
     expect_true(ratio <= 1.14, "max/mean keys per node, 5 nodes, 4000 keys", round(ratio, 3), "<= 1.14",
                 f"counts: {counts}")
@@ -60,7 +63,7 @@ def test_keys_spread_evenly(hashing):
 def test_adding_and_removing_move_only_what_must_move(hashing):
     rv = hashing.RendezvousHashing(NODES[:5])
     keys = KEYS[:2_400]
-    before = {k: rv.node_for(k) for k in keys}
+    before = dict(zip(keys, call_each(rv, "node_for", keys)))
     rv.add_node("node-new")
     moved = moved_keys(before, rv.node_for)
     fraction = len(moved) / len(keys)
@@ -81,12 +84,12 @@ def test_adding_and_removing_move_only_what_must_move(hashing):
 def test_weights_are_respected(hashing):
     rv = hashing.RendezvousHashing(["a", "b", "c"])
     rv.add_node("heavy", weight=3)
-    got = shares(rv.node_for(k) for k in KEYS[:4_000])
+    got = shares(call_each(rv, "node_for", KEYS[:4_000]))
     expect_true(0.45 <= got.get("heavy", 0) <= 0.55, "share of keys owned by 'heavy' (weight 3) among a, b, c (weight 1)",
                 round(got.get("heavy", 0), 3), "about 3/6 = 0.5", f"shares: {got}")
     rv2 = hashing.RendezvousHashing()
     rv2.add_node("x", weight=1)
     rv2.add_node("y", weight=2)
-    got2 = shares(rv2.node_for(k) for k in KEYS[:4_000])
+    got2 = shares(call_each(rv2, "node_for", KEYS[:4_000]))
     expect_true(0.62 <= got2.get("y", 0) <= 0.71, "share of keys owned by 'y' (weight 2) against 'x' (weight 1)",
                 round(got2.get("y", 0), 3), "about 2/3")

@@ -7,6 +7,7 @@ import pytest
 
 from harness.distribution import max_over_mean, moved_keys, shares
 from harness.messages import expect_equal, expect_true
+from harness.reads import call_each
 
 NODES = [f"node-{i}" for i in range(10)]
 KEYS = [f"key-{i}" for i in range(10_000)]
@@ -35,9 +36,10 @@ def test_lookup_is_first_point_at_or_after_the_key(hashing):
     ring = hashing.ConsistentHashRing(NODES, vnodes=20)
     points = ring.points()
     positions = [p for p, _ in points]
-    for key in KEYS[:2_000]:
-        expected = owner_from_points(points, positions, hashing.stable_hash(key))
-        expect_equal(f"ring.node_for({key!r}) (10 nodes, vnodes=20)", ring.node_for(key), expected,
+    owners = call_each(ring, "node_for", KEYS[:2_000])
+    for key, hashed, owner in zip(KEYS[:2_000], call_each(hashing, "stable_hash", KEYS[:2_000]), owners):
+        expected = owner_from_points(points, positions, hashed)
+        expect_equal(f"ring.node_for({key!r}) (10 nodes, vnodes=20)", owner, expected,
                      "the owner of the first point at or after stable_hash(key)")
 
 
@@ -102,7 +104,7 @@ def test_virtual_nodes_balance_the_load(hashing):
 def test_weights_are_respected(hashing):
     ring = hashing.ConsistentHashRing(["a", "b", "c"], vnodes=200)
     ring.add_node("heavy", weight=3)
-    got = shares(ring.node_for(k) for k in KEYS)
+    got = shares(call_each(ring, "node_for", KEYS))
     expect_true(0.42 <= got.get("heavy", 0) <= 0.58, "share of keys owned by 'heavy' (weight 3) among a, b, c (weight 1)",
                 round(got.get("heavy", 0), 3), "about 3/6 = 0.5", f"shares: {got}")
 
@@ -112,7 +114,7 @@ def test_weights_are_respected(hashing):
 def test_adding_a_node_moves_about_one_in_n_plus_one_keys_all_to_it(hashing):
     ring = hashing.ConsistentHashRing(NODES, vnodes=100)
     keys = KEYS[:6_000]
-    before = {k: ring.node_for(k) for k in keys}
+    before = dict(zip(keys, call_each(ring, "node_for", keys)))
     ring.add_node("node-new")
     moved = moved_keys(before, ring.node_for)
     fraction = len(moved) / len(keys)
@@ -127,13 +129,14 @@ def test_adding_a_node_moves_about_one_in_n_plus_one_keys_all_to_it(hashing):
 @pytest.mark.points(2)
 def test_removing_a_node_moves_only_its_keys(hashing):
     ring = hashing.ConsistentHashRing(NODES, vnodes=100)
-    before = {k: ring.node_for(k) for k in KEYS[:6_000]}
+    before = dict(zip(KEYS[:6_000], call_each(ring, "node_for", KEYS[:6_000])))
     ring.remove_node("node-3")
     moved = moved_keys(before, ring.node_for)
     wrong = {k: v for k, v in moved.items() if v[0] != "node-3"}
     expect_equal("keys that changed owner after remove_node('node-3') although node-3 did not own them",
                  dict(list(wrong.items())[:5]), {}, "only the removed node's keys move")
-    orphans = [k for k, owner in before.items() if owner == "node-3" and ring.node_for(k) == "node-3"]
+    orphans = [k for (k, owner), now in zip(before.items(), call_each(ring, "node_for", before))
+               if owner == "node-3" and now == "node-3"]
     expect_equal("keys still sent to the removed node-3", orphans[:5], [])
     ring.add_node("node-3")
     back = moved_keys(before, ring.node_for)

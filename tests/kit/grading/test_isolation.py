@@ -15,6 +15,7 @@ from harness.clock import VirtualClock
 from harness.exercise import Exercise
 from harness.grade.provider import WorkerLoadError, WorkerProvider, WorkerTimedOut
 from harness.grade.rpc import Proxy, RemoteError
+from harness.reads import attr, call, call_each, contains, length, map_calls, read_all
 
 PROBE = textwrap.dedent('''
     import collections, os, time
@@ -88,6 +89,12 @@ PROBE = textwrap.dedent('''
     def spin():
         while True:
             pass
+
+    def names(things):
+        return [t.name for t in things]
+
+    def rename(thing):
+        thing.name = "changed"
 ''')
 
 
@@ -135,6 +142,55 @@ def test_objects_stay_in_the_worker_and_compare_by_identity(probe):
     assert len(box) == 0 and "x" not in box and box == box and box != probe.Box()
     box.items.append("x")  # a learner object's list attribute is live: the suite may change it
     assert box.items == ["x"] and len(box) == 1 and "x" in box
+
+
+def test_many_reads_cross_in_one_request_with_the_same_answers(probe, monkeypatch):
+    box = probe.Box()
+    box.items.extend(["a", "b"])
+    reads = [contains("a"), contains("z"), length(), attr("seen"), call("__len__")]
+    channel = box._ch
+    sent = []
+    real = channel.request
+    monkeypatch.setattr(channel, "request", lambda op, **f: sent.append(op) or real(op, **f))
+    got = read_all(box, reads)
+    assert sent == ["batch"]
+    assert got == [True, False, 2, {}, 2] == read_all(Box(["a", "b"]), reads)
+    assert map_calls(box.__contains__, ["a", "q"]) == [True, False]
+    assert read_all(probe, [call("call", len, "abc")]) == [3] and call_each(probe, "nap", [0]) != []  # module functions
+    with pytest.raises(AttributeError):  # the first failing read ends the batch, as one by one
+        read_all(box, [length(), attr("nope"), length()])
+
+
+class Box:
+    def __init__(self, items):
+        self.items, self.seen = items, {}
+
+    def __len__(self):
+        return len(self.items)
+
+    def __contains__(self, item):
+        return item in self.items
+
+
+class Named:
+    sysdesign_remote_constant = ("name", "tags", "parent")
+
+    def __init__(self, name):
+        self.name, self.tags, self.parent = name, ["x"], object()
+        self.reads = 0
+
+
+def test_constant_attributes_travel_with_the_reference(probe, monkeypatch):
+    things = [Named("a"), Named("b")]
+    channel = probe.__dict__["_sysdesign_remote"]._ch
+    served = []
+    real = channel._h_getattr
+    monkeypatch.setitem(channel.handlers, "getattr", lambda msg: served.append(msg["n"]) or real(msg))
+    assert probe.names(things) == ["a", "b"]
+    assert served == []  # read in the worker without a request
+    with pytest.raises(AttributeError, match="may not set 'name'"):  # constant means constant
+        probe.rename(things[0])
+    assert things[0].name == "a"
 
 
 def test_suite_objects_go_by_reference_with_limits(probe):
