@@ -5,6 +5,7 @@ message id."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -129,7 +130,9 @@ class DurableAnswers:
                            f"{len(missing)} answered message(s) missing: {missing[:6]}",
                            "every answered message the live broker still holds",
                            f"invariant: {self.NAME}; write the publish to node.disk (and flush it) before "
-                           "answering: a crash at any moment after the answer must not lose it")
+                           "answering: a crash at any moment after the answer must not lose it; and rebuild each "
+                           "subscription from the log as it is: only that subscription's own ack (or dead letter) "
+                           "ends a message's life in it")
         return None
 
 
@@ -198,10 +201,12 @@ class Received:
 @dataclass
 class Endpoint:
     """A subscription endpoint run by the suite: it records every ``deliver`` and acks it when
-    ``ack_when(body)`` says so (default: always)."""
+    ``ack_when(body)`` says so (default: always), ``work`` seconds after it arrived (on a timer,
+    which a crash of the endpoint's node cancels)."""
 
     node: object
     ack_when: object = None
+    work: float = 0.0
     received: list[Received] = field(default_factory=list)
 
     def __call__(self, msg):
@@ -210,7 +215,10 @@ class Endpoint:
             return
         self.received.append(Received(self.node.cluster.now(), body))
         if self.ack_when is None or self.ack_when(body):
-            self.ack(body["id"], body["subscription"], to=msg.src)
+            if self.work:  # the ack leaves once the work is done; a crash meanwhile loses it
+                self.node.set_timer(self.work, self.ack, body["id"], body["subscription"], msg.src)
+            else:
+                self.ack(body["id"], body["subscription"], to=msg.src)
 
     def ack(self, mid, subscription, to="broker"):
         self.node.send(to, {"type": "ack", "subscription": subscription, "id": mid})
@@ -233,9 +241,9 @@ class Endpoint:
         return [r.body["attempt"] for r in self.received if r.body["id"] == mid]
 
 
-def add_endpoint(cluster, name, ack_when=None) -> Endpoint:
+def add_endpoint(cluster, name, ack_when=None, work=0.0) -> Endpoint:
     node = cluster.add_node(name)
-    endpoint = Endpoint(node, ack_when)
+    endpoint = Endpoint(node, ack_when, work)
     node.on_message(endpoint)
     return endpoint
 
@@ -310,3 +318,210 @@ def guard_key_order(cluster, effects: Effects, publisher: Publisher, keys) -> No
         return None
 
     cluster.add_invariant(KEY_ORDER, check)
+
+
+# -- the broker's guarantees, after every event ------------------------------------------------------
+AT_LEAST_ONCE = "a message answered 'published' stays pending for each subscription until that subscription acks it"
+ACKED_STAYS_ACKED = "a message a subscription acknowledged is never delivered to it again"
+ONE_PER_KEY = "a subscription is sent only the oldest unacknowledged message of each key"
+REDELIVERY = "an unacknowledged delivery is repeated between t + visibility_timeout and 0.5 s later"
+
+
+class BrokerGuard:
+    """The broker's delivery guarantees, checked after every event (``cluster.add_invariant``)
+    from what the broker receives and sends (the trace) and what it holds (``pending``):
+
+    * **at least once** (tasks 1-4): each message the broker answered ``published`` is, for
+      every subscription of its topic, in ``pending`` or acknowledged by that subscription (an
+      ack reached the broker) or dead-lettered, whenever the broker is up, right after a
+      restart included;
+    * **acked stays acked** (tasks 2, 4): no delivery of a message to a subscription after the
+      broker received that subscription's ack of it, in this life of the broker or a later one;
+    * **one per key** (task 3): a delivery of a keyed message only once every earlier message
+      of its key (in the order the broker received them) is acked by that subscription or
+      dead-lettered;
+    * **redelivery** (task 2): within one life of the broker, a delivery not acked is repeated
+      no earlier than ``visibility_timeout`` after it and no later than 0.5 s after that (or
+      dead-lettered then).
+
+    ``on_deliver(fn)`` calls ``fn(subscription, id, attempt, endpoint)`` for each delivery, and
+    ``on_ack(fn)`` / ``on_answer(fn)`` ``fn(subscription or None, id)`` for each ack received and
+    each ``published`` sent, at the event where it happened (fault plans hang faults on them)."""
+
+    def __init__(self, cluster, node, subscriptions, visibility_timeout):
+        self.cluster, self.node, self.name = cluster, node, node.name
+        self.subs = {name: (topic, endpoint) for name, topic, endpoint in subscriptions}
+        self.vt = visibility_timeout
+        self.events = cluster.trace.events
+        self.scanned, self.seen_ids = 0, set()
+        self.published = {}  # id -> (topic, key), in the order the broker first received them
+        self.answered = {}  # id -> time of the first 'published'
+        self.acked = {}  # (sub, id) -> time the broker first received the ack
+        self.last = {}  # (sub, id) -> (time, incarnation) of the latest delivery
+        self.due = {}  # (sub, id) -> latest time of its redelivery, in this life of the broker
+        self.due_size, self.due_first = 0, None  # len(due) and min(due.values()) when last computed
+        self.listeners = {"deliver": [], "ack": [], "answer": []}
+        self.broken = None
+        self.deliveries = 0
+
+    def on_deliver(self, fn):
+        self.listeners["deliver"].append(fn)
+
+    def on_ack(self, fn):
+        self.listeners["ack"].append(fn)
+
+    def on_answer(self, fn):
+        self.listeners["answer"].append(fn)
+
+    def install(self):
+        self.cluster.add_invariant(AT_LEAST_ONCE, self.check_at_least_once)
+        self.cluster.add_invariant(ACKED_STAYS_ACKED, lambda c: self._verdict(ACKED_STAYS_ACKED))
+        self.cluster.add_invariant(ONE_PER_KEY, lambda c: self._verdict(ONE_PER_KEY))
+        self.cluster.add_invariant(REDELIVERY, self.check_redelivery)
+        return self
+
+    def _verdict(self, name):
+        return self.broken[1] if self.broken is not None and self.broken[0] == name else None
+
+    def _scan(self):
+        events = self.events
+        new = len(events) - self.scanned
+        if new <= 0:
+            return False
+        assert len(events) != self.cluster.trace.limit, "the trace discarded events: the broker guard needs them all"
+        self.scanned = len(events)
+        touched = False
+        start = self.cluster.trace.start_us
+        for when, kind, node, peer, data in reversed(list(itertools.islice(reversed(events), new))):
+            if node != self.name:
+                continue
+            touched = True
+            if kind == "fault":
+                self.due.clear()  # a crash ends this life's timers; a restart starts a new life
+                self.due_first = None
+                continue
+            body = getattr(data, "body", None)
+            if not isinstance(body, dict):
+                continue
+            t = (when - start) / 1_000_000
+            if kind == "recv":
+                if body.get("type") == "publish" and body.get("id") not in self.published:
+                    self.published[body.get("id")] = (body.get("topic"), body.get("key"))
+                elif body.get("type") == "ack":
+                    key = (body.get("subscription"), body.get("id"))
+                    if self.due.pop(key, None) is not None:
+                        self.due_first = None
+                    if key not in self.acked:
+                        self.acked[key] = t
+                        for fn in self.listeners["ack"]:
+                            fn(*key)
+            elif kind in ("send", "drop", "cut", "down") and data.id not in self.seen_ids:
+                self.seen_ids.add(data.id)
+                if body.get("type") == "published" and body.get("id") not in self.answered:
+                    self.answered[body.get("id")] = t
+                    for fn in self.listeners["answer"]:
+                        fn(None, body.get("id"))
+                elif body.get("type") == "deliver":
+                    self._delivered(t, body, peer)
+        return touched
+
+    def _delivered(self, t, body, endpoint):
+        sub, mid, attempt = body.get("subscription"), body.get("id"), body.get("attempt")
+        self.deliveries += 1
+        said = f"deliver {mid!r} (attempt {attempt}) to subscription {sub!r} at t={t:.3f}"
+        if self.broken is None:
+            self.broken = self._judge(t, sub, mid, said)
+        life = self.node.incarnation
+        self.last[(sub, mid)] = (t, life)
+        self.due[(sub, mid)] = t + self.vt + 0.5
+        self.due_first = None
+        for fn in self.listeners["deliver"]:
+            fn(sub, mid, attempt, endpoint)
+
+    def _judge(self, t, sub, mid, said):
+        if (sub, mid) in self.acked:
+            return (ACKED_STAYS_ACKED, explain(said, f"sent after the broker received {sub!r}'s ack of it at "
+                                               f"t={self.acked[(sub, mid)]:.3f}", "no delivery once acked",
+                                               f"invariant: {ACKED_STAYS_ACKED}: an ack removes it from pending, "
+                                               "its redelivery timer must see that, and a restart must replay the "
+                                               "logged acks"))
+        topic, key = self.published.get(mid, (None, None))
+        if key is not None:
+            earlier = []
+            for other, (other_topic, other_key) in self.published.items():
+                if other == mid:
+                    break
+                if other_key == key and other_topic == topic and (sub, other) not in self.acked:
+                    earlier.append(other)
+            if earlier:
+                dead = self._dead(sub)
+                earlier = [m for m in earlier if m not in dead]
+            if earlier:
+                return (ONE_PER_KEY, explain(said, f"sent while {earlier} of key {key!r} (received before it) "
+                                             f"were not acked by {sub!r}", "only the oldest unacknowledged message "
+                                             "of a key is delivered", f"invariant: {ONE_PER_KEY}: if the earlier "
+                                             "one is lost and delivered again, it would be processed after this "
+                                             "one; also right after a restart"))
+        before = self.last.get((sub, mid))
+        if before is not None and before[1] == self.node.incarnation and t - before[0] < self.vt - 1e-6:
+            return (REDELIVERY, explain(said, f"{t - before[0]:.3f} s after the previous delivery of it (same "
+                                        "broker life)", f">= visibility_timeout ({self.vt:g} s)",
+                                        f"invariant: {REDELIVERY}: the consumer may still be working on it"))
+        return None
+
+    def _dead(self, sub):
+        app = self.node.app
+        return dead_letters_if_written(app, sub) if app is not None else set()
+
+    def check_at_least_once(self, cluster):
+        touched = self._scan()
+        if self.broken is None and touched and self.node.status == "up" and self.node.app is not None:
+            self.broken = self._held()
+        return self._verdict(AT_LEAST_ONCE)
+
+    def _held(self):
+        app = self.node.app
+        for sub, (topic, _) in self.subs.items():
+            pending = None
+            for mid in self.answered:
+                if self.published.get(mid, (None,))[0] != topic or (sub, mid) in self.acked:
+                    continue
+                if pending is None:
+                    pending = set(app.pending(sub))
+                if mid not in pending and mid not in self._dead(sub):
+                    return (AT_LEAST_ONCE, explain(f"broker.pending({sub!r}) at t={self.cluster.now():.3f}",
+                                                   f"{mid!r} missing ({sub!r} never acked it)",
+                                                   f"{mid!r} pending (or dead-lettered)",
+                                                   f"invariant: {AT_LEAST_ONCE}: it was answered 'published' at "
+                                                   f"t={self.answered[mid]:.3f}; only an ack from {sub!r} itself ends "
+                                                   "its life in that subscription, also across restarts"))
+        return None
+
+    def check_redelivery(self, cluster):
+        if self.broken is None and self.due and self.node.status == "up":
+            now = cluster.now()
+            if len(self.due) != self.due_size or self.due_first is None:  # changed since: find the first again
+                self.due_size, self.due_first = len(self.due), min(self.due.values())
+            if now <= self.due_first + 1e-6:
+                return None
+            self.due_first = None
+            late = [(at, key) for key, at in self.due.items() if now > at + 1e-6]
+            if late:
+                at, (sub, mid) = min(late)
+                dead = self._dead(sub)
+                if mid in dead:
+                    self.due.pop((sub, mid))
+                    self.due_first = None
+                else:
+                    self.broken = (REDELIVERY, explain(
+                        f"deliveries of {mid!r} to {sub!r} by t={now:.3f}", f"none since t={at - self.vt - 0.5:.3f}, "
+                        "not acked", f"another by t={at:.3f}", f"invariant: {REDELIVERY}: at least once: a "
+                        "delivery lost on the way, or a consumer that crashed before acking, is only repaired by "
+                        "the redelivery (one timer per delivery)"))
+        return self._verdict(REDELIVERY)
+
+
+def guard_broker(cluster, node, subscriptions, visibility_timeout):
+    """Install a :class:`BrokerGuard` on the broker ``node`` (``subscriptions``: the triples given
+    to :func:`add_broker`)."""
+    return BrokerGuard(cluster, node, subscriptions, visibility_timeout).install()

@@ -9,7 +9,7 @@ import pytest
 from harness.messages import expect_equal, expect_true
 
 from .conftest import (Effects, add_broker, add_consumer, add_publisher, check_exactly_once, check_order,
-                       guard_key_order, publish)
+                       guard_broker, guard_key_order, publish)
 
 pytestmark = pytest.mark.task(6)
 
@@ -112,7 +112,8 @@ def test_a_consumer_crash_mid_processing_loses_nothing(cluster, pubsub):
 def test_exactly_once_under_loss_duplication_reordering_and_crashes(run_cluster_seeds, pubsub):
     def scenario(cluster):
         effects = Effects(work=0.05)
-        add_broker(cluster, pubsub, [("billing", "orders", "c1")], visibility_timeout=1.0, max_attempts=1000)
+        subs = [("billing", "orders", "c1")]
+        guard_broker(cluster, add_broker(cluster, pubsub, subs, visibility_timeout=1.0, max_attempts=1000), subs, 1.0)
         add_consumer(cluster, pubsub, effects)
         pub = add_publisher(cluster)
         cluster.set_default_link(drop=0.2, duplicate=0.2, reorder=0.01)

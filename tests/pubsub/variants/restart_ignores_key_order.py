@@ -6,7 +6,10 @@ of them is lost or fails and a later one of its key is processed first."""
 from solutions import pubsub as _reference
 from solutions.pubsub import *  # noqa: F401,F403
 
-EXPECT_FAIL = ["test_consumer.py::test_exactly_once_under_loss_duplication_reordering_and_crashes"]
+EXPECT_FAIL = [
+    "test_consumer.py::test_exactly_once_under_loss_duplication_reordering_and_crashes",
+    "test_restart.py::test_a_drawn_schedule_of_broker_and_subscriber_crashes_loses_nothing",
+]
 
 
 class Broker(_reference.Broker):
