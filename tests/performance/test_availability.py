@@ -63,12 +63,26 @@ def uptime(outages, until):
     return 1 - sum(b - a for a, b in outages) / until
 
 
-def measure(make_pair, cluster, horizon=HOUR, step=STEP):
+def merged(intervals):
+    """``[(a, b)]`` sorted, with overlapping or touching intervals joined into one."""
+    out = []
+    for a, b in sorted(intervals):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def measure(make_pair, cluster, horizon=HOUR, step=STEP, both_down=None):
     """Run the pair for ``horizon`` virtual seconds on a seeded outage schedule of both
-    servers, one ``get`` every ``step`` seconds. Returns ``(pair, outages)``."""
+    servers, one ``get`` every ``step`` seconds; ``both_down=(a, b)`` adds an outage of both
+    servers from ``a`` to ``b``. Returns ``(pair, outages)``."""
     pair = make_pair(fall=FALL, rise=RISE, check_interval=INTERVAL, timeout=TIMEOUT)
     rng = cluster.random("outages")
     outages = {name: outage_schedule(rng, horizon) for name in ("web-1", "web-2")}
+    if both_down is not None:
+        outages = {name: merged([*plan, both_down]) for name, plan in outages.items()}
     for name, plan in outages.items():
         for crash, restart in plan:
             cluster.at(crash, "crash", name)

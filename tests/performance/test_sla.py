@@ -140,7 +140,7 @@ def cases(draw):
 
 
 @pytest.mark.points(4)
-@grading_settings(max_examples=100)
+@grading_settings(max_examples=60)
 @given(case=cases())
 def test_reports_match_the_model_at_every_boundary(perf, case):
     outages, start, end, objective, tiers, fee = case
@@ -215,15 +215,16 @@ def test_smallest_valid_settings_are_accepted(perf):
 # -- in the cluster ----------------------------------------------------------------------------------
 @pytest.mark.points(2)
 def test_the_report_on_a_measured_pair_matches_the_measurement(make_pair, cluster, perf):
-    """Twenty minutes of the pair of task 6, one request every 4 s: each request that raised
-    Unavailable stands for 4 s down, as a monitor probing every 4 s would report it."""
-    pair, _ = measure(make_pair, cluster, horizon=1200.0)
+    """Twenty minutes of the pair of task 6, one request every 4 s, with both servers down
+    from 598.5 s to 618.5 s besides their own outages (five requests fall in it): each request
+    that raised Unavailable stands for 4 s down, as a monitor probing every 4 s would report it."""
+    pair, _ = measure(make_pair, cluster, horizon=1200.0, both_down=(598.5, 618.5))
     start = round(pair.outcomes[0].start)
     end = start + STEP * len(pair.outcomes)
     failed = [round(o.start) for o in pair.outcomes if o.server is None]
-    expect_true(0 < len(failed) < len(pair.outcomes) // 10, "requests that neither server answered",
-                len(failed), "some, and under a tenth", "the schedule makes both servers down at once now and "
-                "then (a check of the suite itself)")
+    expect_true(5 <= len(failed) < len(pair.outcomes) // 10, "requests that neither server answered",
+                len(failed), "at least 5 (both servers down for 20 s), and under a tenth",
+                "a check of the suite itself: the scenario must have downtime to report")
     outages = [(float(t), float(t + STEP)) for t in reversed(failed)]
     answered = 1 - len(failed) / len(pair.outcomes)
     objective, tiers, fee = 0.999, [(0.999, 0.1), (0.99, 0.25), (0.9, 0.5)], 1200.0
