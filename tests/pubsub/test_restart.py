@@ -124,6 +124,10 @@ def test_a_drawn_schedule_of_broker_and_subscriber_crashes_loses_nothing(run_clu
                                      and all((s, m) in guard.acked for s in ends for m in ids)
                                      and not any(broker.app.pending(s) for s in ends), timeout=60)
         cluster.run_for(2.0)  # the redelivery timers of acked messages fire: nothing more may be sent
+        crashes = [e.time for e in cluster.trace.find(kind="fault", node="broker") if e.data == "crash"]
+        expect_true(crashes and guard.deliveries, f"broker crashes and deliveries seen with {plan.describe()}",
+                    (len(crashes), guard.deliveries), "at least one of each",
+                    "the plan must crash the broker while deliveries flow (a check of the suite itself)")
         expect_true(finished, f"(published, acked per subscription) after 60 s with {plan.describe()}",
                     (len(pub.app.answered), {s: sum((s, m) in guard.acked for m in ids) for s in ends}),
                     f"all {len(ids)} published and acked by both", f"invariant: {AT_LEAST_ONCE}")
