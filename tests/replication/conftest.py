@@ -40,6 +40,9 @@ class Write:
     #: Its position in ``Pair.writes``.
     pos: int = -1
     write_id: Any = None
+    #: The index of the node that acknowledged it, at the moment it called ``done(True)``: the
+    #: write's position in that node's log (a confirmed retry: a position at or after it).
+    index: int | None = None
     #: What the nodes held at the moment ``done`` was called: {node: value of key or None}.
     seen: dict[str, Any] = field(default_factory=dict)
 
@@ -55,6 +58,11 @@ class Pair:
         self.writes: list[Write] = []
         #: The last acknowledged write of each key.
         self.latest: dict[str, Write] = {}
+        #: The acknowledged write at the highest position (``Write.index``).
+        self.furthest: Write | None = None
+        self._guarded = False
+        self._changes = 0  # bumped whenever ``latest`` changes
+        self._held: dict[str, tuple[dict, int]] = {}  # node -> (data, _changes) last found correct
         for name, peer, role in (("db-1", "db-2", "primary"), ("db-2", "db-1", "replica")):
             def start(node, peer=peer, role=role):
                 return replication.Replica(node, peer, role, mode, **options)
@@ -64,7 +72,8 @@ class Pair:
 
     def _deliver(self, node, msg) -> None:
         node.app.on_message(msg)
-        self.check_acked_held()
+        if not self._guarded:  # guard() checks after every event anyway
+            self.check_acked_held()
 
     # -- acting through the nodes -------------------------------------------------------------
     def app(self, name: str):
@@ -81,10 +90,16 @@ class Pair:
             if write.calls == 1:
                 write.ok, write.done_at = ok, self.cluster.now()
                 write.seen = {n: self.peek(n, key) for n in NAMES}
+                app = self.cluster[name].app
+                write.index = getattr(app, "index", None) if ok else None
                 # A confirmed retry says the write was applied, maybe long ago: no newer value then.
                 retried = write_id is not None and any(w.write_id == write_id for w in self.writes[:write.pos])
                 if ok and not retried:
                     self.latest[key] = write
+                    self._changes += 1
+                if ok and isinstance(write.index, int) and (self.furthest is None
+                                                            or write.index > self.furthest.index):
+                    self.furthest = write
 
         node = self.cluster[name]
         if write_id is None:
@@ -127,16 +142,20 @@ class Pair:
                                          "invariant: every write is answered exactly once"))
 
     def check_acked_held(self) -> None:
-        """Sync mode, after every message a node handles: every node that is up and ``in_sync``
-        holds the last acknowledged value of every key."""
-        if self.mode != "sync":
+        """Sync mode, after every message a node handles (and, with ``guard()``, after every
+        event): every node that is up and ``in_sync`` holds the last acknowledged value of every
+        key. One ``data()`` call per node: the check runs thousands of times per scenario."""
+        if self.mode != "sync" or not self.latest:
             return
         for name in NAMES:
             app = self.cluster[name].app
             if app is None or not getattr(app, "in_sync", False):
                 continue
+            data = app.data()
+            if self._held.get(name) == (data, self._changes):
+                continue  # nothing changed since it was found correct
             for key, write in self.latest.items():
-                held = app.get(key)
+                held = data.get(key)
                 if held == write.value:
                     continue
                 # a write of the key put after the acknowledged one may be there already
@@ -146,8 +165,40 @@ class Pair:
                 raise AssertionError(explain(
                     f"{name}.get({key!r}) at t={self.cluster.now():.6f} ({name} is {app.role}, in_sync)", held,
                     f"{write.value!r} (acknowledged at t={write.done_at:.6f}) or a value put after it",
-                    "invariant: in sync mode an acknowledged write stays on both nodes, at every moment (a "
-                    "snapshot sent while a write waits for its confirmation must not roll it back)"))
+                    "invariant: in sync mode an acknowledged write stays on every in-sync node, at every moment: "
+                    "saved before it is confirmed, never rolled back by a snapshot sent while a write waits for "
+                    "its confirmation, and never on a node that counts itself in sync after losing its disk"))
+            self._held[name] = (data, self._changes)
+
+    def check_acked_prefix(self) -> None:
+        """Sync mode, after every event: no up, ``in_sync`` node's applied log is behind the
+        position of the last acknowledged write: a node's log never moves back past a write the
+        pair acknowledged (a node that lost its disk is exempt until it has caught up again)."""
+        if self.mode != "sync":
+            return
+        last = self.furthest
+        if last is None:
+            return
+        for name in NAMES:
+            app = self.cluster[name].app
+            if app is None or not getattr(app, "in_sync", False):
+                continue
+            if not isinstance(app.index, int) or app.index < last.index:
+                raise AssertionError(explain(
+                    f"{name}.index at t={self.cluster.now():.6f} ({name} is {app.role}, in_sync)", app.index,
+                    f">= {last.index}, the position of {last!r}, acknowledged at t={last.done_at:.6f}",
+                    "invariant: a node's applied log never moves backwards past an acknowledged write (a node "
+                    "that reloads its state after a crash must find on its disk everything it confirmed, and "
+                    "a node that lost its disk is not in sync until it has caught up)"))
+
+    def guard(self) -> None:
+        """Check both sync-mode guarantees after every event of the cluster (a message, a timer, a
+        crash, a restart, a lost disk), not only after the messages a node handles."""
+        self._guarded = True
+        self.cluster.add_invariant("a node's applied log never moves backwards past an acknowledged write",
+                                   lambda cluster: self.check_acked_prefix())
+        self.cluster.add_invariant("no acknowledged write missing from an in-sync node",
+                                   lambda cluster: self.check_acked_held())
 
     def missing_acked(self, name: str) -> list[Write]:
         """Acknowledged writes (unique keys) that node ``name`` does not hold."""
