@@ -45,6 +45,12 @@ that (the primary acknowledged writes it had not shipped yet), so a promotion ma
 acknowledged writes: that is the price of asynchronous replication. Either way, a replica that
 started without state must catch up with a primary before it may promote itself.
 
+One failure this pair does not survive: the node *configured* as primary losing its disk. With
+nothing on its disk it cannot tell a lost disk from the pair's first start, so it starts as the
+primary again, at term 0, and a replica still at term 0 takes its empty data. (A real system
+keeps the pair's membership and term somewhere replicated, or starts every node as a replica
+and lets an operator name the first primary.) The suite loses only the configured replica's disk.
+
 **Consistency models: what a reader may see.** A store is *strongly consistent*
 (linearizable) when every read sees the latest acknowledged write, as if there were one copy of
 the data: reading from the primary, or from a synchronous replica, gives that. Reads from an
