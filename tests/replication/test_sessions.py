@@ -67,7 +67,8 @@ class Client:
         """Another client's write, straight to the primary."""
         self.others += 1
         value = f"o{self.others}"
-        self.pair.put("db-1", key, value).ok and self._acked(key, value)
+        if self.pair.put("db-1", key, value).ok:  # async: acknowledged (and applied) at once
+            self._acked(key, value)
 
     def put(self, key, value):
         result = []
