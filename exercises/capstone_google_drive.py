@@ -60,7 +60,7 @@ How the suite grades it (one seeded run of 55 s of virtual time, measured from t
 users; uploads 2/s of 16-128 KB files (40% copies of the same 20 attachments, new versions
 mostly one block edited), downloads 5/s, file details and listings 8/s, renames, moves, shares,
 revocations and deletes 1.5/s, probes of other users' files 1/s. The first "blocks" node loses
-its disk at t = 20 (back, empty, at 24), the copies of the attachments' blocks on the third are
+its disk at t = 19.5 (back, empty, at 24), the copies of the attachments' blocks on the third are
 corrupted at 28, the first "metadata" node crashes at 35 (back at 37), the second "blocks"
 node crashes at 44 (back at 49); a share is revoked at 30 while its user keeps reading. Then
 a settle (heal, restart, 10 s) and a download of every file by its owner. Each service-level

@@ -7,14 +7,15 @@ read-write). From 5 to 55, Poisson arrivals: uploads 2/s (new files: 40% copies 
 attachments, 60% new bytes; new versions: 60% one block edited), downloads 5/s, metadata
 reads 8/s (a file's details, a folder's listing), metadata writes 1.5/s (rename, move,
 share, unshare, delete), probes 1/s (a user asks for another user's file or folder that may
-not be shared with them, or tries to rename, delete or share it), requests that must be
-refused at 6-8 (into another user's folder, over a folder, of what does not exist), plus u1 reading u0's file "u0-f0" every 0.25 s from 25 to 40 while
-u0 revokes that share at 30. Faults: the first "blocks" node loses its disk at 20 (back,
-empty, at 24); at 28 every stored copy of the attachments' blocks on the third "blocks" node
-is corrupted (one byte flipped); the first "metadata" node crashes at 35 (back at 37); the
-second "blocks" node crashes at 44 (back at 49). Traffic ends at 55; settle: heal, restart
-what is down, 10 s; then every owner downloads each of its files once more, and the suite
-counts what the block nodes' disks (``node.durable``) hold.
+not be shared with them, or tries to rename, delete or share it); requests that must be
+refused at 6-8 (into another user's folder, over a folder, of what does not exist); u1
+reading u0's file "u0-f0" every 0.25 s from 25 to 40 while u0 revokes that share at 30.
+Faults: the first "blocks" node loses its disk at 19.5 (back, empty, at 24); at 28 every
+stored copy of the attachments' blocks on the third "blocks" node is corrupted (one byte
+flipped); the first "metadata" node crashes at 35 (back at 37); the second "blocks" node
+crashes at 44 (back at 49). Traffic ends at 55; settle: heal, restart what is down, 10 s;
+then every owner downloads each of its files once more, and the suite counts what the block
+nodes' disks (``node.durable``) hold.
 
 No two writes to one file or folder are ever in flight at once (each waits 6 s after the
 previous one), so the oracle is exact: a read may show the state of the last write
@@ -46,7 +47,7 @@ RATES = {"upload": 2.0, "download": 5.0, "meta": 8.0, "write": 1.5, "probe": 1.0
 ATTACHMENTS = 20
 BUSY = 6.0                       # seconds between two writes to one file or folder
 REVOKED, REVOKED_FROM, REVOKE_AT = "u0-f0", "u1", 30.0
-DISK_LOSS, META_CRASH, BLOCK_CRASH, CORRUPT_AT = (20.0, 24.0), (35.0, 37.0), (44.0, 49.0), 28.0
+DISK_LOSS, META_CRASH, BLOCK_CRASH, CORRUPT_AT = (19.5, 24.0), (35.0, 37.0), (44.0, 49.0), 28.0
 TIMEOUT = {"upload": 5.0, "download": 2.0, "meta": 1.0, "write": 5.0}
 GRACE = 1.0                      # a share or a revocation takes effect within this
 REFUSED = (400, 403, 404, 409)
