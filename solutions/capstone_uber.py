@@ -71,6 +71,7 @@ class Dispatch:
 
     CANDIDATES = 32
     CHARGE_TIMEOUT = 2.0
+    TRANSITIONS = TRANSITIONS
 
     def __init__(self, node: Any, parts: Any, spec: Any) -> None:
         self.node, self.spec, self.parts = node, spec, parts
@@ -144,7 +145,7 @@ class Dispatch:
         return None if kv is None else kv.value
 
     def transition(self, ride: str, action: str, body: Any) -> tuple[int, Any]:
-        allowed, target = TRANSITIONS[action]
+        allowed, target = self.TRANSITIONS[action]
         for _ in range(5):
             kv = self.etcd.get(f"/rides/{ride}")
             if kv is None:

@@ -25,7 +25,9 @@ what is down, 25 s (every ride reaches its last state); then every ride is read 
 the API.
 
 The oracle: a driver is assigned a ride from the first answer naming it until the phones send
-that ride's first "cancel" or "complete"; a driver's position is the last one its phone sent.
+that ride's first "cancel" or "complete" (two rides overlapping in that sense are a double
+assignment); for the match quality, a driver is free again only once that cancel or complete
+was acknowledged. A driver's position is the last one its phone sent.
 """
 
 from __future__ import annotations
@@ -133,7 +135,8 @@ class Scenario:
                          city=CITY, radius=RADIUS, location_expiry=EXPIRY, location_interval=INTERVAL,
                          roles={"dispatch": "the nodes matching riders to drivers; the suite crashes the first "
                                             "and cuts the second off"})
-        self.active: dict[str, set] = {}        # driver -> rides assigned and not yet ended
+        self.active: dict[str, set] = {}        # driver -> rides assigned, their end not yet sent
+        self.held: dict[str, set] = {}          # driver -> rides assigned, their end not yet acknowledged
         self.touched: set = set()               # drivers assigned since the last invariant check
         self.seen_breaks: set = set()
         self.crash_armed = False
@@ -316,7 +319,7 @@ class Scenario:
         best = math.inf
         for d in DRIVERS:
             p = self.run.position(d, now)
-            if p is None or now - p[0] > EXPIRY - 1.0 or (d != driver and self.active.get(d)):
+            if p is None or now - p[0] > EXPIRY - 1.0 or (d != driver and self.held.get(d)):
                 continue
             best = min(best, math.hypot(p[1] - ride.pickup[0], p[2] - ride.pickup[1]))
         return best
@@ -368,6 +371,8 @@ class Scenario:
             status, _ = self._post(f"/rides/{ride.ride}/{action}", body, TIMEOUT["action"])
             if status == 200:
                 ride.actions[action] = (first, self.cluster.now(), status)
+                if action in ("cancel", "complete"):
+                    self.held.get(ride.driver, set()).discard(ride.ride)
                 return True
             if 400 <= status < 500 or self.cluster.now() + RETRY_GAP >= give_up:
                 ride.actions[action] = (first, None, status)
@@ -377,6 +382,7 @@ class Scenario:
     # -- the oracle: who is assigned to what, at every step ---------------------------------------
     def assign(self, driver: str, ride: str) -> None:
         self.active.setdefault(driver, set()).add(ride)
+        self.held.setdefault(driver, set()).add(ride)
         self.touched.add(driver)
 
     def release(self, driver: str, ride: str) -> None:
