@@ -151,14 +151,16 @@ def test_a_negative_max_wait_is_refused(cluster, make_pair, replication):
 
 @pytest.mark.points(2)
 def test_reads_go_to_a_replica_that_has_caught_up(cluster, client):
+    expect_equal("a new session's get('k') on a new pair (nothing written yet)", client.get("k"), None,
+                 "an absent key reads as None; the replica has everything a new session needs")
     for i in range(3):
         client.other_write(f"x{i}")
         client.put("k", f"v{i}")
         cluster.run_for(0.5)  # the replica catches up: it holds exactly what the session wrote
         for _ in range(2):
             client.get("k")
-    expect_equal("reads served by each node, 6 session reads, each after the replica caught up with the session's "
-                 "writes", client.served, {"db-1": 0, "db-2": 6},
+    expect_equal("reads served by each node, 7 session reads, each after the replica caught up with the session's "
+                 "writes", client.served, {"db-1": 0, "db-2": 7},
                  "a replica that has applied everything the session needs (its index equals the session's last "
                  "write) serves the read: reads from replicas are what take load off the primary")
 
