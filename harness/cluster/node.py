@@ -72,6 +72,8 @@ class Timer:
     """A pending call on a node; ``cancel()`` it, or let a crash cancel it."""
 
     __slots__ = ("node", "fn", "args", "when", "interval", "incarnation", "cancelled")
+    #: In grading, learner code's ``cancel()`` travels with its next message (it returns nothing).
+    sysdesign_remote_deferred = ("cancel",)
 
     def __init__(self, node: Node, fn: Callable[..., Any], args: tuple, when: int, interval: int) -> None:
         self.node, self.fn, self.args, self.when, self.interval = node, fn, args, when, interval
@@ -96,6 +98,9 @@ class Node:
 
     #: Set once: in grading they travel with the node's reference (no request per read).
     sysdesign_remote_constant = ("name",)
+    #: Return nothing and take effect in order: in grading, learner code's calls travel with its
+    #: next message to the grader instead of a round trip each.
+    sysdesign_remote_deferred = ("send", "reply", "broadcast")
 
     def __init__(self, cluster: Cluster, name: str, disk: Path, router: Router) -> None:
         self.cluster = cluster

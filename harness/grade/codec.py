@@ -12,6 +12,7 @@ set         ``{"v": [...]}`` (``frozenset``: tag ``frozenset``)
 dict        ``{"v": [[key, value], ...]}``: keys that are not ``str`` (or the key ``"__t__"``)
 bytes       ``{"v": base64}`` (``bytearray`` arrives as ``bytes``)
 deque       ``{"v": [...]}``
+slice       ``{"v": [start, stop, step]}`` (``audit[-3:]`` on a learner's list)
 path        ``{"v": "/a/path"}`` (a ``pathlib`` path; arrives as ``pathlib.Path``)
 datetime    ``{"v": isoformat}``; ``date`` likewise; ``timedelta``: ``{"us": microseconds}``
 random      ``{"v": state}``: a ``random.Random`` travels as a copy of its state
@@ -109,6 +110,8 @@ class Codec:
             return {TAG: "bytes", "v": base64.b64encode(bytes(value)).decode("ascii")}
         if isinstance(value, collections.deque):
             return {TAG: "deque", "v": [self.encode(v, d) for v in value]}
+        if t is slice:
+            return {TAG: "slice", "v": [self.encode(value.start, d), self.encode(value.stop, d), self.encode(value.step, d)]}
         if isinstance(value, list):
             return [self.encode(v, d) for v in list.__iter__(value)]
         if isinstance(value, dict):
@@ -176,6 +179,9 @@ class Codec:
             return base64.b64decode(str(value["v"]).encode("ascii"), validate=True)
         if tag == "deque":
             return collections.deque(self.decode(v, d) for v in value["v"])
+        if tag == "slice":
+            start, stop, step = (self.decode(v, d) for v in value["v"])
+            return slice(start, stop, step)
         if tag == "path":
             return pathlib.Path(str(value["v"]))
         if tag == "datetime":

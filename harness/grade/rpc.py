@@ -487,6 +487,18 @@ class BoundRemoteMethod:
         return self._owner
 
 
+class DeferredRemoteMethod(BoundRemoteMethod):
+    """A method the other side marked ``sysdesign_remote_deferred`` (a node's ``send``): it
+    returns nothing, so the call is queued and travels with this side's next message, which
+    the other side runs first, in order (see :meth:`Channel.defer`)."""
+
+    __slots__ = ()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        owner = self._owner
+        owner._ch.defer(owner._h, self._name, args, kwargs)
+
+
 # -- the channel ---------------------------------------------------------------------------------
 _CHANNELS: dict[int, Channel] = {}
 _CHANNEL_NUMBERS = itertools.count(1)
@@ -519,6 +531,11 @@ class Channel:
         self._handles = itertools.count(1)
         self._ids = itertools.count(1)
         self._methods: set[tuple[Any, str]] = set()
+        self._deferred: set[tuple[Any, str]] = set()
+        #: Deferred calls not sent yet, their encoded size, and the first error one raised here.
+        self._outbox: list[dict] = []
+        self._outbox_bytes = 0
+        self._deferred_error: BaseException | None = None
         self._exc_classes: dict[tuple, type] = {}
         #: Proxy classes for refs with a ``"kind"`` (the deciding side's live containers).
         self.proxy_types: dict[str, type[Proxy]] = {"live": LiveContainer, "record": RecordProxy}
@@ -540,6 +557,8 @@ class Channel:
         """React to what every incoming message carries (the worker: time)."""
 
     def _send(self, msg: dict) -> None:
+        if self._outbox:
+            msg["dq"], self._outbox, self._outbox_bytes = self._outbox, [], 0
         if self._releases:
             msg["rel"], self._releases = self._releases, []
         self.stamp(msg)
@@ -547,11 +566,46 @@ class Channel:
 
     def _recv(self) -> dict:
         msg = self.pipe.recv()
+        self.on_receive(msg)
+        queued = msg.get("dq")
+        if queued is not None:  # before the releases: a queued call may name an object released since
+            self._run_deferred(queued)
         rel = msg.get("rel")
         if rel is not None:
             self._apply_releases(rel)
-        self.on_receive(msg)
         return msg
+
+    # -- deferred calls ----------------------------------------------------------------------
+    def defer(self, handle: int, method: str, args: tuple, kwargs: dict) -> None:
+        """Queue ``method(*args, **kwargs)`` of the other side's object ``handle``: encoded now
+        (later changes to the arguments do not travel), run by the other side before it reads
+        this side's next message. A long queue goes at once, as a message of its own."""
+        item = {"h": handle, "n": method, "a": self.codec.encode(list(args)), "k": self.codec.encode(kwargs)}
+        self._outbox.append(item)
+        self._outbox_bytes += len(_dumps(item))
+        if len(self._outbox) >= DEFER_LIMIT or self._outbox_bytes >= DEFER_BYTES:
+            self._send({})
+
+    def _run_deferred(self, queued: Any) -> None:
+        if type(queued) is not list:
+            raise ProtocolError("malformed deferred calls")
+        for item in queued:
+            if type(item) is not dict:
+                raise ProtocolError("malformed deferred call")
+            obj, name = self.obj(item), _name(item)
+            if name not in _deferred_names(obj) or self.side != "d":
+                raise ProtocolError(f"{name!r} may not be deferred")
+            try:
+                self._h_call(item)
+            except BaseException as exc:  # noqa: BLE001 - surfaces at the caller's next step
+                if self.must_propagate(exc):
+                    raise
+                if self._deferred_error is None:
+                    self._deferred_error = exc
+
+    def _take_deferred_error(self) -> BaseException | None:
+        exc, self._deferred_error = self._deferred_error, None
+        return exc
 
     def _apply_releases(self, rel: Any) -> None:
         if type(rel) is not list:
@@ -579,6 +633,12 @@ class Channel:
             if "i" in msg:
                 self._serve(msg)
                 continue
+            if "r" not in msg:  # deferred calls travelling alone
+                continue
+            if self._deferred_error is not None:
+                # a queued call failed: the learner call that queued it fails with its error,
+                # as it would have in-process (the reply is dropped)
+                raise self._take_deferred_error()
             if msg.get("r") != rid:
                 raise ProtocolError(f"a reply to request {msg.get('r')!r} while waiting for {rid}")
             if "err" in msg:
@@ -593,6 +653,9 @@ class Channel:
     def _serve(self, msg: dict) -> None:
         rid = msg.get("i")
         try:
+            failed = self._take_deferred_error()
+            if failed is not None:
+                raise failed
             handler = self.handlers.get(msg.get("op"))
             if handler is None:
                 raise ProtocolError(f"unknown operation {msg.get('op')!r}")
@@ -681,6 +744,10 @@ class Channel:
             raise DecodeError("a handle must be an int")
         if kind == "meth":
             owner = self._proxy_for(handle, tag.get("c"), str(tag.get("tn", "object")), count=False)
+            if tag.get("defer") and self.side == "w":
+                if tag.get("cache"):
+                    self._deferred.add((owner._ck, str(tag["n"])))
+                return DeferredRemoteMethod(owner, str(tag["n"]))
             if tag.get("cache"):
                 self._methods.add((owner._ck, str(tag["n"])))
             return BoundRemoteMethod(owner, str(tag["n"]))
@@ -744,6 +811,8 @@ class Channel:
         constants = self._constants.get(proxy._h)
         if constants is not None and name in constants:
             return self._decode(constants[name])  # a fresh copy, as a request would bring
+        if (proxy._ck, name) in self._deferred and proxy._ck is not None:
+            return DeferredRemoteMethod(proxy, name)
         if (proxy._ck, name) in self._methods and proxy._ck is not None:
             return BoundRemoteMethod(proxy, name)
         return self.request("getattr", h=proxy._h, n=name)
@@ -790,8 +859,10 @@ class Channel:
             return _Raw(tag)
         if isinstance(value, types.MethodType) and value.__self__ is obj:
             plain = isinstance(getattr(type(obj), name, None), types.FunctionType) and name not in getattr(obj, "__dict__", {})
-            return _Raw({TAG: "meth", "h": msg["h"], "n": name, "c": id(type(obj)), "tn": type(obj).__name__[:80],
-                         "cache": plain})
+            tag = {TAG: "meth", "h": msg["h"], "n": name, "c": id(type(obj)), "tn": type(obj).__name__[:80], "cache": plain}
+            if plain and self.side == "d" and name in _deferred_names(obj):
+                tag["defer"] = True
+            return _Raw(tag)
         if isinstance(value, types.BuiltinMethodType) and getattr(value, "__self__", None) is obj:
             return _Raw({TAG: "meth", "h": msg["h"], "n": name, "c": id(type(obj)), "tn": type(obj).__name__[:80],
                          "cache": name not in getattr(obj, "__dict__", {})})
@@ -1007,6 +1078,18 @@ def _op_next(obj: Any) -> Any:
 
 def _op_iter(obj: Any) -> Any:
     return iter(obj)
+
+
+#: A queue of deferred calls goes at once when it holds this many calls or bytes.
+DEFER_LIMIT = 256
+DEFER_BYTES = 1 << 20
+
+
+def _deferred_names(obj: Any) -> tuple:
+    """The methods of ``obj``'s class that return nothing and may run later, in order, with the
+    caller's next message (``sysdesign_remote_deferred``)."""
+    names = getattr(type(obj), "sysdesign_remote_deferred", ())
+    return names if isinstance(names, tuple) else ()
 
 
 #: Most operations one batch request may carry, and the ones it may carry.

@@ -21,16 +21,10 @@ KIT = build_kit(load_packs=False)
 #: by restructuring the reference; then delete the entry: a fixed entry fails here as an
 #: unexpected pass).
 OUT_OF_ORDER = {
-    ("performance", 5): "the reference's FailoverClient.get (task 5) calls tick (task 6): test_failover.py (task 5) sees it",
     ("proxies", 3): "the reference's ReverseProxy.forward (task 3) calls allows (task 4): test_reverse_forwarding.py (task 3) sees it",
     ("configuration", 4): "test_store.py::test_the_audit_log_records_every_attempt (task 4) needs ConfigStore.rollback (task 5)",
     ("monitoring", 1): "the reference's StructuredLogger (task 1) calls current_request_id (task 2): test_logger.py (task 1) sees it",
     ("replication", 1): "test_roles.py (task 1) needs Replica.on_message (task 2)",
-    ("pubsub", 1): "tests/pubsub/conftest.py's restart check calls Broker.dead_letters (task 5) for tests of tasks 1-4",
-    ("pubsub", 2): "tests/pubsub/conftest.py's restart check calls Broker.dead_letters (task 5) for tests of tasks 1-4",
-    ("pubsub", 3): "tests/pubsub/conftest.py's restart check calls Broker.dead_letters (task 5) for tests of tasks 1-4",
-    ("pubsub", 4): "tests/pubsub/conftest.py's restart check calls Broker.dead_letters (task 5) for tests of tasks 1-4",
-    ("mapreduce", 3): "test_coordinator.py (task 3) needs Coordinator.check (task 4)",
 }
 
 

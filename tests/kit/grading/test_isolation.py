@@ -14,6 +14,7 @@ from harness import wallclock
 from harness.clock import VirtualClock
 from harness.exercise import Exercise
 from harness.grade.provider import WorkerLoadError, WorkerProvider, WorkerTimedOut
+from harness.grade import rpc
 from harness.grade.rpc import Proxy, RemoteError
 from harness.reads import attr, call, call_each, contains, length, map_calls, read_all
 
@@ -95,6 +96,19 @@ PROBE = textwrap.dedent('''
 
     def rename(thing):
         thing.name = "changed"
+
+    def chatter(node, n):
+        body = {"n": 0}
+        for i in range(n):
+            body["n"] = i
+            node.send("peer", body)
+        node.mark("after")
+        node.send("peer", "last")
+        return "done"
+
+    def send_to(node, dest):
+        node.send(dest, "x")
+        return "returned"
 ''')
 
 
@@ -131,6 +145,9 @@ class FakeDB:
 def test_data_crosses_as_plain_data(probe):
     got = probe.data()
     assert got == {"tuple": (1, "a"), "set": {1, 2}, "bytes": b"\x00\xff", 3: [None, 1.5], "row": ("k", 2), "shouty": "x"}
+    box = probe.Box()
+    box.items.extend("abcd")
+    assert box.items[-3:] == ["b", "c", "d"] and box.items[::2] == ["a", "c"]  # slices cross as slices
     assert type(got["shouty"]) is str and got["shouty"] != "y"  # the learner's __eq__ stayed in the worker
     assert got["row"].key == "k"
     assert probe.__file__.endswith("probe.py")
@@ -191,6 +208,39 @@ def test_constant_attributes_travel_with_the_reference(probe, monkeypatch):
     with pytest.raises(AttributeError, match="may not set 'name'"):  # constant means constant
         probe.rename(things[0])
     assert things[0].name == "a"
+
+
+class Outbox:
+    sysdesign_remote_deferred = ("send",)
+
+    def __init__(self):
+        self.log = []
+
+    def send(self, dest, body):
+        if dest not in ("peer",):
+            raise LookupError(f"no node {dest!r}")
+        self.log.append((dest, body))
+
+    def mark(self, what):
+        self.log.append(what)
+
+
+def test_calls_that_return_nothing_travel_with_the_next_message_in_order(probe, monkeypatch):
+    node = Outbox()
+    channel = probe.__dict__["_sysdesign_remote"]._ch
+    served = []
+    real = channel._h_call
+    monkeypatch.setitem(channel.handlers, "call", lambda msg: served.append(msg.get("n")) or real(msg))
+    assert probe.chatter(node, 3) == "done"
+    # each body as it was when sent (encoded at the call), the other call in between in order
+    assert node.log == [("peer", {"n": 0}), ("peer", {"n": 1}), ("peer", {"n": 2}), "after", ("peer", "last")]
+    assert served == ["mark"]  # only the call that returns something was a round trip
+    node.log.clear()
+    probe.chatter(node, rpc.DEFER_LIMIT * 2 + 5)  # a long queue goes in pieces, still in order
+    assert [b["n"] for _, b in node.log[:-2]] == list(range(rpc.DEFER_LIMIT * 2 + 5))
+    with pytest.raises(LookupError, match="no node 'nowhere'"):  # an error surfaces at the caller's call
+        probe.send_to(node, "nowhere")
+    assert probe.send_to(node, "peer") == "returned"
 
 
 def test_suite_objects_go_by_reference_with_limits(probe):
