@@ -72,8 +72,8 @@ active users with power-law friendships, 9,700 passive readers, three celebritie
 all 10,000; posts 6/s from active users, each celebrity posting every 10 s and twice more at
 40-45; feed reads 20/s (a burst of 60 at t = 20), 40% of readers scrolling to a second page 1 s
 later. The second "feed" node crashes at t = 30 (back at 32, its memory empty), the first
-"fanout" node at 40 (back at 41). Then a settle (heal, restart, 5 s) and a first page of 20
-for every active user. Each service-level objective (SLO) is one graded test, and a failure
+"fanout" node at 40 (back at 41), and from 42 to 50 one message in five sent to it arrives
+twice. Then a settle (heal, restart, 5 s) and a first page of 20 for every second active user. Each service-level objective (SLO) is one graded test, and a failure
 shows its SLO table row: objective, target, measured, pass/fail, points.
 
 Tasks:

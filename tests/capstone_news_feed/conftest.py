@@ -14,9 +14,10 @@ average, and twice more each between 40 and 45 (a hot-account burst). Feed reads
 (90% by active users, 10% by the first 500 passive users), 10 posts a page; 40% of readers
 scroll: the next page, with the cursor of the first, 1 s later. A burst of 60 reads at 20-20.5.
 Faults: the second "feed" node crashes at 30 (its memory is lost) and restarts at 32; the
-first "fanout" node crashes at 40 and restarts at 41. Traffic ends at 55 (the timelines are
-counted then); settle: heal, restart what is down, 5 s; then every active user and 20 passive
-ones read a first page of 20.
+first "fanout" node crashes at 40 and restarts at 41; from 42 to 50, one message in five to it
+(the broker's deliveries) arrives twice. Traffic ends at 55 (the timelines are
+counted then); settle: heal, restart what is down, 5 s; then every second active user and 10
+passive ones read a first page of 20.
 
 The oracle judges a page from the posts sent and acknowledged around it: it may show any post
 by someone the reader follows sent before the answer; it must show every such post
@@ -57,6 +58,7 @@ PAGE, FINAL_PAGE = 10, 20
 FRESH = 3.0
 FEED_CRASH, FEED_RESTART = 30.0, 32.0
 FANOUT_CRASH, FANOUT_RESTART = 40.0, 41.0
+DUPLICATES, DUPLICATE_SHARE = (42.0, 50.0), 0.2
 TIMEOUT = {"post": 2.0, "feed": 2.0}
 
 
@@ -290,6 +292,14 @@ class Scenario:
         if fanouts:
             at(FANOUT_CRASH, self.fault, "crash", fanouts[0])
             at(FANOUT_RESTART, self.fault, "restart", fanouts[0])
+            at(DUPLICATES[0], self.duplicate_into, fanouts[0])
+            at(DUPLICATES[1], self.fault, "reset_links")
+
+    def duplicate_into(self, name: str) -> None:
+        """Every message to ``name`` (the broker's deliveries) delivered twice with some probability."""
+        for other in list(self.cluster.nodes):
+            if other != name:
+                self.fault("duplicate", other, name, DUPLICATE_SHARE, both_ways=False)
 
     def count_timelines(self) -> None:
         held: dict[str, int] = {}
