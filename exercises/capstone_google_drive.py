@@ -40,14 +40,14 @@ The public API (what ``api`` must answer; ``<id>`` is chosen by the client; JSON
 
 | call | answer |
 |---|---|
-| ``PUT /folders/<id>`` ``{"name", "parent"}`` | create a folder (``parent`` null: at the top); 200; 404/403 when the parent is missing / not the caller's |
+| ``PUT /folders/<id>`` ``{"name", "parent"}`` | create a folder (``parent`` null: at the top); 200 (again by its owner: 200 too); 404/403 when the parent is missing / not the caller's; 409 when another user has that id |
 | ``GET /folders/<id>`` | 200 ``{"id", "name", "children": [{"id", "name", "kind"}]}`` (``kind``: ``"file"`` or ``"folder"``); the owner only |
 | ``PATCH /folders/<id>`` ``{"name"?, "folder"?}`` | rename / move under another of the caller's folders; 409 for a move into itself or below itself |
 | ``DELETE /folders/<id>`` | 200; 409 while it is not empty |
-| ``PUT /files/<id>?folder=<f>&name=<n>`` (the bytes as body) | a new file in folder ``f`` (the caller's), or a new version of file ``<id>`` (its owner, or a user it is shared with for writing); 200 ``{"id", "version", "sha256"}`` once stored durably |
+| ``PUT /files/<id>?folder=<f>&name=<n>`` (the bytes as body) | a new file in folder ``f`` (the caller's), or a new version of file ``<id>`` (its owner, or a user it is shared with for writing); 200 ``{"id", "version", "sha256"}`` once stored durably; 409 when ``<id>`` is a folder |
 | ``GET /files/<id>`` | 200, the bytes of the last version |
 | ``GET /files/<id>/meta`` | 200 ``{"id", "name", "folder", "owner", "version", "size", "sha256"}`` (``sha256``: hex digest of the whole file) |
-| ``PATCH /files/<id>`` ``{"name"?, "folder"?}`` | rename / move (owner or write share) |
+| ``PATCH /files/<id>`` ``{"name"?, "folder"?}`` | rename / move into another of the owner's folders (owner or write share) |
 | ``DELETE /files/<id>`` | 200 (the owner only) |
 | ``PUT /shares/<file id>/<user>`` ``{"access": "read" or "write"}`` | share (the owner only) |
 | ``DELETE /shares/<file id>/<user>`` | revoke (the owner only); reads by that user refused from 1 s after this answer |

@@ -150,12 +150,15 @@ class Frontend:
         self.generation: dict[str, int] = {}
         self.busy: dict[str, Any] = {}
         self.write_ids = itertools.count(1)
+        self.incarnation = f"{node.name}@{time.monotonic():.6f}"  # write ids never repeat after a restart
         node.every(REPAIR_EVERY, self.repair)
 
     # -- metadata ----------------------------------------------------------------------------
-    def _meta_call(self, method: str, path: str, deadline: float, body: Any = None) -> requests.Response:
-        """The first answer of a metadata node that is not a refusal (503: not in sync, not the
-        primary, or the write was not confirmed), trying each node in turn until ``deadline``."""
+    def _meta_call(self, method: str, path: str, deadline: float, body: Any = None,
+                   ok: tuple = (200, 404)) -> requests.Response:
+        """The first answer of a metadata node with a status in ``ok`` (anything else, such as
+        503: not in sync, not the primary, the write not confirmed, is a refusal), trying each
+        node in turn until ``deadline``."""
         end = time.monotonic() + deadline
         while True:
             for name in self.meta:
@@ -163,7 +166,7 @@ class Frontend:
                     answer = requests.request(method, f"http://{name}{path}", json=body, timeout=0.3)
                 except requests.RequestException:
                     continue
-                if answer.status_code != 503:
+                if answer.status_code in ok:
                     if name != self.meta[0]:  # remember who answered: ask it first next time
                         self.meta.remove(name)
                         self.meta.insert(0, name)
@@ -189,15 +192,15 @@ class Frontend:
         key = f"e:{eid}"
         self.generation[key] = self.generation.get(key, 0) + 1
         self.cache.delete(key)
-        body = {"value": value, "write_id": f"{self.node.name}:{next(self.write_ids)}"}
-        self._meta_call("PUT", f"/kv/{key}", self.WRITE_DEADLINE, body)
+        body = {"value": value, "write_id": f"{self.incarnation}:{next(self.write_ids)}"}
+        self._meta_call("PUT", f"/kv/{key}", self.WRITE_DEADLINE, body, ok=(200,))
         if value is not None:
             self.cache.put(key, value)
 
     def children(self, folder: str) -> list[dict]:
         everything = self._meta_call("GET", "/kv", self.READ_DEADLINE).json()
         return sorted(({"id": key[2:], "name": v["name"], "kind": v["kind"]} for key, v in everything.items()
-                       if key.startswith("e:") and v is not None and v["folder"] == folder), key=lambda c: c["id"])
+                       if v["folder"] == folder), key=lambda c: c["id"])
 
     def lock(self, eid: str) -> None:
         while eid in self.busy:
@@ -357,7 +360,7 @@ class Frontend:
         record = dict(record)
         if "folder" in body:
             target = body["folder"]
-            self.own_folder(target, user)
+            self.own_folder(target, record["owner"])  # within the owner's folders
             walk = target
             while walk is not None:  # a folder must not move into itself or below itself
                 if walk == eid:

@@ -570,7 +570,7 @@ class Oracle:
         elif op.status == 200:
             op.good = True
             if not access & {"owner", "read", "write"}:
-                op.violation = f"{user} was served {op.target}, not shared with them"
+                op.violation = f"{user} was served {op.target}, not shared with them at the time"
             problems = [] if True in allowed("exists") else ["it was deleted"]
             problems += self.shown(op, allowed)
             op.right = not problems and not op.violation
@@ -599,11 +599,12 @@ class Oracle:
             exists = self.allowed(eid, "exists", op.scheduled, op.answered)
             if eid in listed:
                 if op.target not in inside or True not in exists:
-                    out.append(f"lists {eid}, which is not there")
+                    out.append(f"lists {eid}, which the acknowledged writes put elsewhere (or nowhere)")
                 elif listed[eid] not in self.allowed(eid, "name", op.scheduled, op.answered):
-                    out.append(f"lists {eid} as {listed[eid]!r}")
+                    names = sorted(map(str, self.allowed(eid, "name", op.scheduled, op.answered)))
+                    out.append(f"lists {eid} as {listed[eid]!r}, named {' or '.join(names)} by then")
             elif inside == {op.target} and exists == {True}:
-                out.append(f"misses {eid}")
+                out.append(f"misses {eid}, acknowledged in this folder")
         return out[:3]
 
 
