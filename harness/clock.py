@@ -3,7 +3,9 @@ microseconds, never backwards.
 
 Learner code reads time the normal way (``time.time()``, ``time.monotonic()``,
 ``datetime.now()``) and sees virtual time. ``time.sleep(s)`` advances the virtual clock by
-``s`` instead of blocking, so a 30-second lease costs microseconds of real time.
+``s`` instead of blocking, so a 30-second lease costs microseconds of real time. Entering a
+clock costs about a millisecond (freezegun's walk over loaded modules remembers what it found:
+:func:`use_module_scan_cache`), and leaving it restores the real clock everywhere.
 
 One clock means one thread. freezegun shows a thread the real clock (``threading`` is on its
 default ignore list, and every thread's stack starts there), and a thread runs at moments no
@@ -25,6 +27,7 @@ import functools
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 
 #: Virtual time starts here (a whole second, UTC), so boundaries like ``t0 + 10`` are exact.
@@ -137,6 +140,65 @@ def threads_refused() -> Iterator[None]:
         allow_threads()
 
 
+# -- entering freezegun cheaply ------------------------------------------------------------------------
+#: Per module object (by id): (a weak reference to the module, the size of its namespace, the
+#: time functions it held when freezegun last read it).
+_module_scans: dict[int, tuple[Callable[[], object], int, list]] = {}
+
+
+def _freezegun() -> Callable:
+    """``freezegun.freeze_time``, with freezegun's walk over loaded modules made cheap once per
+    process (:func:`use_module_scan_cache`)."""
+    from freezegun import freeze_time
+
+    use_module_scan_cache()
+    return freeze_time
+
+
+def use_module_scan_cache() -> None:
+    """Make entering freezegun cost about a millisecond instead of tens.
+
+    Entering a freeze visits every loaded module to replace the time functions it holds
+    (``from time import time``). freezegun remembers what each module holds, but checks that
+    memory with ``dir(module)``, which builds and sorts a list of every name: over the ~1,000
+    modules of a pytest run, 15-35 ms per clock, about a third of a test's cost on a stub. This
+    memory is checked instead by the module object's identity and the size of its namespace: a
+    module that gains or loses a name, or a new module under a known name, is read again. (One
+    case freezegun would catch and this does not: a module that drops one name and binds another
+    between two clocks, the new one a clock function. A name held already and rebound to a
+    clock function is missed by both: neither compares values.) Entering and leaving are
+    otherwise freezegun's own: ``time.time`` and the rest are replaced, so a module imported
+    during a freeze sees the virtual clock, and leaving restores the real one everywhere, in
+    modules imported meanwhile too.
+    """
+    import freezegun.api as api
+
+    original = getattr(api, "_get_cached_module_attributes", None)
+    if original is None or getattr(original, "_kit_cached", False):
+        return  # a freezegun without the hook (its own walk then runs), or installed already
+
+    def module_attributes(module: object) -> list:
+        try:
+            size = len(module.__dict__)  # type: ignore[attr-defined]
+        except (AttributeError, TypeError):
+            return original(module)
+        key = id(module)  # not the name: _io and io, _decimal and decimal share one
+        seen = _module_scans.get(key)
+        if seen is not None and seen[1] == size and seen[0]() is module:
+            return seen[2]
+        found = original(module)
+        try:
+            ref = weakref.ref(module, lambda _ref, key=key: _module_scans.pop(key, None))
+        except TypeError:  # an object without weak references in sys.modules: not remembered
+            return found
+        _module_scans[key] = (ref, size, found)
+        return found
+
+    module_attributes._kit_cached = True  # type: ignore[attr-defined]
+    module_attributes.__wrapped__ = original  # type: ignore[attr-defined]
+    api._get_cached_module_attributes = module_attributes
+
+
 class VirtualClock:
     """Virtual time for learner code and the simulated cluster.
 
@@ -159,8 +221,7 @@ class VirtualClock:
     def start(self) -> VirtualClock:
         if self._freezer is not None:
             return self
-        from freezegun import freeze_time  # imported on first use: most pytest runs never need it
-
+        freeze_time = _freezegun()  # imported on first use: most pytest runs never need it
         self._freezer = freeze_time(self._start, ignore=list(IGNORE))
         self._factory = self._freezer.start()
         self._real_sleep = time.sleep

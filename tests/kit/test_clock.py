@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import sys
 import time
 
 import pytest
@@ -184,3 +185,158 @@ def test_a_refused_thread_in_an_http_handler_reaches_the_test(tmp_path):
         node.route("GET", "/", lambda req: _start_a_thread() or (200, {}, "ok"))
         with pytest.raises(ThreadsRefused, match="may not start threads"):
             requests.get("http://web/", timeout=1)
+
+
+# -- entering cheaply: one walk's memory, each test's own freeze ----------------------------------
+def _real_clock_everywhere() -> list[str]:
+    """What still shows a frozen clock: an empty list once no clock runs."""
+    import freezegun.api as api
+
+    wrong = []
+    if api.freeze_factories:
+        wrong.append(f"{len(api.freeze_factories)} freeze(s) still entered")
+    for name in ("time", "monotonic", "perf_counter", "time_ns", "monotonic_ns"):
+        if getattr(time, name) is not getattr(api, f"real_{name}"):
+            wrong.append(f"time.{name} is {getattr(time, name)!r}")
+    if datetime.datetime is not api.real_datetime or datetime.date is not api.real_date:
+        wrong.append("datetime.datetime / datetime.date are freezegun's")
+    return wrong
+
+
+def test_a_module_imported_during_a_clock_sees_virtual_time(tmp_path, monkeypatch):
+    """``from time import time`` binds whatever ``time.time`` is at import: while a clock runs
+    that is the virtual clock, and leaving the clock gives the module the real one back."""
+    import importlib
+
+    (tmp_path / "imported_mid_test.py").write_text(
+        "from time import monotonic, time\nfrom datetime import datetime\n\n"
+        "def stamps():\n    return time(), monotonic(), datetime.utcnow()\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "imported_mid_test", raising=False)
+    with VirtualClock() as virtual:
+        virtual.tick(1.5)
+        module = importlib.import_module("imported_mid_test")
+        wall, mono, utc = module.stamps()
+        assert wall == EPOCH_SECONDS + 1.5 and utc == EPOCH + datetime.timedelta(seconds=1.5), \
+            f"a module imported under the clock read time() = {wall}, utcnow() = {utc}; expected the epoch + 1.5 s"
+        time.sleep(2)
+        assert module.stamps()[1] - mono == 2.0, "time.sleep(2) moves the imported module's monotonic() by 2 s"
+    assert module.time is time.time and module.monotonic is time.monotonic, \
+        "leaving the clock gives the module imported under it the real time functions back"
+    assert abs(module.time() - datetime.datetime.now().timestamp()) < 60
+    with VirtualClock():  # and the next clock (its walk remembered) finds the module again
+        assert module.stamps()[0] == EPOCH_SECONDS, "the next clock starts at the epoch, in that module too"
+
+
+def test_a_module_that_gains_a_clock_alias_is_read_again(tmp_path, monkeypatch):
+    """The walk remembers what each module held; a module whose namespace changed since (a new
+    name, or a new module object under the same name) is read again."""
+    import types
+
+    module = types.ModuleType("gains_an_alias")
+    module.unrelated = 1
+    monkeypatch.setitem(sys.modules, "gains_an_alias", module)
+    with VirtualClock():
+        pass  # the walk reads (and remembers) the module without a clock alias
+    module.now = time.monotonic  # the real monotonic, bound after that walk
+    with VirtualClock() as virtual:
+        virtual.tick(7)
+        assert module.now is time.monotonic, "a clock alias added since the last walk is replaced as well"
+    assert module.now is time.monotonic
+    replacement = types.ModuleType("gains_an_alias")
+    replacement.unrelated, replacement.clock = 1, time.time  # as many names as the first one once had
+    monkeypatch.setitem(sys.modules, "gains_an_alias", replacement)
+    with VirtualClock():
+        assert replacement.clock() == EPOCH_SECONDS, "a new module object under a known name is read again"
+    assert replacement.clock is time.time
+
+
+def test_two_modules_under_one_name_are_each_remembered(monkeypatch):
+    """``_io`` and ``io`` (so ``_decimal`` and ``decimal``) share a ``__name__``: remembered by
+    name, each would push the other out and be read again at every clock."""
+    import types
+
+    import freezegun.api as api
+
+    twins = []
+    for key in ("twin", "_twin"):
+        twin = types.ModuleType("twin")
+        twin.clock = time.time
+        monkeypatch.setitem(sys.modules, key, twin)
+        twins.append(twin)
+    with VirtualClock():
+        assert [twin.clock() for twin in twins] == [EPOCH_SECONDS, EPOCH_SECONDS]
+    read = []
+    setup = api._setup_module_cache
+    monkeypatch.setattr(api, "_setup_module_cache", lambda module: (read.append(module), setup(module))[1])
+    with VirtualClock():
+        assert [twin.clock() for twin in twins] == [EPOCH_SECONDS, EPOCH_SECONDS]
+    assert not [module for module in read if module in twins], "each twin was read once, at the first clock"
+    assert [twin.clock for twin in twins] == [time.time, time.time]
+
+
+def test_entering_a_clock_is_cheap_after_the_first(monkeypatch):
+    """freezegun's own walk lists every loaded module's names again on each entry (tens of ms in
+    a pytest run); the remembered walk costs a small fraction of that."""
+    import freezegun.api as api
+
+    import harness.clock as clock_module
+    from harness import wallclock
+
+    def best_of(runs: int) -> float:
+        costs = []
+        for _ in range(runs):
+            started = wallclock.wall_seconds()
+            with VirtualClock():
+                pass
+            costs.append(wallclock.wall_seconds() - started)
+        return min(costs)
+
+    with VirtualClock():
+        pass
+    remembered = best_of(7)
+    monkeypatch.setattr(api, "_get_cached_module_attributes", api._get_cached_module_attributes.__wrapped__)
+    monkeypatch.setattr(clock_module, "use_module_scan_cache", lambda: None)
+    own = best_of(3)
+    assert remembered * 3 < own, (
+        f"entering and leaving a clock took {remembered * 1000:.2f} ms at best, freezegun's own walk "
+        f"{own * 1000:.2f} ms; expected the remembered walk to cost under a third of it")
+
+
+def test_no_freeze_leaks_from_a_clock_test_into_the_next(pytester):
+    """Tests in one run: a clock test, a test without one (the real clock everywhere, pytest's
+    durations real), another clock test (back at the epoch, not where the first one stopped)."""
+    pytester.makepyfile(test_sequence="""
+        import datetime, importlib, sys, time
+
+        from harness.clock import EPOCH_SECONDS
+        from tests.kit.test_clock import _real_clock_everywhere
+
+        def test_first(clock, tmp_path, monkeypatch):
+            (tmp_path / "late_import.py").write_text("from time import time\\n")
+            monkeypatch.syspath_prepend(str(tmp_path))
+            assert importlib.import_module("late_import").time() == EPOCH_SECONDS
+            sys.modules["late_import_kept"] = sys.modules.pop("late_import")
+            time.sleep(3600)
+            assert time.time() == EPOCH_SECONDS + 3600
+
+        def test_without_a_clock():
+            assert _real_clock_everywhere() == []
+            assert sys.modules["late_import_kept"].time is time.time
+            assert time.time() > EPOCH_SECONDS + 3600 * 24 * 30
+            assert abs(datetime.datetime.now().timestamp() - time.time()) < 60
+            before = time.monotonic()
+            time.sleep(0.01)
+            assert time.monotonic() - before >= 0.01, "a real sleep"
+
+        def test_second(clock):
+            assert time.time() == EPOCH_SECONDS and clock.now() == 0.0
+            assert sys.modules["late_import_kept"].time() == EPOCH_SECONDS
+    """)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-q", "--durations=0", "--durations-min=0",
+                                          "-p", "no:randomly", f"--rootdir={pytester.path}")
+    out = result.stdout.str()
+    assert result.ret == 0, out[-3000:]
+    assert "3 passed" in out, out[-3000:]
+    assert "3600" not in out.split("slowest durations")[-1], "pytest's durations stay on the real clock"
+    assert _real_clock_everywhere() == []
