@@ -83,6 +83,13 @@ def call_each(obj: Any, name: str, items: Iterable[Any]) -> list[Any]:
     return read_all(obj, [call(name, x) for x in items])
 
 
+def call_times(obj: Any, name: str, times: int) -> list[Any]:
+    """``[obj.<name>() for _ in range(times)]`` (one round trip when ``obj`` is remote), e.g.
+    30,000 picks of a balancer: ``call_times(balancer, "pick", 30_000)``."""
+    __tracebackhide__ = True
+    return read_all(obj, [call(name)] * times)
+
+
 def map_calls(fn: Any, items: Iterable[Any]) -> list[Any]:
     """``[fn(x) for x in items]``; when ``fn`` is a method of a remote object (``ring.node_for``
     in grading), one round trip."""

@@ -7,6 +7,7 @@ import random
 import pytest
 
 from harness.messages import expect_equal, expect_true
+from harness.reads import call, read_all
 
 N = 10_000
 
@@ -19,8 +20,7 @@ def build(relational, n, seed=11, key_space=None):
     entries = [(rng.randrange(key_space), row_id) for row_id in range(n)]
     rng.shuffle(entries)
     index = relational.SortedIndex()
-    for key, row_id in entries:
-        index.insert(key, row_id)
+    read_all(index, [call("insert", key, row_id) for key, row_id in entries])  # in order, one request in grading
     return index, sorted(entries)
 
 
