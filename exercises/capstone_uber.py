@@ -54,11 +54,16 @@ The public API (what ``api`` must answer):
 
 | call | answer |
 |---|---|
-| ``POST /rides`` (JSON ``{"ride", "rider", "x", "y"}``; ``ride`` is the rider's request id) | 200 ``{"ride", "driver"}``: the nearest free driver reporting within the radius, now assigned to this ride; ``"driver": null`` when there is none. The same ride id always gets the same driver |
-| ``GET /rides/<ride>`` | 200, the ride: at least ``{"ride", "rider", "driver", "state"}``; 404 when unknown |
-| ``POST /rides/<ride>/start`` | the driver picked the rider up: ``accepted`` -> ``in_progress`` |
-| ``POST /rides/<ride>/cancel`` | ``accepted`` -> ``cancelled``; the driver is free again; never charged |
-| ``POST /rides/<ride>/complete`` (JSON ``{"fare"}``, cents) | ``in_progress`` -> ``completed`` once the fare is charged (exactly once); the driver is free again |
+| ``POST /rides`` (JSON ``{"ride", "rider", "x", "y"}``) | 200 ``{"ride", "driver"}`` (below) |
+| ``GET /rides/<ride>`` | 200, at least ``{"ride", "rider", "driver", "state"}``; 404 if unknown |
+| ``POST /rides/<ride>/start`` | the rider is picked up: ``accepted`` -> ``in_progress`` |
+| ``POST /rides/<ride>/cancel`` | ``accepted`` -> ``cancelled``; never charged |
+| ``POST /rides/<ride>/complete`` (JSON ``{"fare"}``) | ``in_progress`` -> ``completed`` |
+
+A ride request (``ride`` is the rider's request id) is answered with the nearest free driver
+reporting within the radius, now assigned to this ride (its state ``accepted``), or ``"driver":
+null`` when there is none; the same ride id always gets the same driver. A cancel or a
+completion frees the driver; a completion charges the fare (in cents) exactly once.
 
 A transition answers 200 with the ride once it is durable, 200 again when repeated (a retry
 of a transition already made does nothing more), 409 when the ride's state forbids it, 404
@@ -67,13 +72,15 @@ for an unknown ride, and 5xx when it could not be made (the phone retries).
 How the suite grades it (one seeded run of 85 s of virtual time, measured from t = 10 s): 200
 drivers around the centre of the city moving 40 m between reports; ride requests at 2/s around
 the centre (10% sent twice: a double tap), retried with the same ride id after a failure or 2 s
-without an answer; matched rides cancelled (15%) or started and completed 8-14 s later; at t =
-30 the 40 drivers nearest the centre go dark; the second "dispatch" node is cut off from 40 to
-46; the first crashes at 50 right after one of its etcd writes (back at 58, memory empty); the
-payment provider answers 2.5 s late from 60 to 70; at 75, 15 pairs of riders each standing on
-a free driver ask at the same instant. Then a settle and every ride is read back. Each
-service-level objective (SLO) is one graded test, and a failure shows its SLO table row:
-objective, target, measured, pass/fail, points.
+without an answer (and cancelled when the rider gives up after 8 s); matched rides cancelled
+(15%) or started and completed 8-14 s later; at t = 30 the 40 drivers nearest the centre go
+dark; the second "dispatch" node is cut off from 40 to 46; the first crashes at 50 right after
+an etcd write it makes while serving a ride request (back at 58, memory empty); the payment
+provider answers 2.5 s late from 60 to 70; at 75, 15 pairs of riders each standing on a free
+driver ask at the same instant. Then a settle; every ride is read back, and a rider standing on
+each driver who drove a ride asks for one (that driver must be free again). Each service-level
+objective (SLO) is one graded test, and a failure shows its SLO table row: objective, target,
+measured, pass/fail, points.
 
 Tasks:
 
@@ -84,7 +91,8 @@ Tasks:
 3. The location index: positions in memory with an expiry, a quadtree for the nearest free
    drivers, no durable write per update.
 4. Exclusive assignment: a driver holds one ride at a time (checked at every step, under the
-   race, the crash and the partition), and a ride id gets one driver however often it is sent.
+   race, the crash and the partition), a ride id gets one driver however often it is sent, and
+   no claim outlives its ride (a crash mid-match included).
 5. Ride states and payment: transitions validated and durable, the fare charged exactly once.
 """
 

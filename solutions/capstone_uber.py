@@ -236,7 +236,8 @@ class Gateway:
     def order(self) -> list[str]:
         self.turn += 1
         now = time.monotonic()
-        names = self.dispatchers[self.turn % len(self.dispatchers):] + self.dispatchers[:self.turn % len(self.dispatchers)]
+        k = self.turn % len(self.dispatchers)
+        names = self.dispatchers[k:] + self.dispatchers[:k]
         return sorted(names, key=lambda n: self.failed_until.get(n, 0.0) > now)  # healthy first, stable
 
     def forward(self, req: Any) -> tuple:

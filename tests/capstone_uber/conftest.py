@@ -9,20 +9,23 @@ of 2 km), each moving 40 m in a random direction and sending its location (a mes
 Timeline (virtual seconds): 0-10 warm-up (never measured). Ride requests Poisson 2/s from 6 to
 85, pickups around the centre (a Gaussian of 1.5 km); 10% of them sent twice 50 ms apart with
 the same ride id (a double tap). A rider whose request fails or goes unanswered (2 s) sends it
-again, with the same ride id, 0.5 s later, for up to 8 s. Each matched ride then goes on from
-the phones: 15% are cancelled by the rider 1 s after the match (so is every ride given a driver
-who stopped reporting: that driver never shows up), a third of those followed 0.5 s later by a
-late "complete" from the driver's app that must be refused; the others are started 2 s after
-the match and completed 8-14 s later with a fare (a phone retries a call that failed or went
-unanswered, same ride, every 0.5 s, for up to 25 s).
+again, with the same ride id, 0.5 s later, for up to 8 s, and then cancels it. Each matched
+ride then goes on from the phones: 15% are cancelled by the rider 1 s after the match (so is
+every ride given a driver who stopped reporting: that driver never shows up), a third of those
+followed 0.5 s later by a late "complete" from the driver's app that must be refused; the
+others are started 2 s after the match and completed 8-14 s later with a fare (a phone retries
+a call that failed or went unanswered, same ride, every 0.5 s, for up to 25 s).
 
 Faults: at 30 the 40 drivers nearest the centre go dark (they stop reporting, without a word);
 the second "dispatch" node is cut off from every node from 40 to 46; the first "dispatch" node
-crashes at 50, right after its first etcd write from then on (mid-match), and restarts at 58;
-the payment provider answers 2.5 s late from 60 to 70; at 75, 15 pairs of riders standing on
-15 free drivers request a ride at the same instant. Traffic ends at 85; settle: heal, restart
-what is down, 25 s (every ride reaches its last state); then every ride is read back through
-the API.
+crashes right after its first etcd write from t = 50 made while it serves a ride request
+(mid-match; at 52 if none came), and restarts at 58; the payment provider answers 2.5 s late
+from 60 to 70; at 75, 15 pairs of riders standing on 15 free drivers request a ride at the
+same instant. Traffic ends at 85; settle: heal, restart what is down, 25 s (every ride reaches
+its last state; the drivers stay parked where they are, still reporting); then every ride is
+read back through the API, and a rider standing on each driver who drove a ride (and did not
+go dark) asks for a ride: that driver must be free again (up to 4 asks, keeping the drivers
+given meanwhile, so a driver a few metres away who comes first does not count against him).
 
 The oracle: a driver is assigned a ride from the first answer naming it until the phones send
 that ride's first "cancel" or "complete" (two rides overlapping in that sense are a double
@@ -64,6 +67,7 @@ PAY_SLOW, PAY_DELAY = (60.0, 70.0), 2.5
 PAIRS_AT, PAIRS = 75.0, 15
 TIMEOUT = {"ride": 2.0, "action": 3.5, "read": 2.0}
 RIDE_RETRY_FOR, ACTION_RETRY_FOR, RETRY_GAP = 8.0, 25.0, 0.5
+FREE_CHECK_FOR, FREE_CHECK_TRIES = 15.0, 4
 
 
 def clamp(v: float) -> float:
@@ -107,6 +111,7 @@ class Run:
     etcd_writes_in_window: int = 0
     messages_in_window: int = 0
     crashed_at: float | None = None
+    free_checks: list = field(default_factory=list)     # (driver, last status, drivers given) after the settle
     fallbacks: list = field(default_factory=list)
     replay: str = ""
     reference_parts: bool = True
@@ -185,8 +190,14 @@ class Scenario:
                                               for op in (a[1] if result.succeeded else a[2])))
 
     def _maybe_crash(self, caller) -> None:
+        """From t = 50: an etcd write by the first dispatch node while it serves a ride request
+        (an HTTP POST that is not a transition) crashes it before the answer leaves."""
         dispatch = self.spec.roles.get("dispatch", [])
-        if self.crash_armed and dispatch and caller == dispatch[0]:
+        if not (self.crash_armed and dispatch and caller == dispatch[0]):
+            return
+        serving = [call.label for call in self.cluster.nodes[caller]._open_calls.values()]
+        if any(label.startswith("POST ") and not label.endswith(("/start", "/cancel", "/complete"))
+               for label in serving):
             self.crash_armed = False
             self.cluster.after(0.0, self._crash_first)
 
@@ -235,7 +246,7 @@ class Scenario:
             return
         now = self.cluster.now()
         updates = self.run.updates[driver]
-        if updates:
+        if updates and now < END:  # parked after the traffic: the settle's checks know where he is
             angle = (seed * 7919 + len(updates) * 2.399963) % (2 * math.pi)
             pos[0], pos[1] = clamp(pos[0] + STEP * math.cos(angle)), clamp(pos[1] + STEP * math.sin(angle))
         updates.append((now, pos[0], pos[1]))
@@ -341,6 +352,7 @@ class Scenario:
                 break
             request.detail = answer if isinstance(answer, str) else f"status {status}"
             if self.cluster.now() + RETRY_GAP >= give_up:
+                self._abandon(ride)
                 return
             _sleep(RETRY_GAP)
         if driver is None:
@@ -360,6 +372,16 @@ class Scenario:
             return
         _sleep(trip)
         self._act(ride, "complete", {"fare": ride.fare})
+
+    def _abandon(self, ride: Ride) -> None:
+        """The rider gives up waiting: the phone cancels the request (a ride the wiring made
+        without telling him must not keep its driver)."""
+        give_up = self.cluster.now() + ACTION_RETRY_FOR
+        while True:
+            status, _ = self._post(f"/rides/{ride.ride}/cancel", {}, TIMEOUT["action"])
+            if 200 <= status < 500 or self.cluster.now() + RETRY_GAP >= give_up:
+                return
+            _sleep(RETRY_GAP)
 
     def _act(self, ride: Ride, action: str, body) -> bool:
         """Send one transition until it is acknowledged (200) or refused; True when acknowledged."""
@@ -457,11 +479,35 @@ class Scenario:
             self.riders.spawn(self._read_back, ride, delay=0.01 * i)
         c.run_for(0.01 * len(rides) + 3.0)
         self._raise_not_started()
+        matched = sorted({r.driver for r in rides} - self.run.dark, key=lambda d: int(d[1:]))
+        self.riders.spawn(self._free_check, matched)
+        c.run_for(FREE_CHECK_FOR)
+        self._raise_not_started()
         self.run.fallbacks = list(self.parts.fallbacks)
         if self.foreign_faults:
             self.run.spec_problems.append("the wiring applied faults itself (crash, restart, partition, heal, "
                                           "slow... are the suite's alone): " + "; ".join(self.foreign_faults[:3]))
         return self.run
+
+    def _free_check(self, drivers) -> None:
+        """After the settle every ride has ended: a rider standing on each driver who drove one
+        (parked, still reporting) must get that driver; then the ride is cancelled."""
+        for driver in drivers:
+            _, x, y = self.run.updates[driver][-1]
+            given, held, status = [], [], 0
+            for attempt in range(FREE_CHECK_TRIES):  # a driver a few metres away may come first: keep
+                ride = f"free-check-{driver}-{attempt}"  # him and ask again
+                status, answer = self._post("/rides", {"ride": ride, "rider": "checker", "x": x, "y": y},
+                                            TIMEOUT["ride"])
+                got = answer.get("driver") if status == 200 and isinstance(answer, dict) else None
+                given.append(got)
+                if got is None or got == driver:
+                    held += [ride] if got is not None else []
+                    break
+                held.append(ride)
+            self.run.free_checks.append((driver, status, given))
+            for ride in held:
+                self._post(f"/rides/{ride}/cancel", {}, TIMEOUT["action"])
 
     def _read_back(self, ride: Ride) -> None:
         try:

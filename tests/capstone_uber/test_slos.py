@@ -95,7 +95,7 @@ def test_ride_requests_are_answered_through_a_crash_and_a_partition(request, sce
 
 
 @pytest.mark.task(2)
-@pytest.mark.points(8)
+@pytest.mark.points(6)
 def test_match_latency_p99(request, scenario, reference_replay):
     def measure(run):
         p99 = percentile(Ledger.latencies(rides_in_window(run), RIDE_GIVES_UP), 99)
@@ -132,7 +132,7 @@ def test_matched_drivers_are_near_and_still_reporting(request, scenario, referen
 
 
 @pytest.mark.task(3)
-@pytest.mark.points(8)
+@pytest.mark.points(6)
 def test_matches_take_a_nearest_free_driver(request, scenario, reference_replay):
     def measure(run):
         found = [(ride, t, d) for ride, t, d in matches(run) if ride.nearest_free is not None
@@ -170,7 +170,7 @@ def test_locations_cost_no_durable_write(request, scenario, reference_replay):
 
 
 @pytest.mark.task(4)
-@pytest.mark.points(15)
+@pytest.mark.points(13)
 def test_no_driver_is_assigned_two_rides(request, scenario, reference_replay):
     def measure(run):
         breaks = run.double_assignments
@@ -204,6 +204,23 @@ def test_one_driver_per_ride_request(request, scenario, reference_replay):
     judge(request, scenario, reference_replay, "retries and double taps of one ride id", "one driver per ride id",
           measure, "a rider's retry (same ride id) after a timeout or a crash mid-match must find the ride its first "
                    "attempt made, not take a second driver")
+
+
+@pytest.mark.task(4)
+@pytest.mark.points(6)
+def test_drivers_are_free_again_after_their_rides(request, scenario, reference_replay):
+    def measure(run):
+        stuck = [(d, status, given) for d, status, given in run.free_checks if d not in given]
+        return (f"{len(stuck)} of {len(run.free_checks)} drivers not given to a rider standing on them",
+                not stuck and bool(run.free_checks),
+                "\n".join(f"  POST /rides at driver {d}'s position, {len(given)} times: drivers {given!r} "
+                          f"(last status {status})" for d, status, given in stuck[:5]))
+
+    judge(request, scenario, reference_replay, "after the settle, every driver who drove a ride is free",
+          "100% given to a rider standing on them (within 4 asks)", measure,
+          "a claim must not outlive its ride: when a matcher crashes between claiming a driver and recording the "
+          "ride, the claim stays for good unless both are one transaction (or the claim has a lease that "
+          "expires), and the driver never works again")
 
 
 @pytest.mark.task(5)
