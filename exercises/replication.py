@@ -232,9 +232,11 @@ class Session:
     one) and **monotonic reads** (a read of a key never returns a value older than one an earlier
     read of the session returned). "Older" is by the primary's order of the writes.
 
-    The guarantees are about asynchronous replication while the primary stays the primary (in
-    sync mode a replica never lags behind an acknowledged write; after a failover in async mode,
-    acknowledged writes may be gone from every node, and then no read can keep them).
+    The guarantees are about asynchronous replication while the primary stays the primary, and
+    the suite grades them there. In sync mode a replica never lags behind an acknowledged write,
+    but it may show a write whose outcome is still unknown and roll it back later, so a read from
+    it can go back in time; after a failover in async mode, acknowledged writes may be gone from
+    every node, and then no read can keep them.
     """
 
     def __init__(self, connect: Callable[[str], Any], primary: str, replicas: list[str], *,
