@@ -185,7 +185,8 @@ def test_no_driver_is_assigned_two_rides(request, scenario, reference_replay):
     judge(request, scenario, reference_replay, "a driver holds at most one ride (checked at every step)",
           "0 double assignments", measure,
           "two requests racing for one driver both read 'free': the claim must be one atomic step (a "
-          "transaction that creates the claim only if it does not exist), not a read followed by a write")
+          "transaction that creates the claim only if it does not exist), not a read followed by a write, and "
+          "it must last until the ride ends (a lease nobody keeps alive frees the driver mid-ride)")
 
 
 @pytest.mark.task(4)
