@@ -12,6 +12,11 @@ timelines in memory, newest ``TIMELINE_LENGTH`` posts per user, inserts de-dupli
 id. A feed node that restarts knows it lost its memory (a marker on its disk) and has every
 timeline rebuilt from the store on first read, merged with what was pushed meanwhile; while a
 feed node is down, ``api`` builds the page from the store itself.
+
+Limits: the inserts travel as messages; one lost on the way to a feed node that stays up (a
+partition between the fan-out node and it, which this scenario does not apply) leaves that
+post out of those timelines until the node restarts. An acknowledgement from the feed nodes,
+with the broker's delivery acknowledged only after them, would close that gap.
 """
 
 from __future__ import annotations

@@ -45,7 +45,9 @@ What the suite fixes (the rest is yours):
   than a few dozen).
 * Timelines: keep them in the memory of the feed nodes, ``node.memory["timelines"]``, a dict
   ``user -> list`` of posts (each a post id, or a dict with its ``"id"``): the suite counts the
-  entries held there to measure what fan-out costs.
+  entries held there to measure what fan-out costs. An ordinary author's post goes into the
+  timeline of every follower (whether or not they have read their feed yet); a celebrity's
+  post into very few.
 * Node budget: the wiring may add at most ``spec.budget`` (8) nodes.
 * Roles: ``spec.assign("feed", [names])`` names the nodes holding the timelines (the suite
   crashes the second, losing its memory), ``spec.assign("fanout", [names])`` the nodes pushing
