@@ -28,7 +28,8 @@ your components runs on each, how they talk, and which policies apply. The compo
 ones you built in the concept exercises, handed to you as ``parts``: ``parts.pubsub.Broker``,
 ``parts.pubsub.Subscription`` and ``parts.pubsub.IdempotentConsumer`` (the fan-out),
 ``parts.hashing.ConsistentHashRing`` (which feed node holds a user's timeline),
-``parts.caching.LRUCache`` / ``TTLCache`` (celebrities' posts and the social graph on ``api``).
+``parts.caching.LRUCache`` / ``TTLCache`` (celebrities' posts and the social graph on ``api``),
+``parts.rate_limiting.TokenBucket`` (each author's posting rate).
 They are your own modules (``exercises/pubsub.py``...), so a capstone grades your components
 inside a system; under ``--solutions`` they are the references.
 
@@ -41,6 +42,9 @@ What the suite fixes (the rest is yours):
   ``N`` posts (at most 200), newest first; ``GET /following/<user>`` the accounts ``user``
   follows; ``GET /followers/<user>`` the users following ``user``. The social graph does not
   change during the run.
+* ``spec.post_limit``: ``{"burst": 3, "per_second": 1.0}``: an author may post 3 posts at once
+  and one more a second after that (a token bucket); ``POST /posts`` refuses a post past it
+  with 429, and that post goes nowhere.
 * ``spec.celebrities``: the celebrity accounts (10,000 followers each; nobody else has more
   than a few dozen).
 * Timelines: keep them in the memory of the feed nodes, ``node.memory["timelines"]``, a dict
@@ -59,7 +63,7 @@ The public API (what ``api`` must answer, JSON):
 
 | call | answer |
 |---|---|
-| ``POST /posts`` ``{"id", "author", "ts", "text"}`` | 200 once the post is stored durably and on its way to the followers' feeds |
+| ``POST /posts`` ``{"id", "author", "ts", "text"}`` | 200 once the post is stored durably and on its way to the followers' feeds; 429 past the author's posting rate |
 | ``GET /feed/<user>?limit=N`` | 200 ``{"posts": [{"id", "author", "ts"}...], "next": cursor or null}``: the newest ``N`` posts of the accounts ``user`` follows, newest first by ``(ts, id)`` |
 | ``GET /feed/<user>?limit=N&cursor=<c>`` | the next page: the ``N`` posts that come after the last one of the page that gave ``c`` |
 
@@ -71,12 +75,14 @@ newest 200 posts.
 
 How the suite grades it (one seeded run of 55 s of virtual time, measured from t = 5 s): 300
 active users with power-law friendships, 9,700 passive readers, three celebrities followed by
-all 10,000; posts 6/s from active users, each celebrity posting every 10 s and twice more at
-40-45; feed reads 20/s (a burst of 60 at t = 20), 40% of readers scrolling to a second page 1 s
-later. The second "feed" node crashes at t = 30 (back at 32, its memory empty), the first
-"fanout" node at 40 (back at 41), and from 42 to 50 one message in five sent to it arrives
-twice. Then a settle (heal, restart, 5 s) and a first page of 20 for every second active user. Each service-level objective (SLO) is one graded test, and a failure
-shows its SLO table row: objective, target, measured, pass/fail, points.
+all 10,000; posts 5/s from active users, each celebrity posting every 10 s and twice more at
+40-45, the best-connected active user posting 10/s from 25 to 30 (a spammer); feed reads 15/s
+(a burst of 60 at t = 20), 40% of readers scrolling to a second page 1 s later. The second
+"feed" node crashes at t = 30 (back at 32, its memory empty), the first "fanout" node at 40
+(back at 41), and from 42 to 50 one message in five sent to it arrives twice. Then a settle
+(heal, restart, 5 s) and a first page of 20 for every second active user. Each service-level
+objective (SLO) is one graded test, and a failure shows its SLO table row: objective, target,
+measured, pass/fail, points.
 
 Tasks:
 
@@ -88,6 +94,7 @@ Tasks:
    so a feed read costs a lookup, not a store call per friend.
 4. Celebrities: their posts are pulled at read time and merged, not pushed to 10,000 timelines.
 5. A feed node that loses its memory: timelines rebuilt from the store, no post lost.
+6. A spammer: each author held to the posting rate (429 past it), nobody else refused.
 """
 
 from __future__ import annotations
@@ -126,13 +133,13 @@ def estimate(requirements: dict) -> dict:
 
 
 def wire(cluster: Any, parts: Any, spec: Any) -> None:
-    """Tasks 2-5: build the system in ``cluster`` (add nodes with ``cluster.add_node``, routes
+    """Tasks 2-6: build the system in ``cluster`` (add nodes with ``cluster.add_node``, routes
     with ``node.route``, messages, timers, start hooks; ``cluster.future()`` to wait for a
     reply: see docs/cluster.md), out of ``parts`` (``parts.pubsub``, ``parts.hashing``,
-    ``parts.caching``), and tell the suite which nodes play which role with
+    ``parts.caching``, ``parts.rate_limiting``), and tell the suite which nodes play which role with
     ``spec.assign("feed", [...])`` and ``spec.assign("fanout", [...])``. ``spec.store`` is the
-    post store's node name, ``spec.celebrities`` the celebrity accounts, ``spec.budget`` the
-    node budget.
+    post store's node name, ``spec.celebrities`` the celebrity accounts, ``spec.post_limit``
+    each author's posting rate, ``spec.budget`` the node budget.
 
     The suite calls it once, at t = 0, before any traffic; everything after that happens in
     the nodes' handlers, timers and tasks."""

@@ -5,7 +5,8 @@
 the broker has it. A feed page is the user's timeline from the feed shard that owns the user
 (a consistent-hash ring over the feed nodes), merged with the recent posts of the celebrities
 the user follows (pulled from the store at read time through a one-second cache on ``api``),
-newest first, cut at a cursor (the sort key of the last post shown). ``fanout-1``: an
+newest first, cut at a cursor (the sort key of the last post shown). Each author's posts
+pass a token bucket on ``api`` first (``spec.post_limit``); one past it is refused with 429. ``fanout-1``: an
 idempotent consumer of the broker that pushes an ordinary author's post into the timelines of
 every follower (one batch per shard); a celebrity's post is never pushed. ``feed-1..3``: the
 timelines in memory, newest ``TIMELINE_LENGTH`` posts per user, inserts de-duplicated by post
@@ -185,6 +186,7 @@ class Api:
         self.celebrities = set(spec.celebrities)
         self.following = parts.caching.LRUCache(20_000)     # the social graph does not change
         self.recent = parts.caching.LRUCache(1_000)         # celebrity -> (fetched at, posts)
+        self.limit = parts.rate_limiting.TokenBucket(spec.post_limit["burst"], spec.post_limit["per_second"])
         self.waiting: dict[str, Any] = {}
         self.suspect: dict[str, float] = {}   # feed node -> until when it is not asked
         self.asked = 0
@@ -229,6 +231,8 @@ class Api:
     def post(self, body: dict) -> tuple:
         post = {"id": str(body["id"]), "author": str(body["author"]), "ts": float(body["ts"]),
                 "text": str(body.get("text", ""))}
+        if not self.limit.allow(post["author"]):
+            return 429, {}, {"error": f"{post['author']} is posting too fast"}
         try:
             HTTP.post("http://store/posts", json=post, timeout=1.0).raise_for_status()
         except requests.RequestException:

@@ -7,12 +7,14 @@ preferential attachment (a power law: most have a handful of friends, a few have
 friendship is a follow both ways); 9,700 passive users (``v0`` .. ``v9699``) who only read;
 three celebrities (``c1`` .. ``c3``) followed by all 10,000 users.
 
-Timeline (virtual seconds): 0-5 warm-up (never measured). Posts Poisson 6/s from 1 to 55 by
+Timeline (virtual seconds): 0-5 warm-up (never measured). Posts Poisson 5/s from 1 to 55 by
 active users (authors drawn by their number of friends, one post in flight per author at a
 time: an author's posts are at least 1.5 s apart), each celebrity posting every 10 s on
-average, and twice more each between 40 and 45 (a hot-account burst). Feed reads Poisson 20/s
-(90% by active users, 10% by the first 500 passive users), 10 posts a page; 40% of readers
+average, and twice more each between 40 and 45 (a hot-account burst). Feed reads Poisson 15/s
+(90% by active users, 10% by the first 100 passive users), 10 posts a page; 40% of readers
 scroll: the next page, with the cursor of the first, 1 s later. A burst of 60 reads at 20-20.5.
+The active user with the most friends posts nothing of the above, but 10 posts a second from 25
+to 30 (a spammer: the wiring lets one author post 3 at once and one a second after that).
 Faults: the second "feed" node crashes at 30 (its memory is lost) and restarts at 32; the
 first "fanout" node crashes at 40 and restarts at 41; from 42 to 50, one message in five to it
 (the broker's deliveries) arrives twice. Traffic ends at 55 (the timelines are
@@ -56,6 +58,8 @@ READ_RATE, PASSIVE_SHARE, READERS_PASSIVE, SCROLL_SHARE, SCROLL_AFTER = 15.0, 0.
 READ_BURST_AT, READ_BURST = 20.0, 60
 PAGE, FINAL_PAGE = 10, 20
 FRESH = 3.0
+POST_LIMIT = {"burst": 3, "per_second": 1.0}   # what the wiring lets one author post
+SPAM_AT, SPAM_RATE, SPAM_FOR = 25.0, 10.0, 5.0  # the best-followed active user posts 10/s for 5 s
 FEED_CRASH, FEED_RESTART = 30.0, 32.0
 FANOUT_CRASH, FANOUT_RESTART = 40.0, 41.0
 DUPLICATES, DUPLICATE_SHARE = (42.0, 50.0), 0.2
@@ -95,6 +99,7 @@ class Run:
     store_reads: int = 0                           # feed-side store reads (recent posts, following), t 5-55
     held: dict = field(default_factory=dict)      # post id -> timelines holding it at t = 55
     timelines_found: bool = False
+    spammer: str = ""
     final: list = field(default_factory=list)     # the settle's reads (Requests, judged)
     fallbacks: list = field(default_factory=list)
     replay: str = ""
@@ -157,10 +162,12 @@ class Scenario:
         self.clients = cluster.add_node("clients")
         self.session = cluster.session()
         self.spec = Spec(cluster, budget=BUDGET, entry="api", store="store", celebrities=list(CELEBRITIES),
-                         page=PAGE, roles={"feed": "the nodes holding the timelines; the suite crashes the second",
+                         page=PAGE, post_limit=dict(POST_LIMIT), roles={"feed": "the nodes holding the timelines; the suite crashes the second",
                                            "fanout": "the nodes pushing posts into timelines; the suite crashes "
                                                      "the first"})
-        self.run = Run(cluster.seed, self.ledger, [], {}, following=self.following, followers=self.followers)
+        self.spammer = max(ACTIVE, key=lambda u: (len(self.followers[u]), u))
+        self.run = Run(cluster.seed, self.ledger, [], {}, following=self.following, followers=self.followers,
+                       spammer=self.spammer)
         self.suite_faulting, self.foreign_faults = False, []
         self.scrolls = 0
         record = cluster.trace.record
@@ -230,7 +237,7 @@ class Scenario:
 
     def workload(self) -> None:
         rng = self.cluster.random("workload")
-        weights = [len(self.followers[u]) for u in ACTIVE]
+        weights = [len(self.followers[u]) if u != self.spammer else 0 for u in ACTIVE]
         last_post: dict[str, float] = {}
         posts, n = [], 0
 
@@ -268,6 +275,11 @@ class Scenario:
             body = {"id": pid, "author": author, "ts": round(t, 6), "text": f"{author} says {pid}"}
             request = self.ledger.add(Request("post", author, round(t, 6), body=body))
             self.clients.spawn(self._post, request, delay=request.scheduled)
+        for i in range(int(SPAM_RATE * SPAM_FOR)):
+            t = round(SPAM_AT + i / SPAM_RATE, 6)
+            body = {"id": f"s{i + 1}", "author": self.spammer, "ts": t, "text": f"buy now #{i + 1}"}
+            request = self.ledger.add(Request("spam", self.spammer, t, body=body))
+            self.clients.spawn(self._post, request, delay=t)
         reads = []
         t = 1.0
         while True:
@@ -363,7 +375,7 @@ class Oracle:
 
     def __init__(self, ledger: Ledger, following: dict) -> None:
         self.following = {u: set(f) for u, f in following.items()}
-        self.posts = sorted(ledger.of("post"), key=lambda r: r.scheduled)
+        self.posts = sorted(ledger.of("post") + ledger.of("spam"), key=lambda r: r.scheduled)
 
     def judge(self, requests_: list) -> None:
         for request in requests_:
@@ -373,12 +385,13 @@ class Oracle:
     def judge_page(self, page: Request) -> None:
         user, items, limit = page.key, page.detail, page.body["limit"]
         follows = self.following.get(user, set())
-        sent = {p.body["id"]: p for p in self.posts if p.scheduled <= page.answered}
+        sent = {p.body["id"]: p for p in self.posts if p.scheduled <= page.answered and not 400 <= p.status < 500}
         page.body.update(invalid=[], order=[], missing=[])
         for ts, pid, _ in items:
             post = sent.get(pid)
             if post is None or post.key not in follows:
-                page.body["invalid"].append(f"{pid} is not a post by someone {user} follows, sent before the answer")
+                page.body["invalid"].append(f"{pid} is not a post by someone {user} follows, sent before the answer "
+                                            "and not refused")
             elif ts != post.body["ts"]:
                 page.body["invalid"].append(f"{pid} shown with ts {ts}, posted with {post.body['ts']}")
         keys = [(ts, pid) for ts, pid, _ in items]

@@ -20,7 +20,8 @@ FRESH = 3.0
 CELEBRITIES = {"c1", "c2", "c3"}
 CELEBRITY_FOLLOWERS = 10_000
 PUSHED_FROM, PUSHED_TO = 42.0, 52.0
-BUILDS_ON = "caching, hashing, pubsub"
+BUILDS_ON = "caching, hashing, pubsub, rate_limiting"
+POST_BURST, POSTS_PER_SECOND, SPAM_FOR = 3, 1.0, 5.0
 
 
 def ms(seconds):
@@ -255,3 +256,39 @@ def test_no_acknowledged_post_is_lost(request, scenario, reference_replay):
           "acknowledged posts in their followers' feeds after the crashes and the settle", "0 lost", measure,
           "the timelines are a cache: a feed node that lost its memory must rebuild them from the post store, "
           "never serve what little it holds as the whole feed")
+
+
+@pytest.mark.task(6)
+@pytest.mark.points(8)
+def test_a_spammer_is_held_to_the_posting_rate(request, scenario, reference_replay):
+    def measure(run):
+        spam = run.ledger.of("spam")
+        taken = [p for p in spam if p.status == 200]
+        refused = [p for p in spam if p.status == 429]
+        most = POST_BURST + POSTS_PER_SECOND * SPAM_FOR + 1
+        least = POSTS_PER_SECOND * SPAM_FOR
+        other = [p for p in spam if p.status not in (200, 429)]
+        details = (f"  {run.spammer} sent {len(spam)} posts in {SPAM_FOR:g} s; the limit lets {POST_BURST} through "
+                   f"at once and {POSTS_PER_SECOND:g} a second after that")
+        if other:
+            details += "\n" + failures(other, 3)
+        ok = least <= len(taken) <= most and len(taken) + len(refused) == len(spam)
+        return (f"{len(taken)} taken, {len(refused)} refused with 429, {len(other)} otherwise", ok, details)
+
+    judge(request, scenario, reference_replay, "a spammer's posts taken (10 a second for 5 s)",
+          f"{POSTS_PER_SECOND * SPAM_FOR:g} to {POST_BURST + POSTS_PER_SECOND * SPAM_FOR + 1:g}, the rest 429",
+          measure, "every post an author makes costs a write per follower: one account posting ten a second "
+                   "floods the fan-out and its followers' feeds; hold each author to the posting rate")
+
+
+@pytest.mark.task(6)
+@pytest.mark.points(4)
+def test_honest_authors_are_never_limited(request, scenario, reference_replay):
+    def measure(run):
+        posts = run.ledger.of("post")
+        refused = [p for p in posts if p.status == 429]
+        return (f"{len(refused)} of {len(posts)} refused with 429", not refused,
+                "\n".join(f"  t={p.scheduled:.3f} POST /posts by {p.key}: 429" for p in refused[:5]))
+
+    judge(request, scenario, reference_replay, "posts of authors within the rate (1.5 s apart or more)", "none refused",
+          measure, "a limit is per author: a spammer must not spend the tokens of everybody else")
