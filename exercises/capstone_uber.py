@@ -78,7 +78,7 @@ dark; the second "dispatch" node is cut off from 40 to 46; the first crashes at 
 an etcd write it makes while serving a ride request (back at 58, memory empty); the payment
 provider answers 2.5 s late from 60 to 70; at 75, 15 pairs of riders each standing on a free
 driver ask at the same instant. Then a settle; every ride is read back, and a rider standing on
-each driver who drove a ride asks for one (that driver must be free again). Each service-level
+each driver still reporting asks for one (that driver must be free again). Each service-level
 objective (SLO) is one graded test, and a failure shows its SLO table row: objective, target,
 measured, pass/fail, points.
 
