@@ -110,7 +110,7 @@ def test_match_latency_p99(request, scenario, reference_replay):
 @pytest.mark.points(12)
 def test_matched_drivers_are_near_and_still_reporting(request, scenario, reference_replay):
     def measure(run):
-        bad = []
+        bad, oldest, farthest = [], 0.0, 0.0
         found = matches(run)
         for ride, t, driver in found:
             p = run.position(driver, t)
@@ -118,10 +118,12 @@ def test_matched_drivers_are_near_and_still_reporting(request, scenario, referen
                 bad.append(f"  t={t:.3f} ride {ride.ride}: driver {driver!r} never reported a location")
                 continue
             age, far = t - p[0], math.hypot(p[1] - ride.pickup[0], p[2] - ride.pickup[1])
+            oldest, farthest = max(oldest, age), max(farthest, far)
             if age > STALENESS_BOUND or far > RADIUS + RADIUS_SLACK:
                 bad.append(f"  t={t:.3f} ride {ride.ride}: driver {driver} last reported {age:.1f} s before, "
                            f"{far:.2f} km from the pickup")
-        return (f"{len(found) - len(bad)} of {len(found)} matches fine ({len(bad)} stale or far)",
+        return (f"{len(found) - len(bad)} of {len(found)} matches fine ({len(bad)} stale or far; oldest "
+                f"{oldest:.1f} s, farthest {farthest:.2f} km)",
                 not bad and bool(found), "\n".join(bad[:5]))
 
     judge(request, scenario, reference_replay, "matched drivers: reporting and within the radius",
