@@ -15,7 +15,11 @@ components the learner built in the concept exercises, graded on service-level o
 * :class:`SLO` and :func:`grade_slo`: one graded objective (objective, target, measured,
   pass/fail, points). A test calls :func:`grade_slo`; the row is recorded in the test's
   ``user_properties`` (``("sysdesign_slo", {...})``) and, when it misses, the failure message
-  is the SLO table row with the reason. :func:`slo_table` renders the rows of a run.
+  is the SLO table row (76 columns, cells wrapped) with the reason. The kit's plugin copies the
+  row onto the test's result (``TestResult.slo``), so ``sysdesign check``, the points table of
+  ``pytest``, ``sysdesign grade`` and every report show the SLO table of a capstone
+  (``harness.grade.reporting.slo_text_table`` and its neighbours render it).
+  :func:`slo_table` renders rows as a Markdown table.
 * :func:`builds_on`: the concept exercises a capstone builds on (``builds_on`` in its
   ``exercise.toml``), which ``sysdesign check`` can name when one is not passing yet.
 """
@@ -84,10 +88,17 @@ class Parts:
 
 
 def reference_module(slug: str) -> ModuleType:
-    """The reference module of a core exercise (what a part falls back to)."""
+    """The reference module of a core exercise (what a part falls back to). Never in the
+    deciding process of ``sysdesign grade``: references are not handed to learner code there
+    (a missing part is then an error, and no replay with reference parts runs)."""
+    import os
+
     from harness import KIT_ROOT
     from harness.exercise import load_exercise_toml
-    from harness.providers import ReferenceProvider
+    from harness.providers import ImplementationLoadError, ReferenceProvider
+
+    if os.environ.get("SYSDESIGN_GRADE_SPEC"):
+        raise ImplementationLoadError(f"{slug}: the references are not handed to learner code in grading")
 
     exercise = load_exercise_toml(KIT_ROOT / "tests" / slug / "exercise.toml",
                                   stub=KIT_ROOT / "plugins" / "pristine" / f"{slug}.py",
@@ -223,6 +234,11 @@ class SLO:
     passed: bool
     points: float
 
+    def cells(self) -> tuple[str, str, str, str, str]:
+        """objective, target, measured, result, points (what the row scores)."""
+        got = f"{self.points:g}/{self.points:g}" if self.passed else f"0/{self.points:g}"
+        return self.objective, self.target, self.measured, "pass" if self.passed else "FAIL", got
+
     def row(self) -> str:
         got = f"{self.points:g}/{self.points:g}" if self.passed else f"0/{self.points:g}"
         return f"| {self.objective} | {self.target} | {self.measured} | {'pass' if self.passed else 'FAIL'} | {got} |"
@@ -245,7 +261,9 @@ def grade_slo(request: Any, objective: str, target: str, measured: str, passed: 
     slo = SLO(objective, target, measured, bool(passed), points)
     request.node.user_properties.append((SLO_PROPERTY, slo.__dict__.copy()))
     if not passed:
-        lines = [f"SLO missed: {objective}", slo_table([slo]), f"why: {why}"]
+        from harness.grade.reporting import text_table
+
+        lines = [f"SLO missed: {objective}", *text_table([slo.cells()], width=76, indent=0), f"why: {why}"]
         if details:
             lines.append(details)
         raise AssertionError("\n".join(lines))

@@ -30,6 +30,28 @@ STATUS_LABELS = {
     "crashed": "crashed",
 }
 REPORT_FORMAT = 1
+#: The most characters one text cell of an SLO row keeps (a row also travels from the grading
+#: process to the grader, and into every report).
+SLO_CELL_LIMIT = 500
+
+
+def slo_row(value: object) -> dict | None:
+    """An SLO row as the model keeps it (``objective``, ``target``, ``measured`` as text of at
+    most :data:`SLO_CELL_LIMIT` characters, ``passed`` a bool, ``points`` a number), or None
+    when ``value`` is not a mapping with an objective."""
+    if not isinstance(value, dict) or not value.get("objective"):
+        return None
+
+    def text(key: str) -> str:
+        cell = str(value.get(key, ""))
+        return cell if len(cell) <= SLO_CELL_LIMIT else cell[: SLO_CELL_LIMIT - 3] + "..."
+
+    try:
+        points = float(value.get("points", 0.0))
+    except (TypeError, ValueError):
+        points = 0.0
+    return {"objective": text("objective"), "target": text("target"), "measured": text("measured"),
+            "passed": value.get("passed") is True, "points": points}
 
 
 @dataclass
@@ -45,6 +67,9 @@ class TestResult:
     message: str = ""
     hint: str = ""
     visibility: str = "visible"
+    #: The service-level objective a capstone's SLO test graded (``harness.capstone.grade_slo``):
+    #: ``{"objective", "target", "measured", "passed", "points"}``; None for any other test.
+    slo: dict | None = None
 
     @property
     def points(self) -> float:
@@ -172,6 +197,9 @@ class GradeReport:
                         {"task": number, "tests": tests}
                         for number, tests in sorted(tasks.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
                     ],
+                    "slos": [{"nodeid": t.nodeid, "name": t.name, "task": t.task, **t.slo, "status": t.status,
+                              "points": t.points, "max_points": t.max_points}
+                             for t in ex.tests if t.slo is not None],
                 }
             )
         return out
@@ -192,6 +220,7 @@ class GradeReport:
             for task in ex.get("tasks", []):
                 for t in task["tests"]:
                     t = {k: v for k, v in t.items() if k != "points"}
+                    t["slo"] = slo_row(t.get("slo"))
                     result.tests.append(TestResult(**t))
             report.exercises.append(result)
         return report

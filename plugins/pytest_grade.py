@@ -213,7 +213,7 @@ _PROBLEM_PATHS: list[str] = []
 
 def _as_event(grade: GradeSession, item: pytest.Item, result: TestResult) -> dict:
     data = {k: getattr(result, k) for k in ("name", "exercise", "task", "max_points", "status", "message", "hint",
-                                            "visibility")}
+                                            "visibility", "slo")}
     data["nodeid"] = grade.display_nodeid(item)
     return data
 

@@ -669,7 +669,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
     elif rep.skipped and result.status in (MISSING, PASSED):
         reason = rep.longrepr[-1] if isinstance(rep.longrepr, tuple) else "skipped"
         result.status, result.message = "skipped", str(reason)
+    if call.when == "call":
+        _record_slo(item, result)
     return rep
+
+
+def _record_slo(item: pytest.Item, result: TestResult) -> None:
+    """The SLO row the test recorded (``harness.capstone.grade_slo``: a ``sysdesign_slo`` entry
+    in its ``user_properties``; the last one when it recorded several) goes on its result, so
+    every report shows it."""
+    from harness.capstone import SLO_PROPERTY
+    from harness.grading import slo_row
+
+    rows = [value for key, value in item.user_properties if key == SLO_PROPERTY]
+    if rows:
+        result.slo = slo_row(rows[-1])
 
 
 class _ReplayInMessages:
@@ -786,8 +800,23 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
                 tr.write_line(line)
     total = f"{_fmt_points(report.points)}/{_fmt_points(report.max_points)}"
     tr.write_line(f"  {'total':<{width}}  {'':<12}  {total:>9} points", bold=True)
+    _slo_tables(tr, report)
     for line in interrupted_lines(state):
         tr.write_line(line, yellow=True)
+
+
+def _slo_tables(tr, report) -> None:
+    """Each capstone's SLO table (objective, target, measured, result, points), 80 columns wide."""
+    from harness.grade.reporting import slo_tests, slo_text_table
+    from harness.term import TABLE_WIDTH
+
+    for ex in report.exercises:
+        table = slo_text_table(slo_tests(ex), width=TABLE_WIDTH)
+        if table:
+            tr.write_line("")
+            tr.write_line(f"  {ex.slug}: service-level objectives")
+            for line in table:
+                tr.write_line(line)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -10,8 +10,8 @@ import, or when an exercise's maximum is unknown because its suite did not colle
 Each test, in the suite's order: ``name``, ``test_code`` (the test function's source, decorators
 included; for a hidden test only a note), ``status`` (``pass``, ``fail``, or ``error`` when it
 could not run to a verdict: error, crashed, timed out, out of memory, missing), ``message``
-(``null`` for a pass), ``output`` (what learner code printed during the test, at most 500
-characters, ``null`` when nothing), ``task_id`` (left out for a test of no task), plus the extensions ``score`` and ``max_score``.
+(``null`` for a pass), ``output`` (a capstone SLO test's row, then what learner code printed
+during the test, at most 500 characters, ``null`` when nothing), ``task_id`` (left out for a test of no task), plus the extensions ``score`` and ``max_score``.
 Hidden tests are listed with their points, without their messages or output.
 """
 
@@ -20,7 +20,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from harness.grade.reporting import ERROR_STATUSES, capped, is_visible, label, learner_message, source_of_test, split_output
+from harness.grade.reporting import (ERROR_STATUSES, capped, is_visible, label, learner_message, slo_line, source_of_test,
+                                     split_output)
 from harness.grading import PASSED, GradeReport, TestResult
 from harness.hookspecs import hookimpl
 
@@ -48,6 +49,8 @@ def _output(test: TestResult) -> str | None:
     if not is_visible(test):
         return None
     _, output = split_output(test)
+    if test.slo is not None:  # a capstone's SLO row leads, then what learner code printed
+        output = slo_line(test) + ("\n" + output if output else "")
     if not output:
         return None
     return capped(output, OUTPUT_CAP, "\n[output cut: more than {limit} characters]")

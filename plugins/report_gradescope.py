@@ -1,8 +1,8 @@
 """Report writer: Gradescope's ``results.json`` (``sysdesign grade --gradescope PATH``).
 
 One Gradescope test per graded test: ``name`` (``slug: test``), ``number`` (``exercise.test``),
-``score``, ``max_score``, ``status`` (``passed``/``failed``), ``output`` (status, message and
-hint), ``tags`` and ``visibility`` (the test's ``visibility`` marker: ``visible``, ``hidden`` or
+``score``, ``max_score``, ``status`` (``passed``/``failed``), ``output`` (a capstone SLO test's
+row first, then status, message and hint), ``tags`` and ``visibility`` (the test's ``visibility`` marker: ``visible``, ``hidden`` or
 ``after_due_date``). Gradescope itself hides what a test's visibility says to hide.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from harness.grade.reporting import fmt, label, learner_message
+from harness.grade.reporting import fmt, label, learner_message, slo_line
 from harness.grading import PASSED, GradeReport
 from harness.hookspecs import hookimpl
 
@@ -29,7 +29,8 @@ def build(report: GradeReport) -> dict:
                 "score": test.points,
                 "max_score": test.max_points,
                 "status": "passed" if test.status == PASSED else "failed",
-                "output": learner_message(test, reveal_hidden=True) or label(test.status),
+                "output": "\n".join(([slo_line(test)] if test.slo is not None else [])
+                                    + [learner_message(test, reveal_hidden=True) or label(test.status)]),
                 "tags": tags,
                 "visibility": VISIBILITY.get(test.visibility, "visible"),
             })

@@ -5,7 +5,8 @@ A test that failed or is not started is a ``<failure>``; one that could not run 
 (and worth 0). The ``type`` attribute carries the kit's status. The file is valid against the
 xunit2 schema pytest documents (JUnit 10): ``<properties>`` appear only on ``<testsuite>`` (the
 exercise's title, points, maximum, status and load error), so each test's points, maximum, task,
-status, visibility and node id are one line of its ``<system-out>``; ``<testsuites>`` carries
+status, visibility and node id are one line of its ``<system-out>``, and a capstone's SLO test
+adds its SLO row as a second line (``SLO objective: target ...; measured ...; pass; points 8/8``); ``<testsuites>`` carries
 ``tests``, ``failures`` and ``errors`` (the schema has no ``skipped`` there). Control characters
 that XML cannot hold are replaced.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from harness.grade.reporting import ERROR_STATUSES, fmt, label, xml_safe
+from harness.grade.reporting import ERROR_STATUSES, fmt, label, slo_line, xml_safe
 from harness.grading import PASSED, GradeReport
 from harness.hookspecs import hookimpl
 
@@ -43,6 +44,8 @@ def build(report: GradeReport) -> ET.ElementTree:
             case = ET.SubElement(suite, "testcase", classname=xml_safe(classname), name=xml_safe(test.name), time="0")
             details = (f"points {fmt(test.points)}/{fmt(test.max_points)}; task {'-' if test.task is None else test.task}; "
                        f"status {test.status}; visibility {test.visibility}; nodeid {test.nodeid}")
+            if test.slo is not None:
+                details += "\n" + slo_line(test)
             if test.status == PASSED:
                 ET.SubElement(case, "system-out").text = xml_safe(details)
                 continue

@@ -1,7 +1,8 @@
 """Report writer: a Markdown summary (``sysdesign grade --markdown PATH``; ``sysdesign grade``
 also appends it to ``$GITHUB_STEP_SUMMARY`` when that is set).
 
-A table of exercises (status, points), the total as ``Points X/Y``, then per exercise the tests
+A table of exercises (status, points), the total as ``Points X/Y``, each capstone's SLO table
+(objective, target, measured, result, points), then per exercise the tests
 that did not pass, with their message in a fenced block (fences are longer than any run of
 backticks in the message, so learner output cannot break out of them). Hidden tests show their
 status only.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from harness.grade.reporting import fmt, label, learner_message
+from harness.grade.reporting import fmt, label, learner_message, slo_markdown, slo_tests
 from harness.grading import PASSED, GradeReport
 from harness.hookspecs import hookimpl
 
@@ -36,6 +37,10 @@ def build(report: GradeReport) -> str:
     lines += ["", f"**{_cell(report.points_line)}**", ""]
     if report.problems:
         lines += [f"- {_cell(problem)}" for problem in report.problems] + [""]
+    for exercise in report.exercises:
+        table = slo_markdown(slo_tests(exercise))
+        if table:
+            lines += [f"### {_cell(exercise.slug)}: service-level objectives", "", *table, ""]
     for exercise in report.exercises:
         problems = [t for t in exercise.tests if t.status != PASSED]
         if not problems and not exercise.error:

@@ -59,7 +59,7 @@ def options_from(args: argparse.Namespace, impl: Path | None):
 
 
 def print_report(report) -> None:
-    from harness.grade.reporting import learner_message
+    from harness.grade.reporting import learner_message, slo_tests, slo_text_table
 
     for problem in report.problems:
         print(f"sysdesign grade: problem: {problem}", file=sys.stderr)
@@ -76,6 +76,11 @@ def print_report(report) -> None:
                 first = learner_message(test).splitlines()[0][:200]
                 print(f"  {'':<{width}}  - {test.name}: {first}")
                 shown += 1
+    for exercise in report.exercises:  # a capstone's service-level objectives, 80 columns wide
+        table = slo_text_table(slo_tests(exercise))
+        if table:
+            print(f"  {exercise.slug}: service-level objectives")
+            print("\n".join(table))
     print(report.points_line)
 
 

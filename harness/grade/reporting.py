@@ -142,3 +142,99 @@ def source_of_test(exercise_slug: str, test: TestResult) -> str:
         return _function_source(path, names)
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return ""
+
+
+# -- the SLO table of a capstone -------------------------------------------------------------------
+#: The columns of an SLO table.
+SLO_COLUMNS = ("SLO", "target", "measured", "result", "points")
+
+
+def slo_tests(exercise: ExerciseResult, *, reveal_hidden: bool = False) -> list[TestResult]:
+    """The tests of ``exercise`` that graded a service-level objective (their ``slo`` row), in
+    the suite's order; hidden ones only with ``reveal_hidden``."""
+    return [t for t in exercise.tests if t.slo is not None and (reveal_hidden or is_visible(t))]
+
+
+def slo_cells(test: TestResult) -> tuple[str, str, str, str, str]:
+    """One SLO row as text: objective, target, measured, result (``pass``, ``FAIL`` when the
+    objective missed, else the test's status when it did not pass for another reason), points
+    (scored/maximum, from the test's status)."""
+    row = test.slo or {}
+    if test.status == PASSED:
+        result = "pass"
+    elif not row.get("passed"):
+        result = "FAIL"
+    else:
+        result = label(test.status)
+    return (str(row.get("objective", "")), str(row.get("target", "")), str(row.get("measured", "")), result,
+            f"{fmt(test.points)}/{fmt(test.max_points)}")
+
+
+def slo_line(test: TestResult) -> str:
+    """One SLO row on one line (JUnit's ``system-out``, Gradescope's and Exercism's output)."""
+    objective, target, measured, result, points = slo_cells(test)
+    return f"SLO {objective}: target {target}; measured {measured}; {result}; points {points}"
+
+
+def _widths(rows: list[tuple[str, ...]], width: int) -> list[int]:
+    """Column widths for ``rows`` within ``width`` characters (2 between columns): each column
+    gets what it needs when that fits, else the columns that need most give way first."""
+    natural = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    room = width - 2 * (len(natural) - 1)
+    if sum(natural) <= room:
+        return natural
+    widths = [min(n, 8) for n in natural]
+    for i in (3, 4):  # result and points stay whole
+        widths[i] = natural[i]
+    left = room - sum(widths)
+    for i, want in ((0, 24), (2, 16)):  # the objective first, then what was measured
+        grow = max(0, min(natural[i], want, widths[i] + left) - widths[i])
+        widths[i] += grow
+        left -= grow
+    while left > 0:
+        i = max(range(3), key=lambda k: (natural[k] - widths[k]) / max(natural[k], 1))
+        if natural[i] <= widths[i]:
+            break
+        widths[i] += 1
+        left -= 1
+    return widths
+
+
+def slo_text_table(tests: list[TestResult], width: int = 80, indent: int = 2) -> list[str]:
+    """The SLO table of ``tests`` as lines of at most ``width`` characters (long cells wrap
+    within their column); empty when no test graded an objective."""
+    return text_table([slo_cells(t) for t in tests if t.slo is not None], width, indent)
+
+
+def text_table(cells: list[tuple[str, ...]], width: int = 80, indent: int = 2) -> list[str]:
+    """SLO rows (objective, target, measured, result, points) under :data:`SLO_COLUMNS`, as
+    lines of at most ``width`` characters; empty for no rows."""
+    import textwrap
+
+    rows = [SLO_COLUMNS, *cells]
+    if len(rows) == 1:
+        return []
+    widths = _widths(rows, width - indent)
+    out = []
+    for n, row in enumerate(rows):
+        cells = [textwrap.wrap(cell, w, break_long_words=True, break_on_hyphens=False) or [""]
+                 for cell, w in zip(row, widths)]
+        for k in range(max(len(c) for c in cells)):
+            parts = [(c[k] if k < len(c) else "").ljust(w) for c, w in zip(cells, widths)]
+            out.append((" " * indent + "  ".join(parts)).rstrip())
+        if n == 0:
+            out.append(" " * indent + "  ".join("-" * w for w in widths))
+    return out
+
+
+def markdown_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
+def slo_markdown(tests: list[TestResult]) -> list[str]:
+    """The SLO table of ``tests`` as Markdown lines (empty when no test graded an objective)."""
+    rows = [slo_cells(t) for t in tests if t.slo is not None]
+    if not rows:
+        return []
+    return ["| " + " | ".join(SLO_COLUMNS) + " |", "|---|---|---|---|---:|",
+            *("| " + " | ".join(markdown_cell(cell) for cell in row) + " |" for row in rows)]

@@ -33,7 +33,7 @@ from pathlib import Path
 from harness import KIT_ROOT
 from harness.exercise import Exercise
 from harness.grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, OUTPUT_LIMIT, PROVIDER_NAME
-from harness.grading import ERROR, PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult
+from harness.grading import ERROR, PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult, slo_row
 from harness.plugin_manager import Kit, shared_kit
 from harness.providers import compiled_files, display_path
 
@@ -538,7 +538,7 @@ def merge(exercise: Exercise, expected: list[TestResult], run: ChildRun, options
             status, message = "missing", "the test reported no result"
         tests.append(TestResult(nodeid=want.nodeid, name=want.name, exercise=exercise.slug, task=want.task,
                                 max_points=want.max_points, status=status, message=message, hint=want.hint,
-                                visibility=want.visibility))
+                                visibility=want.visibility, slo=slo_row(got.get("slo")) if got is not None else None))
     return ExerciseResult(slug=exercise.slug, title=exercise.title, order=exercise.order, pack=exercise.pack,
                           error=error, tests=tests)
 

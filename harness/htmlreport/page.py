@@ -1,6 +1,7 @@
 """The HTML run report: one self-contained page (no network: inline CSS, SVG and script).
 
-Top: the total and a table of exercises. Then per exercise, per task, each test with its
+Top: the total and a table of exercises. Then per exercise (a capstone's SLO table first:
+objective, target, measured, result, points), per task, each test with its
 status and points; a test that did not pass shows its message, its hint and, when it ran a
 cluster, the seed and the replay command. Every cluster test has a timeline
 (:mod:`~harness.htmlreport.timeline`), open under a failure and folded under a pass; figures a
@@ -23,7 +24,7 @@ import html
 from collections import defaultdict
 from typing import Any
 
-from harness.grade.reporting import fmt, is_visible, label
+from harness.grade.reporting import SLO_COLUMNS, fmt, is_visible, label, slo_cells, slo_tests
 from harness.grading import ERROR, NOT_STARTED, PASSED, GradeReport, TestResult
 from harness.htmlreport import charts, timeline
 from harness.htmlreport.capture import RunData, TestCapture
@@ -93,6 +94,23 @@ def _test_block(test: TestResult, capture: TestCapture | None, run: RunData, cou
     return "".join(parts)
 
 
+def _slo_table(ex) -> str:
+    """A capstone's service-level objectives: one row per SLO test, linked to the test."""
+    tests = slo_tests(ex)
+    if not tests:
+        return ""
+    head = "".join(f'<th class="r">{_e(name)}</th>' if name == "points" else f"<th>{_e(name)}</th>"
+                   for name in SLO_COLUMNS)
+    rows = []
+    for t in tests:
+        objective, target, measured, result, points = slo_cells(t)
+        status = "passed" if result == "pass" else "failed" if result == "FAIL" else t.status
+        rows.append(f'<tr><td><a href="#t-{_slug_id(t.nodeid)}">{_e(objective)}</a></td><td>{_e(target)}</td>'
+                    f'<td>{_e(measured)}</td><td>{_badge(status, result)}</td><td class="r">{_e(points)}</td></tr>')
+    return (f'<table class="summary slo"><caption>Service-level objectives</caption><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
 def render(report: GradeReport, run: RunData | None = None, title: str = "sysdesign-kit run report") -> str:
     run = run or RunData()
     counter = [0, 0]  # timelines drawn, failing ones drawn open
@@ -118,6 +136,7 @@ def render(report: GradeReport, run: RunData | None = None, title: str = "sysdes
             f'<p class="muted">{_e(ex.title)}</p>')
         if ex.error:
             add(f'<pre class="msg">{_e(ex.error)}</pre>')
+        add(_slo_table(ex))
         tasks: dict[int | None, list[TestResult]] = defaultdict(list)
         for t in ex.tests:
             tasks[t.task].append(t)
@@ -159,6 +178,7 @@ table.summary{border-collapse:collapse;background:#fff;margin:.5em 0 1.5em}
 table.summary th,table.summary td{border:1px solid #ddd;padding:3px 10px;text-align:left}
 table.summary .r{text-align:right}
 table.summary tfoot td{font-weight:bold}
+table.slo caption{text-align:left;font-weight:bold;padding:2px 0}
 .st{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;font-weight:600}
 .st.ok{background:#d5f5e3;color:#1e8449}
 .st.bad{background:#fadbd8;color:#a93226}

@@ -1,6 +1,6 @@
 """How one exercise's result is shown in ``sysdesign check`` and ``sysdesign watch``.
 
-Tasks with their status and points, the total, then the first problem in full: the suite's
+Tasks with their status and points, the total, a capstone's SLO table, then the first problem in full: the suite's
 message (what was called, what came back, what was expected, why) indented as it was written,
 and for an exception raised in the learner's code, the lines of the test and of the learner's
 module it went through. Then the other failing tests by name, and the task's hint.
@@ -43,6 +43,15 @@ def task_lines(exercise: Exercise, result: ExerciseResult, stream=None) -> list[
         out.append(f"  task {task.number:<2} {style(f'{label:<12}', status_colour(label), stream)} "
                    f"{fmt_points(got):>4}/{fmt_points(total):<4} {fit(task.title, TABLE_WIDTH - len(head), short=False)}")
     return out
+
+
+def slo_lines(result: ExerciseResult) -> list[str]:
+    """A capstone's SLO table (objective, target, measured, result, points), within
+    ``TABLE_WIDTH`` columns; nothing for an exercise without service-level objectives."""
+    from harness.grade.reporting import slo_tests, slo_text_table
+
+    table = slo_text_table(slo_tests(result), width=TABLE_WIDTH)
+    return ["", "  Service-level objectives:", *table] if table else []
 
 
 def traceback_frames(output: str, test_name: str, keep: list[Path]) -> list[str]:
@@ -148,6 +157,7 @@ def result_lines(
     status = result.status
     out.append(f"  {style(status, status_colour(status), stream)}: "
                f"{fmt_points(result.points)}/{fmt_points(result.max_points)} points")
+    out += slo_lines(result)
     problem = result.first_problem()
     if problem is None:
         return out
