@@ -138,6 +138,9 @@ class Spec:
         self._before = set(cluster.nodes)
         for name, value in fixed.items():  # what the capstone hands the wiring: services, names
             setattr(self, name, value)
+        #: Fixed once built: in grading they travel with the spec (learner code may read
+        #: ``spec.radius`` in a hot loop without a round trip each).
+        self.sysdesign_remote_constant = ("budget", "entry", *fixed)
 
     def assign(self, role: str, names: Iterable[str]) -> None:
         """Declare which nodes play ``role`` (one of the capstone's roles)."""

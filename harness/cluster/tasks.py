@@ -26,12 +26,11 @@ suspended tasks resume during a later ``run_for``.
   backlog with its messages and timers, and resumes in order after ``resume``.
 - **Determinism**: wake-ups are events of the queue, so the same seed gives the same trace.
 
-**Isolated grading.** In ``sysdesign grade`` learner code runs in a worker process whose calls
-back into this process (``time.sleep``, ``requests``, a cluster future) nest on the worker's one
-stack. A task that blocks while it is inside such a conversation (a frame of
-``harness.grade.rpc.Channel.request`` is on its stack) therefore blocks *nested*: it runs the
-event loop on its own stack until its wait is over, as the cluster did before tasks (see
-``docs/cluster.md``).
+**Isolated grading.** In ``sysdesign grade`` learner code runs in a worker process. Each task
+that calls learner code is a conversation of its own with the worker, which serves every
+conversation on a greenlet of its own (:mod:`harness.grade.worker`): a task that blocks in the
+middle of one (its learner code waits for a reply, a sleep, an HTTP answer) is suspended here
+like any other, and the worker goes on serving the other tasks' calls.
 """
 
 from __future__ import annotations
@@ -245,26 +244,6 @@ class Condition:
         return result
 
 
-def _request_code() -> Any:
-    rpc = sys.modules.get("harness.grade.rpc")
-    channel = getattr(rpc, "Channel", None) if rpc is not None else None
-    return getattr(getattr(channel, "request", None), "__code__", None)
-
-
-def in_worker_conversation() -> bool:
-    """Whether the running code is inside a call to or from the grading worker (a frame of
-    ``harness.grade.rpc.Channel.request`` is on this greenlet's stack)."""
-    code = _request_code()
-    if code is None:
-        return False
-    frame = sys._getframe(2)
-    while frame is not None:
-        if frame.f_code is code:
-            return True
-        frame = frame.f_back
-    return False
-
-
 class Scheduler:
     """The event loop and the tasks of :class:`~harness.cluster.cluster.Cluster` (mixed in)."""
 
@@ -372,23 +351,6 @@ class Scheduler:
             self._runner = runner
             runner.switch()
 
-    def _nested_loop(self, until_us: int, stop: Callable[[], Any]) -> None:
-        heap = self.queue.heap
-        clock = self.clock
-        while heap:
-            if heap[0][0] > until_us:
-                break
-            t, _, fn, arg = heappop(heap)
-            if t > clock.micros:
-                clock.advance_to_micros(t)
-            fn(arg)
-            if self._invariants:
-                self._check_invariants()
-            if stop():
-                return
-        if until_us > clock.micros:
-            clock.advance_to_micros(until_us)
-
     # -- blocking ----------------------------------------------------------------------------
     def block_until(self, until_us: int, flag: Flag | None = None) -> None:
         """Wait until ``until_us`` in virtual time, or until ``flag`` is set: the calling task
@@ -396,8 +358,6 @@ class Scheduler:
         me = getcurrent()
         if type(me) is not Runner or me.cluster is not self:
             self._drive(until_us, flag)
-        elif in_worker_conversation():
-            self._block_nested(me, until_us, flag)
         else:
             self._suspend(me, until_us, flag)
 
@@ -503,37 +463,6 @@ class Scheduler:
         finally:
             self._runner = previous
 
-    def _block_nested(self, me: Runner, until_us: int, flag: Flag | None) -> None:
-        """Block on this greenlet's own stack (inside a conversation with the grading worker)."""
-        node = self.current
-        incarnation = node.incarnation if node is not None else 0
-        if node is not None and not node.alive:
-            raise NodeKilled(node)
-
-        def halt() -> bool:
-            return (node is not None and node.incarnation != incarnation) or (flag is not None and flag.value)
-
-        caller = self.caller
-        self.current = self.caller = None
-        if self.any_skew:
-            self.show_time(None)  # type: ignore[attr-defined]
-        previous, self._runner = self._runner, me
-        try:
-            if not halt():
-                self._nested_loop(until_us, halt)
-            if node is not None and node.paused and node.incarnation == incarnation:
-                limit = self.clock.micros + round(self.max_wait * _MICRO)
-                self._nested_loop(limit, lambda: not node.paused or node.incarnation != incarnation)
-        except Exception as error:  # raised by another event: not this code's business
-            raise Escape(error) from None
-        finally:
-            self._runner = previous
-            self.current, self.caller = node, caller
-            if self.any_skew:
-                self.show_time(node)  # type: ignore[attr-defined]
-        if node is not None and node.incarnation != incarnation:
-            raise NodeKilled(node)
-
     # -- ending tasks ------------------------------------------------------------------------
     def _kill_tasks(self, node: Node) -> None:
         """Unwind every suspended task of ``node`` (it crashed)."""
@@ -573,4 +502,4 @@ class Scheduler:
         self._closing = False
 
 
-__all__ = ["Condition", "Event", "Flag", "Future", "Runner", "Scheduler", "in_worker_conversation"]
+__all__ = ["Condition", "Event", "Flag", "Future", "Runner", "Scheduler"]

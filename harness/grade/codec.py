@@ -16,6 +16,8 @@ slice       ``{"v": [start, stop, step]}`` (``audit[-3:]`` on a learner's list)
 path        ``{"v": "/a/path"}`` (a ``pathlib`` path; arrives as ``pathlib.Path``)
 datetime    ``{"v": isoformat}``; ``date`` likewise; ``timedelta``: ``{"us": microseconds}``
 random      ``{"v": state}``: a ``random.Random`` travels as a copy of its state
+rec         ``{"n": "module.Class", "f": {field: value}}``: a kit record class
+            (:mod:`harness.records`: etcd's ``Op``, ``KeyValue``...), rebuilt as itself
 builtin     ``{"v": "ValueError"}``: a class of the ``builtins`` module (``int``, ``KeyError``)
 exc         an exception *value*: ``{"type", "mod", "args", "msg"}``
 ref         ``{"o": owner side, "h": handle, "c": class key, "n": type name}``: an object that
@@ -33,11 +35,14 @@ from __future__ import annotations
 
 import base64
 import collections
+import dataclasses
 import datetime as _dt
 import pathlib
 import random
 from collections.abc import Callable
 from typing import Any
+
+from harness import records
 
 TAG = "__t__"
 MAX_DEPTH = 64
@@ -129,6 +134,10 @@ class Codec:
         name = _builtin_class(value)
         if name is not None:
             return {TAG: "builtin", "v": name}
+        record = records.name_of(t)
+        if record is not None:
+            return {TAG: "rec", "n": record,
+                    "f": {f.name: self.encode(getattr(value, f.name), d) for f in dataclasses.fields(value) if f.init}}
         return self.make_ref(value)
 
     def encode_data(self, value: Any) -> Any:
@@ -201,6 +210,11 @@ class Codec:
             rng = random.Random()
             rng.setstate(self.decode(value["v"], d))
             return rng
+        if tag == "rec":
+            fields = value["f"]
+            if type(fields) is not dict:
+                raise DecodeError("malformed record")
+            return records.build(str(value["n"]), {str(k): self.decode(v, d) for k, v in fields.items()})
         if tag in ("ref", "meth", "xcls", "exc"):
             return self.resolve(value)
         raise DecodeError(f"unknown tag {tag!r}")

@@ -32,6 +32,8 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+from greenlet import getcurrent, greenlet
+
 from harness.grade import MESSAGE_LIMIT
 from harness.grade.codec import TAG, Codec, DecodeError, EncodeError
 
@@ -459,6 +461,8 @@ class RecordProxy(Proxy):
 
 
 LIVE_TYPES = (list, dict, set, bytearray)
+#: Methods of a live container whose answer, when a container, is live too.
+_NESTED_READS = frozenset({"get", "setdefault", "pop", "__getitem__"})
 _LIVE_KINDS = {kind.__name__: kind for kind in LIVE_TYPES}
 
 
@@ -536,11 +540,15 @@ class Channel:
         self._outbox: list[dict] = []
         self._outbox_bytes = 0
         self._deferred_error: BaseException | None = None
+        self._conversation_of: weakref.WeakKeyDictionary[greenlet, int] = weakref.WeakKeyDictionary()
+        self._conversation_ids = itertools.count(1)
         self._exc_classes: dict[tuple, type] = {}
         #: Proxy classes for refs with a ``"kind"`` (the deciding side's live containers).
         self.proxy_types: dict[str, type[Proxy]] = {"live": LiveContainer, "record": RecordProxy}
         self._proxy_classes: dict[tuple, type[Proxy]] = {}
         self._iterated: dict[int, int] = {}
+        #: Handles of this side's containers sent as live ones.
+        self._live: set[int] = set()
         #: Attributes of the other side's objects that never change, sent with their reference
         #: (the worker side keeps them: see :meth:`constants_of`).
         self._constants: dict[int, dict[str, Any]] = {}
@@ -556,7 +564,28 @@ class Channel:
     def on_receive(self, msg: dict) -> None:
         """React to what every incoming message carries (the worker: time)."""
 
+    # -- conversations ----------------------------------------------------------------------
+    def conversation(self) -> int:
+        """The conversation the running greenlet takes part in. The deciding process numbers
+        its greenlets (each cluster task that calls learner code is one); the worker serves each
+        conversation on a greenlet of its own (:mod:`harness.grade.worker`), so a task blocked in
+        the middle of one (waiting for a reply, a sleep, an HTTP answer) leaves the others free."""
+        me = getcurrent()
+        found = self._conversation_of.get(me)
+        if found is None:
+            found = self._conversation_of[me] = next(self._conversation_ids)
+        return found
+
+    def _next_message(self) -> dict:
+        """The next message for the running conversation (the worker waits on its dispatcher)."""
+        msg = self._recv()
+        if msg.get("c") != self.conversation():
+            raise ProtocolError(f"a message of conversation {msg.get('c')!r} while conversation "
+                                f"{self.conversation()} waits")
+        return msg
+
     def _send(self, msg: dict) -> None:
+        msg["c"] = self.conversation()
         if self._outbox:
             msg["dq"], self._outbox, self._outbox_bytes = self._outbox, [], 0
         if self._releases:
@@ -620,6 +649,7 @@ class Channel:
             elif handle in self._objects:
                 obj = self._objects.pop(handle)
                 self._sent.pop(handle, None)
+                self._live.discard(handle)
                 if self._handle_of.get(id(obj)) == handle:
                     del self._handle_of[id(obj)]
 
@@ -629,7 +659,7 @@ class Channel:
         rid = next(self._ids)
         self._send({"i": rid, "op": op, **fields})
         while True:
-            msg = self._recv()
+            msg = self._next_message()
             if "i" in msg:
                 self._serve(msg)
                 continue
@@ -712,10 +742,16 @@ class Channel:
         """Attributes of ``obj`` that travel with its reference, so the other side reads them
         without a request: the names its class lists in ``sysdesign_remote_constant`` (set once
         at construction, never reassigned) whose values are plain data. Only the deciding side
-        sends them (the worker's objects are learner code's, which may change anything)."""
+        sends them (the worker's objects are learner code's, which may change anything). An
+        instance may list its own (a capstone's ``Spec``, whose fixed values vary by capstone)."""
         if self.side != "d":
             return None
-        names = getattr(type(obj), "sysdesign_remote_constant", None)
+        try:  # the instance's own list first (read without running any __getattr__), then its class's
+            names = object.__getattribute__(obj, "__dict__").get("sysdesign_remote_constant")
+        except (AttributeError, TypeError):
+            names = None
+        if names is None:
+            names = getattr(type(obj), "sysdesign_remote_constant", None)
         if not isinstance(names, tuple):
             return None
         out = {}
@@ -854,9 +890,7 @@ class Channel:
         self.allow_attribute(obj, name)
         value = getattr(obj, name)
         if type(value) in LIVE_TYPES and self.live_attribute(obj, name):
-            tag = self._make_ref(value)
-            tag["kind"] = "live"
-            return _Raw(tag)
+            return self._live_ref(value)
         if isinstance(value, types.MethodType) and value.__self__ is obj:
             plain = isinstance(getattr(type(obj), name, None), types.FunctionType) and name not in getattr(obj, "__dict__", {})
             tag = {TAG: "meth", "h": msg["h"], "n": name, "c": id(type(obj)), "tn": type(obj).__name__[:80], "cache": plain}
@@ -890,7 +924,10 @@ class Channel:
             name = _name(msg)
             self.allow_attribute(obj, name)
             target = getattr(obj, name)
-        return self.guard_call(obj, method)(lambda: target(*args, **kwargs))
+        value = self.guard_call(obj, method)(lambda: target(*args, **kwargs))
+        if method in _NESTED_READS and type(value) in LIVE_TYPES and msg.get("h") in self._live:
+            return self._live_ref(value)
+        return value
 
     def _h_op(self, msg: dict) -> Any:
         obj, name = self.obj(msg), msg.get("n")
@@ -902,7 +939,19 @@ class Channel:
             raise ProtocolError(f"unknown op {name!r}")
         if name == "exit" and len(args) >= 2 and args[1] is not None and isinstance(args[1], BaseException):
             args = [type(args[1]), args[1], None]
-        return fn(obj, *args)
+        value = fn(obj, *args)
+        if name == "getitem" and type(value) in LIVE_TYPES and msg.get("h") in self._live:
+            return self._live_ref(value)
+        return value
+
+    def _live_ref(self, value: Any) -> _Raw:
+        """``value`` (a list, dict, set or bytearray) as a live container: the other side's
+        writes change it here. A container read out of a live one is live too (``memory.
+        setdefault("log", []).append(x)`` works as in-process)."""
+        tag = self._make_ref(value)
+        tag["kind"] = "live"
+        self._live.add(tag["h"])
+        return _Raw(tag)
 
     def _h_batch(self, msg: dict) -> Any:
         """Several reads or calls in one request, run in order through the single-request

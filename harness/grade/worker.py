@@ -12,6 +12,13 @@ learner code here reads the same clock as the suite. With no freeze on the decid
 worker's clock runs at real time. ``time.sleep(s)`` becomes a request: the deciding process
 sleeps (on its virtual clock or cluster) and answers with the new time.
 
+Conversations: each message names the conversation it belongs to (on the deciding side, one per
+greenlet: the test body, or a cluster task that calls learner code). The worker serves each
+conversation on a greenlet of its own and a dispatcher routes every incoming message to its
+conversation, so a cluster task blocked in the middle of one (its learner code waits for a
+reply, a sleep or an HTTP answer) leaves the worker free to serve the other tasks' calls, as
+the nodes' threads would in-process. Learner code still runs one conversation at a time.
+
 HTTP: a ``responses`` catch-all forwards every ``requests`` call to the deciding process, which
 performs it there (against whatever fake network the suite set up) and answers with status,
 headers and body, or with the ``ConnectionError``/``Timeout`` to raise.
@@ -19,6 +26,7 @@ headers and body, or with the ``ConnectionError``/``Timeout`` to raise.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as _dt
 import importlib
 import json
@@ -27,6 +35,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from greenlet import getcurrent, greenlet
 
 from harness.grade import landlock, rpc, sandbox
 from harness.grade.codec import DecodeError
@@ -95,14 +105,45 @@ class WorkerChannel(rpc.Channel):
 
     # -- serving -----------------------------------------------------------------------------
     def serve_forever(self) -> None:
+        """The dispatcher: route each message to its conversation's greenlet (a new one for a
+        conversation's first request), until the pipe closes."""
+        self._dispatcher = getcurrent()
+        conversations: dict[Any, greenlet] = {}
+        contexts: dict[int, contextvars.Context] = {}
         while True:
             try:
                 msg = self._recv()
-                if "i" not in msg:
-                    raise rpc.ProtocolError("expected a request")
-                self._serve(msg)
+                key = msg.get("c")
+                task = conversations.get(key)
+                if task is None:
+                    if "i" not in msg or type(key) is not int:
+                        raise rpc.ProtocolError("expected a request starting a conversation")
+                    task = conversations[key] = greenlet(self._converse, parent=self._dispatcher)
+                    # learner code sees one context per conversation, as it would on the one
+                    # greenlet that calls it in-process (a ContextVar set in one call and reset
+                    # in the next works)
+                    task.gr_context = contexts.setdefault(key, contextvars.Context())
+                    self._conversation_of[task] = key
+                    task.switch(msg, conversations)
+                else:
+                    task.switch(msg)
             except (rpc.PipeClosed, rpc.ProtocolError):
                 os._exit(0)
+
+    def _converse(self, msg: dict, conversations: dict) -> None:
+        try:
+            self._serve(msg)
+        finally:
+            conversations.pop(msg["c"], None)
+
+    def conversation(self) -> int:
+        found = self._conversation_of.get(getcurrent())
+        if found is None:
+            raise rpc.ProtocolError("a message outside any conversation")
+        return found
+
+    def _next_message(self) -> dict:
+        return self._dispatcher.switch()
 
     def _h_load(self, msg: dict) -> dict:
         path, name, components = Path(str(msg["path"])), str(msg["name"]), [str(c) for c in msg["components"]]
@@ -214,10 +255,12 @@ def _kit_operations() -> dict[str, Any]:
     """The kit operations a deciding process may run here, by name. Only kit modules are listed;
     each takes data or references and answers data (docs/grading.md, "Worker-side
     instrumentation"): ``durability.*`` records the sync points of learner code for the storage
-    suite's power cuts and closes a crashed store's files without flushing them."""
-    from harness import durability
+    suite's power cuts and closes a crashed store's files without flushing them; ``walk.*`` finds
+    (and replaces) the bytes a learner object holds, for the capstones' storage checks."""
+    from harness import durability, walk
 
-    return {f"durability.{name}": fn for name, fn in durability.WORKER_OPERATIONS.items()}
+    return {**{f"durability.{name}": fn for name, fn in durability.WORKER_OPERATIONS.items()},
+            **{f"walk.{name}": fn for name, fn in walk.WORKER_OPERATIONS.items()}}
 
 
 # -- interception ----------------------------------------------------------------------------------

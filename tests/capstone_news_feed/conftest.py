@@ -38,7 +38,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from harness.capstone import Ledger, Parts, Request, Spec, builds_on, reference_module, rows_from_reports, slo_table
+from harness.capstone import Ledger, Parts, Request, Spec, builds_on, reference_module
 
 SLUG = "capstone_news_feed"
 HERE = Path(__file__).parent
@@ -462,12 +462,3 @@ def reference_replay(request, capstone, tmp_path_factory):
         return done[0]
 
     return replay
-
-
-def pytest_terminal_summary(terminalreporter):
-    reports = [r for reports in terminalreporter.stats.values() for r in reports
-               if getattr(r, "when", None) == "call" and SLUG in getattr(r, "nodeid", "")]
-    rows = rows_from_reports(reports)
-    if rows:
-        terminalreporter.write_sep("-", "News feed: service-level objectives")
-        terminalreporter.write_line(slo_table(rows))

@@ -43,7 +43,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from harness.capstone import Ledger, Parts, Request, Spec, builds_on, reference_module, rows_from_reports, slo_table
+from harness.capstone import Ledger, Parts, Request, Spec, builds_on, reference_module
 
 SLUG = "capstone_uber"
 HERE = Path(__file__).parent
@@ -578,12 +578,3 @@ def reference_replay(request, capstone, tmp_path_factory):
         return done[0]
 
     return replay
-
-
-def pytest_terminal_summary(terminalreporter):
-    reports = [r for reports in terminalreporter.stats.values() for r in reports
-               if getattr(r, "when", None) == "call" and SLUG in getattr(r, "nodeid", "")]
-    rows = rows_from_reports(reports)
-    if rows:
-        terminalreporter.write_sep("-", "Uber API: service-level objectives")
-        terminalreporter.write_line(slo_table(rows))

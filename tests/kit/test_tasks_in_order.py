@@ -20,12 +20,7 @@ KIT = build_kit(load_packs=False)
 #: reference's task-N code calls a later task's method that a learner's task-N code would not,
 #: by restructuring the reference; then delete the entry: a fixed entry fails here as an
 #: unexpected pass).
-OUT_OF_ORDER = {
-    ("proxies", 3): "the reference's ReverseProxy.forward (task 3) calls allows (task 4): test_reverse_forwarding.py (task 3) sees it",
-    ("configuration", 4): "test_store.py::test_the_audit_log_records_every_attempt (task 4) needs ConfigStore.rollback (task 5)",
-    ("monitoring", 1): "the reference's StructuredLogger (task 1) calls current_request_id (task 2): test_logger.py (task 1) sees it",
-    ("replication", 1): "test_roles.py (task 1) needs Replica.on_message (task 2)",
-}
+OUT_OF_ORDER: dict[tuple[str, int], str] = {}
 
 
 def _case(exercise, number):

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from harness.cluster.network import copy_body
+from harness.records import record
 from harness.cluster.services.base import DEFAULT_TIMEOUT, Service, ServiceClient
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ class LeaseNotFound(Exception):
     """The lease does not exist (never granted, revoked, or expired)."""
 
 
+@record
 @dataclass(frozen=True)
 class KeyValue:
     """A key as stored: its value and revision bookkeeping."""
@@ -58,6 +60,7 @@ class KeyValue:
     lease: int = 0
 
 
+@record
 @dataclass(frozen=True)
 class WatchEvent:
     """``type`` is ``put``, ``delete`` or ``cancelled``; ``revision`` is the store revision of
@@ -74,6 +77,7 @@ class WatchEvent:
 _OPS: dict[str, Callable[[Any, Any], bool]] = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, ">": operator.gt}
 
 
+@record
 @dataclass(frozen=True)
 class Compare:
     """``target`` of ``key`` compared with ``value`` by ``op``; built by ``version(k) == 0``."""
@@ -124,6 +128,7 @@ def lease_of(key: str) -> _Target:
     return _Target("lease", key)
 
 
+@record
 @dataclass(frozen=True)
 class Op:
     """One operation of a transaction (``put_op``, ``get_op``, ``delete_op``)."""
@@ -150,6 +155,7 @@ def delete_op(key: str) -> Op:
     return Op("delete", key)
 
 
+@record
 @dataclass(frozen=True)
 class TxnResult:
     """Whether the comparisons held, and one result per operation run (put: the revision;

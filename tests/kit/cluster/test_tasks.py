@@ -382,46 +382,6 @@ def test_stopping_a_cluster_ends_its_suspended_tasks(tmp_path):
     assert log == ["unwound"]
 
 
-# -- isolated grading: waits inside a conversation with the worker nest --------------------------------
-class LoopbackPipe:
-    """Stands for the worker's end of the grading channel: each request's ``work`` runs while
-    the request is being sent (as the worker's call back into this process would), then the
-    request is answered."""
-
-    def __init__(self, work):
-        self.work, self.replies = work, []
-
-    def send(self, msg):
-        if "i" in msg:
-            self.work()
-            self.replies.append({"r": msg["i"], "ok": None})
-
-    def recv(self):
-        return self.replies.pop()
-
-
-def test_a_wait_inside_a_conversation_with_the_grading_worker_nests(cluster):
-    from harness.cluster.tasks import in_worker_conversation
-    from harness.grade.rpc import Channel
-
-    node, log = cluster.add_node("a"), []
-
-    def learner_code():  # what the worker's learner code would do: a sleep sent back to us
-        log.append(("inside", in_worker_conversation()))
-        time.sleep(1.0)  # virtual
-        log.append(("woke", cluster.now()))
-
-    channel = Channel(LoopbackPipe(learner_code))
-    node.spawn(lambda: channel.request("call"))
-    node.every(0.25, lambda: log.append(("tick", cluster.now())))
-    assert not in_worker_conversation()
-    cluster.run_for(0.5)
-    # the worker has one stack: its wait ran the loop nested, so run_for ended when it did,
-    # and the node's timers kept firing meanwhile
-    assert log == [("inside", True), ("tick", 0.25), ("tick", 0.5), ("tick", 0.75), ("tick", 1.0), ("woke", 1.0)]
-    assert cluster.now() == 1.0 and cluster.tasks_suspended() == 0
-
-
 def test_hundreds_of_tasks_blocking_at_once_in_nested_calls_all_finish(cluster):
     """Every task that blocks hands the loop to a runner started from a shallow stack: hundreds
     of tasks suspended at the same instant, each three calls deep, never add up their stack
