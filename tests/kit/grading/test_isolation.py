@@ -115,6 +115,10 @@ PROBE = textwrap.dedent('''
         holder.memory["log"].append(item + 1)
         return len(holder.memory.get("log"))
 
+    def sync_put(node, peer, ack):
+        node.send(peer, {"put": 1})
+        return ack.result(timeout=1.0)
+
     def make_op(key):
         from harness.cluster.services import etcd
         return etcd.put_op(key, 1)
@@ -273,6 +277,18 @@ def test_containers_inside_a_live_container_are_live(probe):
     holder = Holder()
     assert probe.keep_log(holder, 1) == 2 and probe.keep_log(holder, 5) == 4
     assert holder.memory == {"log": [1, 2, 5, 6]}
+
+
+def test_a_synchronous_put_in_learner_code_waits_for_its_ack(probe, cluster):
+    """The threaded-server style in grading: learner code sends, then blocks on the ack's future;
+    the node keeps receiving (the ack arrives) while that task is suspended."""
+    a, b = cluster.add_node("a"), cluster.add_node("b")
+    ack, results = cluster.future(), []
+    b.on_message(lambda msg: b.send(msg.src, "ack"))
+    a.on_message(lambda msg: ack.set_result(msg.body))
+    a.spawn(lambda: results.append(probe.sync_put(a, "b", ack)))
+    cluster.run_for(0.5)
+    assert results == ["ack"] and cluster.errors == []
 
 
 def test_kit_records_cross_by_value_as_their_own_class(probe):
