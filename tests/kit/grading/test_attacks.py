@@ -1,21 +1,28 @@
 """Grading attacks seen in the wild: none of them moves a submission's score away from what
 honest code earns.
 
-Every attack below is the pristine ``hashing`` stub (honest score: 0, every test "not started")
-plus one trick. They are graded together in one ``grade_batch`` run with the reference and the
-honest stub beside them, so each test also shows the batch goes on past a broken submission.
+Every attack in the first part is the pristine ``hashing`` stub (honest score: 0, every test
+"not started") plus one trick. They are graded together in one ``grade_batch`` run with the
+reference and the honest stub beside them, so each test also shows the batch goes on past a
+broken submission. The second part speaks the grading protocol by hand, as learner code in the
+worker can (batch reads, deferred calls, conversations, constants and live containers).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os as _os
+import sqlite3
 import textwrap
 from pathlib import Path
 
 import pytest
+from greenlet import greenlet
 
+from harness.grade import rpc
 from harness.grade.batch import grade_batch
+from harness.grade.provider import DecidingChannel, WorkerCrashed
 from harness.grade.runner import GradeOptions
 
 from .conftest import STUB, write_submission
@@ -311,3 +318,324 @@ def test_a_broken_submission_never_stops_the_batch(batch):
     assert [r["submission"] for r in gradebook] == sorted(batch["rows"])
     assert {r["max_total"] for r in gradebook} == {f"{hashing_max(batch):g}"}
     assert "file not found" in {r["submission"]: r["problems"] for r in gradebook}["empty_submission"]
+
+
+# -- the channel itself: a worker that writes its own messages ----------------------------------
+# Learner code shares the worker's process with the channel (``rpc._CHANNELS``), so it can send
+# any frame it likes. The tests below put the deciding process's end of a channel on two pipes
+# and write the "worker's" frames by hand: each attack must end as the threat model says (an
+# error the suite sees, or the worker declared crashed), never as a read, a write or a verdict it
+# could not get through the ordinary requests, and never as a hang.
+
+class _Provider:
+    """What a DecidingChannel asks of its provider, without a process."""
+
+    memory_mb = 64
+    channel: DecidingChannel | None = None
+
+    def fail(self, error):
+        if self.channel.dead is None:
+            self.channel.dead = error
+        return error
+
+    def exit_error(self):
+        return WorkerCrashed("the worker exited")
+
+
+class _Raw:
+    """The worker's end, written by hand: frames go out at once; what the deciding side sent
+    is read without blocking."""
+
+    def __init__(self, rfd: int, wfd: int) -> None:
+        _os.set_blocking(rfd, False)
+        self.pipe = rpc.Pipe(rfd, wfd)
+
+    def send(self, **msg) -> None:
+        self.pipe.send(msg)
+
+    def received(self) -> list[dict]:
+        out = []
+        while True:
+            try:
+                out.append(self.pipe.recv())
+            except BlockingIOError:
+                return out
+
+
+@pytest.fixture
+def wire():
+    to_deciding_r, to_deciding_w = _os.pipe()
+    to_worker_r, to_worker_w = _os.pipe()
+    provider = _Provider()
+    channel = provider.channel = DecidingChannel(rpc.Pipe(to_deciding_r, to_worker_w), provider)
+    yield channel, _Raw(to_worker_r, to_deciding_w)
+    rpc._CHANNELS.pop(channel.number, None)
+    for fd in (to_deciding_r, to_deciding_w, to_worker_r, to_worker_w):
+        _os.close(fd)
+
+
+class SuiteThing:
+    """A suite object handed to learner code."""
+
+    def __init__(self) -> None:
+        self._secret = "the answer key"
+        self.public = 1
+        self.ran: list = []
+        self.settings: dict = {"level": 1}
+
+    def send(self, dest, body) -> None:
+        self.ran.append(("send", dest, body))
+
+    def crash(self) -> None:
+        self.ran.append(("crash",))
+
+    def _hidden(self) -> None:
+        self.ran.append(("hidden",))
+
+
+class Deferring(SuiteThing):
+    sysdesign_remote_deferred = ("send", "_hidden")
+
+
+def handle(channel: DecidingChannel, obj) -> int:
+    """A handle for ``obj`` as learner code would hold it (the suite passed ``obj`` to it)."""
+    return channel.codec.encode(obj)["h"]
+
+
+def ask(channel: DecidingChannel, raw: _Raw, *frames: dict, ok=None):
+    """The suite calls learner code; the worker answers with ``frames`` then the reply ``ok``.
+    Returns (the call's value or exception, what the deciding side sent the worker after its
+    request)."""
+    c = channel.conversation()
+    for frame in frames:
+        raw.send(**{"c": c, **frame})
+    raw.send(c=c, r=_next_id(channel), ok=ok)
+    try:
+        value = channel.request("call", h=1, a=[], k={})
+    except BaseException as exc:  # noqa: BLE001
+        value = exc
+    return value, raw.received()[1:]
+
+
+def _next_id(channel: DecidingChannel) -> int:
+    rid = next(channel._ids)
+    channel._ids = iter(range(rid, 1 << 62))  # the request about to be sent takes this id
+    return rid
+
+
+def assert_crashed(channel: DecidingChannel, value) -> None:
+    assert isinstance(value, WorkerCrashed), value
+    assert "broke the grading protocol" in str(value)
+    assert channel.dead is value
+
+
+def test_a_batch_from_the_worker_keeps_the_rules_of_single_requests(wire):
+    channel, raw = wire
+    thing = SuiteThing()
+    h = handle(channel, thing)
+    conn = sqlite3.connect(":memory:")
+    hc = handle(channel, conn)
+    for items in ([{"op": "getattr", "h": h, "n": "public"}, {"op": "getattr", "h": h, "n": "_secret"}],
+                  [{"op": "call", "h": h, "n": "_hidden", "a": [], "k": {}}],
+                  [{"op": "call", "h": h, "n": "__setattr__", "a": ["public", 2], "k": {}}],
+                  [{"op": "call", "h": hc, "n": "enable_load_extension", "a": [True], "k": {}}],
+                  [{"op": "getattr", "h": hc, "n": "load_extension"}]):
+        value, sent = ask(channel, raw, {"i": 1, "op": "batch", "b": items})
+        assert value is None and channel.dead is None
+        [answer] = sent
+        assert answer["r"] == 1 and answer["err"]["type"] == "AttributeError", answer
+        assert "the answer key" not in json.dumps(sent)
+    assert thing.public == 1 and thing.ran == []
+    conn.close()
+
+
+@pytest.mark.parametrize("item", [
+    {"op": "batch", "b": []},  # no nesting
+    {"op": "setattr", "n": "public", "v": 2},
+    {"op": "delattr", "n": "public"},
+    {"op": "sleep", "s": 1},
+    {"op": "http", "m": "GET", "u": "http://example.com/"},
+    "getattr",
+])
+def test_a_batch_carries_only_reads_and_calls(wire, item):
+    channel, raw = wire
+    thing = SuiteThing()
+    if isinstance(item, dict):
+        item = {"h": handle(channel, thing), **item}
+    value, _ = ask(channel, raw, {"i": 1, "op": "batch", "b": [item]})
+    assert_crashed(channel, value)
+    assert thing.public == 1
+
+
+def test_a_batch_is_bounded(wire, monkeypatch):
+    channel, raw = wire
+    monkeypatch.setattr(rpc, "BATCH_LIMIT", 3)  # the real limit's frame would not fit this test's pipe
+    h = handle(channel, SuiteThing())
+    value, _ = ask(channel, raw, {"i": 1, "op": "batch", "b": [{"op": "getattr", "h": h, "n": "public"}] * 4})
+    assert_crashed(channel, value)
+
+
+@pytest.mark.parametrize("call", [
+    {"n": "crash"},  # public, but not deferrable
+    {"n": "__init__"},
+    {"n": "send", "plain": True},  # deferrable on a node, not on this class
+    {"n": "send", "h": 10_000},  # a handle learner code never got
+    {"n": "not an identifier"},
+])
+def test_deferred_calls_run_only_what_a_class_lists(wire, call):
+    channel, raw = wire
+    thing = SuiteThing() if call.get("plain") else Deferring()
+    h = call.get("h", handle(channel, thing))
+    value, _ = ask(channel, raw, {"dq": [{"h": h, "n": call["n"], "a": [], "k": {}}]})
+    assert_crashed(channel, value)
+    assert thing.ran == []
+
+
+@pytest.mark.parametrize("queue", [{"h": 1}, [["send"]], [{"n": "send"}]])
+def test_a_malformed_deferred_queue_is_a_crash(wire, queue):
+    channel, raw = wire
+    value, _ = ask(channel, raw, {"dq": queue})
+    assert_crashed(channel, value)
+
+
+def test_deferred_calls_keep_the_rules_of_single_calls(wire):
+    """A class listing a private name defers nothing private: the call is refused as a request
+    would be, and the learner call that queued it fails with that error."""
+    channel, raw = wire
+    thing = Deferring()
+    value, _ = ask(channel, raw, {"dq": [{"h": handle(channel, thing), "n": "_hidden", "a": [], "k": {}}]})
+    assert isinstance(value, AttributeError) and channel.dead is None
+    assert thing.ran == []
+
+
+def test_a_deferred_error_fails_the_call_that_queued_it_and_only_that_one(wire):
+    channel, raw = wire
+    thing = Deferring()
+    h = handle(channel, thing)
+    value, _ = ask(channel, raw, {"dq": [{"h": h, "n": "send", "a": ["b"], "k": {}}]}, ok=7)  # a missing argument
+    assert isinstance(value, TypeError) and "body" in str(value)
+    value, _ = ask(channel, raw, {"dq": [{"h": h, "n": "send", "a": ["b", 1], "k": {}}]}, ok=8)
+    assert value == 8 and thing.ran == [("send", "b", 1)]
+
+
+def test_the_deciding_side_never_defers_its_calls_to_learner_code(wire):
+    """A method tag that says ``defer`` from the worker is an ordinary method: the suite's call
+    to learner code is a round trip whose error or answer it sees."""
+    channel, raw = wire
+    tag = {rpc.TAG: "meth", "h": 3, "n": "put", "c": 1, "tn": "Cache", "cache": True, "defer": True}
+    method = channel.codec.decode(tag)
+    assert type(method) is rpc.BoundRemoteMethod
+    assert ("put" not in str(channel._deferred))
+
+
+@pytest.mark.parametrize("forged", [
+    {"mod": "_pytest.outcomes", "qual": "Skipped", "type": "Skipped", "base": "BaseException"},
+    {"mod": "_pytest.outcomes", "qual": "XFailed", "type": "XFailed", "base": "Exception"},
+    {"mod": "builtins", "qual": "SystemExit", "type": "SystemExit", "base": "BaseException"},
+    {"mod": "builtins", "qual": "KeyboardInterrupt", "type": "KeyboardInterrupt", "base": "BaseException"},
+    {"mod": "harness.grade.provider", "qual": "WorkerTimedOut", "type": "WorkerTimedOut", "base": "Exception"},
+])
+def test_a_forged_error_is_an_ordinary_learner_exception(wire, forged):
+    channel, raw = wire
+    c = channel.conversation()
+    raw.send(c=c, r=_next_id(channel), err={**forged, "msg": "free points", "args": ["free points"], "attrs": {}})
+    with pytest.raises(Exception) as caught:
+        channel.request("call", h=1, a=[], k={})
+    assert isinstance(caught.value, rpc.RemoteError) and not rpc._is_verdict(caught.value)
+    assert channel.dead is None
+
+
+def test_a_message_of_another_conversation_is_a_crash_not_a_reply(wire):
+    channel, raw = wire
+    other = greenlet(channel.conversation).switch()  # a suspended cluster task's conversation
+    c = channel.conversation()
+    assert other != c
+    for frame in ({"c": other, "r": _next_id(channel), "ok": 41},
+                  {"c": other, "i": 1, "op": "getattr", "h": 1, "n": "public"},
+                  {"r": _next_id(channel), "ok": 41},  # no conversation at all
+                  {"c": str(c), "r": _next_id(channel), "ok": 41}):
+        channel.dead = None
+        raw.send(**frame)
+        try:
+            value = channel.request("call", h=1, a=[], k={})
+        except BaseException as exc:  # noqa: BLE001
+            value = exc
+        assert_crashed(channel, value)
+        raw.received()
+
+
+def test_a_reply_to_another_request_is_a_crash(wire):
+    channel, raw = wire
+    c = channel.conversation()
+    raw.send(c=c, r=_next_id(channel) + 5, ok=41)
+    try:
+        value = channel.request("call", h=1, a=[], k={})
+    except BaseException as exc:  # noqa: BLE001
+        value = exc
+    assert_crashed(channel, value)
+
+
+def test_a_silent_worker_ends_as_its_exit_never_a_hang(wire):
+    """The watchdog kills a worker that stops answering: the blocked read ends with the
+    worker's exit as the test's error (here the worker's end closes)."""
+    channel, raw = wire
+    _os.close(raw.pipe.wfd)
+    _os.dup2(_os.open(_os.devnull, _os.O_WRONLY), raw.pipe.wfd)  # keep the fixture's close valid
+    with pytest.raises(WorkerCrashed, match="exited"):
+        channel.request("call", h=1, a=[], k={})
+
+
+def test_constants_and_deferral_only_travel_from_the_deciding_side(wire):
+    """A reference from the worker carrying "constants" or a deciding-side handle is not
+    trusted: the constants are ignored, and a handle resolves to the real suite object."""
+    channel, raw = wire
+    thing = SuiteThing()
+    h = handle(channel, thing)
+    proxy = channel.codec.decode({rpc.TAG: "ref", "o": "w", "h": 77, "c": 1, "n": "Node", "k": {"name": "n1"}})
+    assert isinstance(proxy, rpc.Proxy) and channel._constants == {}
+    assert channel.codec.decode({rpc.TAG: "ref", "o": "d", "h": h, "k": {"public": 5}}) is thing
+    assert thing.public == 1
+
+
+def test_a_node_name_is_constant_and_cannot_be_set(wire):
+    from harness.cluster.node import Node
+
+    channel, raw = wire
+    node = Node.__new__(Node)
+    node.name = "n1"
+    tag = channel.codec.encode(node)
+    assert tag["k"] == {"name": "n1"}
+    value, sent = ask(channel, raw, {"i": 1, "op": "setattr", "h": tag["h"], "n": "name", "v": "n2"})
+    assert sent[0]["err"]["type"] == "AttributeError" and node.name == "n1"
+
+
+def test_only_a_nodes_memory_and_its_nested_containers_are_live(wire):
+    """A suite dict read by learner code is a copy, and nothing read out of it is live; a
+    container read out of a node's memory is live, and writing it changes that container only."""
+    from harness.cluster.node import Node
+
+    channel, raw = wire
+    thing = SuiteThing()
+    h = handle(channel, thing)
+    node = Node.__new__(Node)
+    node.name, node.memory = "n1", {"log": [1]}
+    hn = handle(channel, node)
+    value, sent = ask(channel, raw, {"i": 1, "op": "getattr", "h": h, "n": "settings"},
+                      {"i": 2, "op": "getattr", "h": hn, "n": "memory"})
+    settings, memory = sent[0]["ok"], sent[1]["ok"]
+    assert settings == {"level": 1}  # data: no handle to write through
+    assert memory["kind"] == "live"
+    value, sent = ask(channel, raw, {"i": 3, "op": "call", "h": memory["h"], "n": "get", "a": ["log"], "k": {}})
+    log = sent[0]["ok"]
+    assert log["kind"] == "live"
+    # Writes through a live handle reach that container only; a handle of the suite's dict was
+    # never sent, and naming one is refused.
+    value, sent = ask(channel, raw, {"i": 4, "op": "call", "h": log["h"], "n": "append", "a": [2], "k": {}},
+                      {"i": 5, "op": "op", "h": h, "n": "setitem", "a": ["level", 9]},
+                      {"i": 6, "op": "call", "h": h, "n": "__getattribute__", "a": ["settings"], "k": {}})
+    assert node.memory == {"log": [1, 2]}
+    assert sent[1]["err"]["type"] == "TypeError" and sent[2]["err"]["type"] == "AttributeError"
+    assert thing.settings == {"level": 1}
+    # A read of a live container that is not one of the nested reads is a copy.
+    value, sent = ask(channel, raw, {"i": 7, "op": "call", "h": memory["h"], "n": "copy", "a": [], "k": {}})
+    assert sent[0]["ok"] == {"log": [1, 2]}
