@@ -200,6 +200,17 @@ def attacks(tmp: Path) -> dict[str, dict[str, str]]:
                 print("eggs" * 100_000)
                 raise NotImplementedError("task 1: implement stable_hash")
         ''')},
+        "forged_frames": {"hashing.py": STUB + textwrap.dedent('''
+            import sys
+
+            def stable_hash(key):
+                channel = next(iter(sys.modules["harness.grade.rpc"]._CHANNELS.values()))
+                me = channel.conversation()
+                # a reply for another conversation, then one to a request never made
+                channel.pipe.send({"c": me + 1, "r": 1, "ok": 0})
+                channel.pipe.send({"c": me, "r": 10**6, "ok": 0})
+                return 0
+        ''')},
         "eq_tricks": {"hashing.py": STUB + EQ_TRICKS.format(canary=canary, rigged=True)},
         "eq_tricks_honest_twin": {"hashing.py": STUB + EQ_TRICKS.format(canary=canary, rigged=False)},
         "empty_submission": {},
@@ -297,6 +308,13 @@ def test_enormous_output_is_cut(batch):
     messages = [t.message for e in batch["rows"]["enormous_output"].report.exercises for t in e.tests]
     assert any("output cut" in m for m in messages)
     assert max(len(m) for m in messages) < 8_000
+
+
+def test_forged_protocol_frames_crash_the_worker_never_hang_the_grader(batch):
+    got = assert_zero(batch, "forged_frames")
+    assert "crashed" in got.values() and "passed" not in got.values()
+    messages = [t.message for e in batch["rows"]["forged_frames"].report.exercises for t in e.tests]
+    assert any("broke the grading protocol" in m for m in messages), messages
 
 
 def test_objects_with_rigged_eq_or_reduce_compare_as_data(batch):
