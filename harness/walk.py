@@ -50,7 +50,11 @@ def _walk(root: Any, delegate: bool) -> list[tuple[Path, bytes]]:
             if delegate:
                 from harness.grade.provider import worker_call
 
-                out.extend((path + list(sub), bytes(value)) for sub, value in worker_call(obj, "walk.stored_pieces", obj))
+                for item in worker_call(obj, "walk.stored_pieces", obj):
+                    sub, value = item if type(item) in (list, tuple) and len(item) == 2 else (None, None)
+                    if type(sub) is not list or type(value) is not bytes:  # what honest kit code answers
+                        raise TypeError(f"walk.stored_pieces answered {type(item).__name__}, not [path, bytes]")
+                    out.append((path + sub, value))
             continue
         for step, value in _children(obj):
             if isinstance(value, (bytes, bytearray)):

@@ -983,7 +983,12 @@ class Channel:
                 items.append({"op": "op", "h": proxy._h, "n": kind, "a": self.codec.encode(list(read[1:]))})
         values = []
         for start in range(0, len(items), BATCH_LIMIT):
-            values.extend(self.request("batch", b=items[start:start + BATCH_LIMIT]))
+            chunk = items[start:start + BATCH_LIMIT]
+            got = self.request("batch", b=chunk)
+            if type(got) is not list or len(got) != len(chunk):  # one answer per read, or nothing
+                raise ProtocolError(f"a batch of {len(chunk)} reads answered with "
+                                    f"{len(got) if type(got) is list else type(got).__name__} values")
+            values.extend(got)
         return [_as(bool, v, "in") if r[0] == "contains" else _as(int, v, "len()") if r[0] == "len" else v
                 for r, v in zip(reads, values)]
 

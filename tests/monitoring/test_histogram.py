@@ -10,6 +10,7 @@ import random
 import pytest
 
 from harness.messages import expect_equal, expect_true
+from harness.reads import call_each
 
 from .conftest import bucket_range, nearest_rank
 
@@ -55,8 +56,7 @@ def test_percentiles_lie_in_the_bucket_of_the_exact_value(monitoring, dist):
     for n in (1, 7, 100, 5000):
         samples = [max(0.0, draw()) for _ in range(n)]
         h = monitoring.Histogram(bounds)
-        for s in samples:
-            h.observe(s)
+        call_each(h, "observe", samples)  # in order; one request in grading
         for q in QUANTILES:
             exact = nearest_rank(samples, q)
             low, high = bucket_range(bounds, exact)
@@ -95,10 +95,9 @@ def test_merged_histograms_give_the_fleet_percentiles(monitoring):
     servers, everything = [], []
     for median in medians:
         h = monitoring.Histogram(bounds)
-        for _ in range(700):
-            v = rng.lognormvariate(math.log(median), 0.5)
-            h.observe(v)
-            everything.append(v)
+        values = [rng.lognormvariate(math.log(median), 0.5) for _ in range(700)]
+        call_each(h, "observe", values)  # in order; one request in grading
+        everything.extend(values)
         servers.append(h)
     fleet = monitoring.Histogram(bounds)
     for h in servers:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from harness.messages import explain
 from harness.properties import grading_settings
+from harness.reads import call_each
 
 BOUNDS = [[1], [1, 2], [1, 2, 4, 8], [0.5, 1.5, 2.5]]
 QUANTILES = [0.01, 0.07, 0.1, 0.25, 0.5, 0.55, 0.9, 0.95, 0.99, 1.0]  # 0.07 * 100 and 0.55 * 100 are a hair above 7 and 55
@@ -64,8 +65,7 @@ def test_quantiles_follow_the_documented_estimate(monitoring, case):
         raise AssertionError(explain(f"Histogram({bounds})", f"ValueError: {exc}", "a new histogram",
                                      "finite, positive, strictly increasing bounds are valid; one bound is the "
                                      "smallest valid setting (two buckets: up to it, and the overflow)")) from None
-    for v in samples:
-        h.observe(v)
+    call_each(h, "observe", samples)  # in order; one request in grading
     shown = samples if len(samples) <= 8 else f"{len(samples)} samples {sorted(samples)[:6]}..."
     where = f"Histogram({bounds}) after observing {shown}"
     counts, _ = model_quantile(bounds, samples, 1.0)

@@ -657,3 +657,27 @@ def test_only_a_nodes_memory_and_its_nested_containers_are_live(wire):
     # A read of a live container that is not one of the nested reads is a copy.
     value, sent = ask(channel, raw, {"i": 7, "op": "call", "h": memory["h"], "n": "copy", "a": [], "k": {}})
     assert sent[0]["ok"] == {"log": [1, 2]}
+
+
+def test_a_short_batch_reply_is_refused(wire):
+    """A worker answering a batch of reads with fewer values than reads (so that a suite's
+    ``zip`` over them checks nothing) breaks the protocol; it earns nothing."""
+    from harness.reads import contains, length, read_all
+
+    channel, raw = wire
+    cache = channel._proxy_for(5, None, "Cache")
+    raw.send(c=channel.conversation(), r=_next_id(channel), ok=[])
+    with pytest.raises(rpc.ProtocolError, match="3 reads answered with 0 values"):
+        read_all(cache, [contains("a"), contains("b"), length()])
+
+
+def test_stored_pieces_takes_only_bytes_from_the_worker(wire):
+    """The worker's answer to ``walk.stored_pieces`` is taken only as [path, bytes]: an int
+    never makes the grader allocate that many bytes."""
+    from harness import walk
+
+    channel, raw = wire
+    blob = channel._proxy_for(5, None, "BlobStore")
+    raw.send(c=channel.conversation(), r=_next_id(channel), ok=[[[], 50_000_000]])
+    with pytest.raises(TypeError, match="not \\[path, bytes\\]"):
+        walk.stored_pieces({"store": blob})
