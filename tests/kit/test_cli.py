@@ -98,13 +98,14 @@ def test_a_damaged_results_file_is_reported_and_replaced(sysdesign, tmp_path):
     assert "unreadable results" in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
-def test_bench_prints_one_json_object_with_the_three_figures(sysdesign):
+def test_bench_prints_one_json_object_with_every_figure(sysdesign):
     import json
 
     done = sysdesign("bench", "--quick")
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
-    assert set(figures) == {"sim_messages_per_s", "http_requests_per_s", "virtual_speedup"}
+    assert set(figures) == {"sim_messages_per_s", "http_requests_per_s", "virtual_speedup", "task_switches_per_s",
+                            "blocking_handlers_per_s", "sim_messages_per_s_one_invariant"}
     assert all(isinstance(v, (int, float)) and v > 0 for v in figures.values())
 
 
