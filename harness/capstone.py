@@ -273,6 +273,34 @@ def grade_slo(request: Any, objective: str, target: str, measured: str, passed: 
     return slo
 
 
+def judge_slo(request: Any, run: Any, replay: Callable[[], Any], objective: str, target: str,
+              measure: Callable[[Any], tuple[str, bool, str]], why: str, builds_on: str) -> SLO:
+    """Grade one objective of a capstone run: ``measure(run)`` gives ``(measured, passed,
+    details)``. When it missed with the learner's own parts, ``replay()`` (the same wiring and
+    seed with the reference parts of ``builds_on``; unavailable in a release or in grading)
+    says whether the components or the wiring are at fault; the run's fallbacks, seed and
+    replay command follow, and :func:`grade_slo` records the row."""
+    __tracebackhide__ = True
+    from harness.providers import ImplementationLoadError
+
+    measured, passed, details = measure(run)
+    lines = [details] if details else []
+    if not passed and not run.reference_parts:
+        try:
+            other, ok, _ = measure(replay())
+        except ImplementationLoadError:  # no references to compare with (a release, or grading)
+            other, ok = None, None
+        if ok:
+            lines.append(f"with the reference {builds_on} in place of yours, the same wiring meets this objective "
+                         f"({other}): look at your components first (sysdesign check on those exercises)")
+        elif ok is not None:
+            lines.append(f"with the reference {builds_on} too it misses ({other}): the wiring is at fault")
+    if run.fallbacks:
+        lines.append(f"parts not in the submission, taken from the references: {', '.join(run.fallbacks)}")
+    lines.append(f"seed {run.seed}; replay: {run.replay}")
+    return grade_slo(request, objective, target, measured, passed, why, "\n".join(lines))
+
+
 def rows_from_reports(reports: Iterable[Any]) -> list[SLO]:
     """The SLO rows recorded by the call phase of ``reports`` (pytest TestReports)."""
     rows = []

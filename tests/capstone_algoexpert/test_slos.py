@@ -9,8 +9,7 @@ says to look at your components first; if not, the wiring is at fault."""
 
 import pytest
 
-from harness.capstone import Ledger, grade_slo, percentile
-from harness.providers import ImplementationLoadError
+from harness.capstone import Ledger, grade_slo, judge_slo, percentile
 
 # the scenario's figures (conftest.py): measured window, client timeouts, the released page
 MEASURE_FROM, END = 5.0, 60.0
@@ -29,26 +28,9 @@ def failures(requests, n=5):
 
 
 def judge(request, run, replay, objective, target, measure, why):
-    """Grade one objective: ``measure(run)`` gives ``(measured, passed, details)``."""
+    """Grade one objective (``harness.capstone.judge_slo`` with this capstone's parts)."""
     __tracebackhide__ = True
-    measured, passed, details = measure(run)
-    lines = [details] if details else []
-    if not passed and not run.reference_parts:
-        try:
-            other, ok, _ = measure(replay())
-        except ImplementationLoadError:  # a release ships no references: nothing to compare with
-            other, ok = None, None
-        if ok is None:
-            pass
-        elif ok:
-            lines.append(f"with the reference {BUILDS_ON} in place of yours, the same wiring meets this objective "
-                         f"({other}): look at your components first (sysdesign check on those exercises)")
-        else:
-            lines.append(f"with the reference {BUILDS_ON} too it misses ({other}): the wiring is at fault")
-    if run.fallbacks:
-        lines.append(f"parts not in the submission, taken from the references: {', '.join(run.fallbacks)}")
-    lines.append(f"seed {run.seed}; replay: {run.replay}")
-    grade_slo(request, objective, target, measured, passed, why, "\n".join(lines))
+    judge_slo(request, run, replay, objective, target, measure, why, BUILDS_ON)
 
 
 def pages(run):
