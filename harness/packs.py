@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.exercise import Exercise, ExerciseDefinitionError, load_exercise_toml
 from harness.hookspecs import hookimpl
+from harness.plugin_manager import one_line
 
 if TYPE_CHECKING:
     from harness.plugin_manager import Kit
@@ -163,18 +164,13 @@ def _builtin_cluster_names() -> dict[str, set[str]]:
     return names
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 def cluster_extensions(kit: Kit) -> dict[str, Any]:
     """Merge every plugin's ``sysdesign_cluster_extensions`` answer into
     ``{"faults": {name: callable}, "services": {name: factory}, "problems": [line, ...]}``
     (pass it as ``Cluster(extensions=...)``).
 
     Plugins are asked in the order they were registered (built-ins, then packs by entry-point
-    name). A name that a built-in fault or service, or an earlier pack, already has is not
+    name), once per kit: this reads the answers the kit recorded (:meth:`Kit.hook_answers`). A name that a built-in fault or service, or an earlier pack, already has is not
     taken; a hook that raises, a malformed answer or a value that is not callable costs one line
     in ``problems`` naming the pack. Nothing here raises.
     """
@@ -182,12 +178,10 @@ def cluster_extensions(kit: Kit) -> dict[str, Any]:
     merged: dict[str, dict[str, Any]] = {kind: {} for kind in CLUSTER_KINDS}
     owner: dict[tuple[str, str], str] = {}
     problems: list[str] = []
-    for impl in kit.pm.hook.sysdesign_cluster_extensions.get_hookimpls():
-        pack = impl.plugin_name
-        try:
-            answer = impl.function()
-        except Exception as exc:
-            problems.append(f"pack '{pack}': sysdesign_cluster_extensions() raised {_one_line(exc)}; "
+    for recorded in kit.hook_answers("sysdesign_cluster_extensions"):
+        pack, answer = recorded.plugin, recorded.value
+        if recorded.error is not None:
+            problems.append(f"pack '{pack}': sysdesign_cluster_extensions() raised {one_line(recorded.error)}; "
                             "its cluster extensions are skipped")
             continue
         if answer is None:

@@ -12,6 +12,7 @@ import importlib
 import importlib.metadata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pluggy
 
@@ -38,9 +39,42 @@ class ImplementationNotFound(LookupError):
     """``--impl`` names no directory and no registered implementation set."""
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
+    """``exc`` as one line: its type and the first line of its message."""
     text = str(exc).splitlines()[0] if str(exc) else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+@dataclass(frozen=True)
+class HookAnswer:
+    """What one plugin answered to a hook: ``value``, or the exception it raised (``error``)."""
+
+    plugin: str
+    value: Any = None
+    error: BaseException | None = None
+
+
+#: How a hook's raw answer is read, inside the plugin's own isolation (a generator of exercises
+#: is drained once, and a non-iterable answer is that plugin's error).
+_READ_ANSWER = {
+    "sysdesign_exercises": lambda answer: list(answer or ()),
+}
+
+#: The hooks whose answers are recorded per plugin (see :meth:`Kit.hook_answers`).
+RECORDED_HOOKS = ("sysdesign_exercises", "sysdesign_cluster_extensions")
+
+
+def _ask_each(pm: pluggy.PluginManager, hook_name: str) -> list[HookAnswer]:
+    """Call ``hook_name`` (a hook without arguments) on each plugin on its own, in the order the
+    plugins were registered, so that one plugin that raises cannot hide the others' answers."""
+    read = _READ_ANSWER.get(hook_name, lambda answer: answer)
+    answers = []
+    for impl in getattr(pm.hook, hook_name).get_hookimpls():
+        try:
+            answers.append(HookAnswer(impl.plugin_name, value=read(impl.function())))
+        except Exception as exc:
+            answers.append(HookAnswer(impl.plugin_name, error=exc))
+    return answers
 
 
 @dataclass
@@ -50,6 +84,17 @@ class Kit:
     pm: pluggy.PluginManager
     exercises: list[Exercise] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    _answers: dict[str, list[HookAnswer]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def hook_answers(self, hook_name: str) -> list[HookAnswer]:
+        """Every plugin's answer to ``hook_name`` (one of :data:`RECORDED_HOOKS`), one
+        :class:`HookAnswer` per plugin. The plugins are asked once per kit, by the first caller;
+        later callers read the same record (a plugin registered after that is not asked)."""
+        if hook_name not in RECORDED_HOOKS:
+            raise ValueError(f"{hook_name} is not recorded per plugin (recorded: {', '.join(RECORDED_HOOKS)})")
+        if hook_name not in self._answers:
+            self._answers[hook_name] = _ask_each(self.pm, hook_name)
+        return self._answers[hook_name]
 
     @property
     def slugs(self) -> list[str]:
@@ -93,7 +138,7 @@ def _register_packs(pm: pluggy.PluginManager, problems: list[str]) -> None:
             plugin = ep.load()
             pm.register(plugin, name=ep.name)
         except Exception as exc:
-            problems.append(f"pack '{ep.name}' ({ep.value}): {_one_line(exc)}; pack skipped")
+            problems.append(f"pack '{ep.name}' ({ep.value}): {one_line(exc)}; pack skipped")
 
 
 def _check_hooks(pm: pluggy.PluginManager, problems: list[str]) -> None:
@@ -108,19 +153,19 @@ def _check_hooks(pm: pluggy.PluginManager, problems: list[str]) -> None:
     pm.check_pending()
 
 
-def _collect_exercises(pm: pluggy.PluginManager, problems: list[str]) -> list[Exercise]:
+def _collect_exercises(kit: Kit, problems: list[str]) -> list[Exercise]:
     found: dict[str, Exercise] = {}
     # One plugin at a time, so one pack's failure cannot hide another's exercises.
-    for impl in pm.hook.sysdesign_exercises.get_hookimpls():
-        try:
-            exercises = list(impl.function() or ())
-        except Exception as exc:
-            reason = str(exc) if isinstance(exc, ExerciseDefinitionError) else _one_line(exc)
-            problems.append(f"pack '{impl.plugin_name}': {reason}; pack skipped")
+    for answer in kit.hook_answers("sysdesign_exercises"):
+        exc = answer.error
+        if exc is not None:
+            reason = str(exc) if isinstance(exc, ExerciseDefinitionError) else one_line(exc)
+            problems.append(f"pack '{answer.plugin}': {reason}; pack skipped")
             continue
+        exercises = answer.value
         for exercise in exercises:
             if not isinstance(exercise, Exercise):
-                problems.append(f"pack '{impl.plugin_name}': returned {type(exercise).__name__}, expected Exercise")
+                problems.append(f"pack '{answer.plugin}': returned {type(exercise).__name__}, expected Exercise")
                 continue
             bad = validate(exercise)
             if bad:
@@ -147,8 +192,9 @@ def build_kit(*, load_packs: bool = True, extra_plugins: tuple[object, ...] = ()
     if load_packs:
         _register_packs(pm, problems)
     _check_hooks(pm, problems)
-    exercises = _collect_exercises(pm, problems)
-    return Kit(pm=pm, exercises=exercises, problems=problems)
+    kit = Kit(pm=pm, problems=problems)
+    kit.exercises = _collect_exercises(kit, problems)
+    return kit
 
 
 @functools.cache

@@ -244,15 +244,13 @@ def graded_tests(report: GradeReport | None) -> list[GradedTest]:
 
 def slug_clashes(kit) -> list[str]:
     """Slugs claimed twice: by a pack and the core, or by two packs (the pack that is not the
-    core is named as the one at fault). Every plugin is asked again, one at a time."""
+    core is named as the one at fault). Reads every plugin's own answer, as the kit recorded it."""
     owners: dict[str, list[str]] = {}
-    for impl in kit.pm.hook.sysdesign_exercises.get_hookimpls():
-        try:
-            exercises = list(impl.function() or ())
-        except Exception:  # reported by the kit already (the pack is skipped)
+    for answer in kit.hook_answers("sysdesign_exercises"):
+        if answer.error is not None:  # reported by the kit already (the pack is skipped)
             continue
-        for exercise in exercises:
-            slug, pack = getattr(exercise, "slug", None), getattr(exercise, "pack", impl.plugin_name)
+        for exercise in answer.value:
+            slug, pack = getattr(exercise, "slug", None), getattr(exercise, "pack", answer.plugin)
             if isinstance(slug, str):
                 owners.setdefault(slug, []).append(pack)
     problems = []

@@ -52,16 +52,13 @@ def pack_name_problems(kit: Kit) -> list[str]:
 
     names = {ep.name for ep in importlib.metadata.entry_points(group=PACK_GROUP)}
     problems = []
-    for impl in kit.pm.hook.sysdesign_exercises.get_hookimpls():
-        if impl.plugin_name not in names:
+    for answer in kit.hook_answers("sysdesign_exercises"):
+        if answer.plugin not in names or answer.error is not None:  # the kit reports an error already
             continue
-        try:
-            declared = {getattr(e, "pack", None) for e in impl.function() or ()}
-        except Exception:  # the kit reports it already
-            continue
-        for other in sorted(p for p in declared if p != impl.plugin_name and isinstance(p, str)):
-            problems.append(f"pack '{impl.plugin_name}': its exercises say pack='{other}'; use the entry-point "
-                            f"name '{impl.plugin_name}' so `sysdesign list` and `dev check --pack` agree")
+        declared = {getattr(e, "pack", None) for e in answer.value}
+        for other in sorted(p for p in declared if p != answer.plugin and isinstance(p, str)):
+            problems.append(f"pack '{answer.plugin}': its exercises say pack='{other}'; use the entry-point "
+                            f"name '{answer.plugin}' so `sysdesign list` and `dev check --pack` agree")
     return problems
 
 
