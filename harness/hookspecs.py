@@ -35,8 +35,9 @@ def sysdesign_resolve_impl(name: str) -> ImplementationProvider | None:
     """Return an implementation provider for the implementation set called ``name`` (as given to
     ``--impl NAME``), or None when this plugin does not know that name.
 
-    All plugins are asked; exactly one must answer. Two answers are an error, never a silent
-    choice, so an unfinished provider can never fall through to the reference.
+    All plugins are asked; at most one may answer. Two answers are an error, never a silent
+    choice, so an unfinished provider can never fall through to the reference. When none
+    answers, ``name`` is read as a directory of ``<slug>.py`` modules (an error if it is none).
     """
 
 
