@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from harness.exercise import Exercise
+from harness.grading import fmt_points  # noqa: F401  (the commands import it from here)
 from harness.plugin_manager import ImplementationNotFound, Kit, shared_kit
 from harness.providers import ImplementationProvider
 
@@ -82,10 +83,6 @@ def impl_args(args: argparse.Namespace, kit: Kit) -> tuple[list[str], Implementa
     except ImplementationNotFound as exc:
         raise CliError(str(exc)) from None
     return (["--solutions"] if args.solutions else ["--impl", args.impl] if args.impl else []), provider
-
-
-def fmt_points(points: float) -> str:
-    return f"{points:g}"
 
 
 class _Parser(argparse.ArgumentParser):

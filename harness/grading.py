@@ -35,6 +35,11 @@ REPORT_FORMAT = 1
 SLO_CELL_LIMIT = 500
 
 
+def fmt_points(points: float) -> str:
+    """Points as every report and console line writes them: ``3``, ``2.5``, ``0``."""
+    return f"{points:g}"
+
+
 def slo_row(value: object) -> dict | None:
     """An SLO row as the model keeps it (``objective``, ``target``, ``measured`` as text of at
     most :data:`SLO_CELL_LIMIT` characters, ``passed`` a bool, ``points`` a number), or None
@@ -160,9 +165,10 @@ class GradeReport:
     def points_line(self) -> str:
         """``Points X/Y``, or ``Points X/?`` and why when an exercise's maximum is unknown."""
         if self.max_known:
-            return f"Points {self.points:g}/{self.max_points:g}"
+            return f"Points {fmt_points(self.points)}/{fmt_points(self.max_points)}"
         unknown = ", ".join(e.slug for e in self.exercises if not e.max_known)
-        return f"Points {self.points:g}/? (maximum unknown: {unknown} could not be collected; at least {self.max_points:g})"
+        return (f"Points {fmt_points(self.points)}/? (maximum unknown: {unknown} could not be collected; "
+                f"at least {fmt_points(self.max_points)})")
 
     def exercise(self, slug: str) -> ExerciseResult | None:
         return next((e for e in self.exercises if e.slug == slug), None)

@@ -38,7 +38,7 @@ from harness import KIT_ROOT, wallclock
 from harness.clock import VirtualClock, threads_refused
 from harness.exercise import Exercise
 from harness.grading import (ERROR, FAILED, MISSING, NOT_STARTED, PASSED, STATUS_LABELS, TIMED_OUT, ExerciseResult,
-                             GradeReport, TestResult)
+                             GradeReport, TestResult, fmt_points)
 from harness.plugin_manager import ImplementationNotFound, Kit, shared_kit
 from harness.providers import ImplementationLoadError, ImplementationProvider, display_path
 
@@ -749,10 +749,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 # -- end of run ----------------------------------------------------------------------------------
-def _fmt_points(value: float) -> str:
-    return f"{value:g}"
-
-
 STATUS_MARKUP = {"passing": "green", "not started": "yellow", "in progress": "yellow", "not run": "yellow"}
 
 
@@ -792,13 +788,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     width = max(len(e.slug) for e in report.exercises)
     for ex in report.exercises:
         colour = STATUS_MARKUP.get(ex.status, "red")
-        points = f"{_fmt_points(ex.points)}/{_fmt_points(ex.max_points)}"
+        points = f"{fmt_points(ex.points)}/{fmt_points(ex.max_points)}"
         status = tr._tw.markup(f"{ex.status:<12}", **{colour: True})
         tr.write_line(f"  {ex.slug:<{width}}  {status}  {points:>9} points")
         if ex.error:
             for line in _wrapped(ex.error, width + 4):
                 tr.write_line(line)
-    total = f"{_fmt_points(report.points)}/{_fmt_points(report.max_points)}"
+    total = f"{fmt_points(report.points)}/{fmt_points(report.max_points)}"
     tr.write_line(f"  {'total':<{width}}  {'':<12}  {total:>9} points", bold=True)
     _slo_tables(tr, report)
     for line in interrupted_lines(state):

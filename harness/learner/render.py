@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from harness.exercise import Exercise
-from harness.grading import MISSING, NOT_STARTED, PASSED, ExerciseResult, TestResult
+from harness.grading import MISSING, NOT_STARTED, PASSED, ExerciseResult, TestResult, fmt_points
 from harness.providers import display_path
 from harness.runner import SuiteOutcome
 from harness.term import TABLE_WIDTH, fit, status_colour, style
@@ -20,10 +20,6 @@ from harness.term import TABLE_WIDTH, fit, status_colour, style
 MORE_FAILURES_SHOWN = 6
 _FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)\s*$')
 _SECTION = re.compile(r"^_{3,} (?P<name>.+?) _{3,}$")
-
-
-def fmt_points(points: float) -> str:
-    return f"{points:g}"
 
 
 def group_status(tests: list[TestResult]) -> str:
