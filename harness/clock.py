@@ -38,6 +38,7 @@ EPOCH_SECONDS = float((EPOCH - _dt.datetime(1970, 1, 1)).total_seconds())
 IGNORE = ("_pytest.timing", "harness.wallclock")
 
 _MICRO = 1_000_000
+MICROS_PER_SECOND = _MICRO  # the public name: modules that count virtual time in microseconds import it
 
 
 def to_micros(seconds: float) -> int:

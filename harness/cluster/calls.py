@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from harness.clock import is_threads_refused
+from harness.clock import MICROS_PER_SECOND, is_threads_refused
 from harness.cluster.errors import NodeKilled
 from harness.cluster.network import CLIENT
 from harness.cluster.tasks import Flag
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from harness.cluster.cluster import Cluster
     from harness.cluster.node import Node
 
-_MICRO = 1_000_000
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 _KEYS = itertools.count(1)
@@ -49,14 +48,14 @@ def split_timeout(timeout: Any, max_wait: float) -> tuple[int, int]:
     """``(connect_us, total_us)`` for a ``requests``-style timeout (None, seconds, or a
     ``(connect, read)`` pair)."""
     if timeout is None:
-        wait = round(max_wait * _MICRO)
+        wait = round(max_wait * MICROS_PER_SECOND)
         return wait, wait
     if isinstance(timeout, (tuple, list)):
         connect, read = timeout
-        c = round((max_wait if connect is None else connect) * _MICRO)
-        r = round((max_wait if read is None else read) * _MICRO)
+        c = round((max_wait if connect is None else connect) * MICROS_PER_SECOND)
+        r = round((max_wait if read is None else read) * MICROS_PER_SECOND)
         return c, c + r
-    total = round(float(timeout) * _MICRO)
+    total = round(float(timeout) * MICROS_PER_SECOND)
     return total, total
 
 
@@ -146,7 +145,7 @@ def round_trip(cluster: Cluster, src: str | None, dst_name: str, invoke: Callabl
         why = "link cut" if link.cut else "connect timeout"
         trace.record("fail", src_name, dst_name, f"{label}: {why}")
         raise requests.ConnectTimeout(f"{label}: no connection to {dst_name} within "
-                                      f"{connect_us / _MICRO:g}s ({why})")
+                                      f"{connect_us / MICROS_PER_SECOND:g}s ({why})")
     call = Call(cluster, src_name, dst, label, invoke)
     cluster.queue.push(t0 + lat_out, call.serve)
     if call.state == PENDING:
@@ -154,7 +153,7 @@ def round_trip(cluster: Cluster, src: str | None, dst_name: str, invoke: Callabl
     if call.state == PENDING:
         call.abandoned = True  # the server still handles it if it ever gets to it
         trace.record("fail", src_name, dst_name, f"{label}: read timeout")
-        raise requests.ReadTimeout(f"{label}: no answer from {dst_name} within {total_us / _MICRO:g}s")
+        raise requests.ReadTimeout(f"{label}: no answer from {dst_name} within {total_us / MICROS_PER_SECOND:g}s")
     back = net.link(dst_name, src_name)
     lat_back = net.draw_latency_us(back)
     arrive = call.ready_us + lat_back
@@ -162,13 +161,14 @@ def round_trip(cluster: Cluster, src: str | None, dst_name: str, invoke: Callabl
         cluster.block_until(min(arrive, deadline))
         trace.record("fail", src_name, dst_name, f"{label}: {call.failure}")
         if arrive > deadline:
-            raise requests.ReadTimeout(f"{label}: no answer from {dst_name} within {total_us / _MICRO:g}s")
+            raise requests.ReadTimeout(f"{label}: no answer from {dst_name} within {total_us / MICROS_PER_SECOND:g}s")
         raise requests.ConnectionError(f"{label}: {call.failure} ({dst_name})")
     if back.cut or arrive > deadline:
         cluster.block_until(deadline)
         why = "answer lost: link cut" if back.cut else "read timeout"
         trace.record("fail", src_name, dst_name, f"{label}: {why}")
-        raise requests.ReadTimeout(f"{label}: no answer from {dst_name} within {total_us / _MICRO:g}s ({why})")
+        raise requests.ReadTimeout(f"{label}: no answer from {dst_name} within "
+                                   f"{total_us / MICROS_PER_SECOND:g}s ({why})")
     cluster.block_until(arrive)
     if call.error is not None:
         outcome = f"{label}: {call.error!r}"

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.clock import VirtualClock
+from harness.clock import MICROS_PER_SECOND, VirtualClock
 from harness.cluster import sockets
 from harness.cluster.calls import round_trip
 from harness.cluster import tracking
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
     from harness.cluster.services.base import Service
 
-_MICRO = 1_000_000
+
 class Cluster(Scheduler, Faults):
     """A deterministic simulated cluster.
 
@@ -205,7 +205,7 @@ class Cluster(Scheduler, Faults):
     # -- time ------------------------------------------------------------------------------
     def now(self) -> float:
         """Cluster time: virtual seconds since the cluster was created."""
-        return (self.clock.micros - self.start_us) / _MICRO
+        return (self.clock.micros - self.start_us) / MICROS_PER_SECOND
 
     def random(self, stream: str) -> random.Random:
         """A random generator derived from the seed and ``stream`` (independent of the
@@ -221,7 +221,7 @@ class Cluster(Scheduler, Faults):
         """Process every event due in the next ``seconds`` of virtual time."""
         if seconds < 0:
             raise ClusterError(f"run_for({seconds!r}): time never goes back")
-        self._run(self.clock.micros + round(seconds * _MICRO))
+        self._run(self.clock.micros + round(seconds * MICROS_PER_SECOND))
 
     def run_until(self, predicate: Callable[[], Any], timeout: float) -> bool:
         """Run until ``predicate()`` is true (checked after every event) or ``timeout``
@@ -231,7 +231,7 @@ class Cluster(Scheduler, Faults):
                                "with time.sleep() or a timer")
         if predicate():
             return True
-        self._run(self.clock.micros + round(timeout * _MICRO), predicate)
+        self._run(self.clock.micros + round(timeout * MICROS_PER_SECOND), predicate)
         return bool(predicate())
 
     def run_to(self, t: float) -> None:
@@ -247,7 +247,7 @@ class Cluster(Scheduler, Faults):
         return len(self.queue)
 
     def _sleep(self, seconds: float) -> None:
-        micros = round(seconds * _MICRO)
+        micros = round(seconds * MICROS_PER_SECOND)
         if micros > 0:
             self.block_until(self.clock.micros + micros)
 

@@ -35,13 +35,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from harness.clock import MICROS_PER_SECOND
 from harness.cluster.errors import ClusterError, NodeKilled
 from harness.cluster.network import CLIENT, Partition
 
 if TYPE_CHECKING:
     from harness.cluster.cluster import Cluster
 
-_MICRO = 1_000_000
 
 BUILTIN_FAULTS = (
     "crash", "restart", "lose_disk", "partition", "partition_one_way", "isolate", "heal",
@@ -126,7 +126,7 @@ class Faults:
         time, running ``drift`` faster (0.01 = 1% fast). ``skew(name, 0)`` restores it."""
         node = self.node(name)
         self.trace.record("fault", name, "", f"skew offset={offset:g}s drift={drift:g}")
-        node.skew_us, node.drift, node._skew_since = round(offset * _MICRO), drift, self.clock.micros
+        node.skew_us, node.drift, node._skew_since = round(offset * MICROS_PER_SECOND), drift, self.clock.micros
         self.any_skew = any(n.skew_us or n.drift for n in self.nodes.values())
 
     # -- network ---------------------------------------------------------------------------
@@ -207,7 +207,7 @@ class Faults:
     def at(self: Cluster, t: float, action: str | Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """At cluster time ``t`` (seconds since the cluster started) apply ``action``: a fault
         name (``cluster.at(10, "crash", "b")``) or any callable with its arguments."""
-        when = self.start_us + round(t * _MICRO)
+        when = self.start_us + round(t * MICROS_PER_SECOND)
         if when < self.clock.micros:
             raise ClusterError(f"at({t!r}): that time is in the past (now {self.now():g})")
         self.queue.push(when, self._run_action, (action, args, kwargs))
@@ -216,7 +216,7 @@ class Faults:
         """Like :meth:`at`, ``delay`` seconds from now."""
         if delay < 0:
             raise ClusterError(f"after({delay!r}): negative delay")
-        self.queue.push(self.clock.micros + round(delay * _MICRO), self._run_action, (action, args, kwargs))
+        self.queue.push(self.clock.micros + round(delay * MICROS_PER_SECOND), self._run_action, (action, args, kwargs))
 
     def _run_action(self: Cluster, item: tuple[Any, tuple, dict]) -> None:
         action, args, kwargs = item

@@ -22,13 +22,13 @@ from collections.abc import Iterable
 from random import Random
 from typing import TYPE_CHECKING, Any
 
+from harness.clock import MICROS_PER_SECOND
 from harness.cluster.errors import NodeKilled
 
 if TYPE_CHECKING:
     from harness.cluster.cluster import Cluster
     from harness.cluster.node import Node
 
-_MICRO = 1_000_000
 ANY = "*"
 #: The name links and partitions use for the test itself (requests made outside any node).
 CLIENT = "client"
@@ -58,7 +58,7 @@ def _span_us(latency: float | tuple[float, float]) -> tuple[int, int]:
         low, high = latency
     else:
         low = high = latency
-    lo, hi = round(low * _MICRO), round(high * _MICRO)
+    lo, hi = round(low * MICROS_PER_SECOND), round(high * MICROS_PER_SECOND)
     if lo < 0 or hi < lo:
         raise ValueError(f"latency {latency!r}: give seconds >= 0, or a (low, high) range")
     return lo, hi
@@ -82,16 +82,16 @@ class LinkConfig:
                 raise ValueError(f"{label}={p!r}: a probability is between 0 and 1")
         if reorder < 0:
             raise ValueError(f"reorder={reorder!r}: give the extra delay in seconds (>= 0)")
-        self.drop, self.duplicate, self.reorder_us = drop, duplicate, round(reorder * _MICRO)
+        self.drop, self.duplicate, self.reorder_us = drop, duplicate, round(reorder * MICROS_PER_SECOND)
 
     @property
     def latency(self) -> float | tuple[float, float]:
-        lo, hi = self.lo_us / _MICRO, self.hi_us / _MICRO
+        lo, hi = self.lo_us / MICROS_PER_SECOND, self.hi_us / MICROS_PER_SECOND
         return lo if lo == hi else (lo, hi)
 
     @property
     def reorder(self) -> float:
-        return self.reorder_us / _MICRO
+        return self.reorder_us / MICROS_PER_SECOND
 
     def replace(self, **changes: Any) -> LinkConfig:
         """A copy with some settings changed (``latency``, ``drop``, ``duplicate``, ``reorder``)."""
@@ -133,7 +133,7 @@ class Message:
         """Cluster time (seconds since the cluster started) when the message was sent."""
         target = self.link.target
         start = target.cluster.start_us if target is not None else 0
-        return (self.sent_us - start) / _MICRO
+        return (self.sent_us - start) / MICROS_PER_SECOND
 
     def __repr__(self) -> str:
         return f"#{self.id} {self.body!r}"

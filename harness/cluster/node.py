@@ -53,14 +53,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from harness.clock import MICROS_PER_SECOND
 from harness.cluster.errors import ClusterError, Escape, NodeKilled
 
 if TYPE_CHECKING:
     from harness.cluster.cluster import Cluster
     from harness.cluster.http import Router
     from harness.cluster.network import Link, Message
-
-_MICRO = 1_000_000
 
 
 def qualname(fn: Any) -> str:
@@ -89,7 +88,7 @@ class Timer:
         return not self.cancelled and self.incarnation == self.node.incarnation
 
     def __repr__(self) -> str:
-        every = f" every {self.interval / _MICRO:g}s" if self.interval else ""
+        every = f" every {self.interval / MICROS_PER_SECOND:g}s" if self.interval else ""
         return f"{qualname(self.fn)}{every}"
 
 
@@ -286,7 +285,7 @@ class Node:
     def _local_to_us(self, seconds: float) -> int:
         if self.drift:
             seconds = seconds / (1.0 + self.drift)
-        return round(seconds * _MICRO)
+        return round(seconds * MICROS_PER_SECOND)
 
     def _fire(self, timer: Timer) -> None:
         if timer.cancelled or timer.incarnation != self.incarnation:
@@ -354,7 +353,7 @@ class Node:
 
     def local_time(self) -> float:
         """This node's clock, in seconds since the cluster started (cluster time + skew)."""
-        return (self.cluster.clock.micros - self.cluster.start_us + self.skew_offset_us()) / _MICRO
+        return (self.cluster.clock.micros - self.cluster.start_us + self.skew_offset_us()) / MICROS_PER_SECOND
 
     def skew_offset_us(self) -> int:
         """How far this node's clock is ahead of the cluster's right now (negative: behind)."""
@@ -449,4 +448,4 @@ class Node:
         self.durable = {}
 
     def _recompute_cost(self) -> None:
-        self.cost_us = max(0, round((self.service_time * self.slow_factor + self.slow_delay) * _MICRO))
+        self.cost_us = max(0, round((self.service_time * self.slow_factor + self.slow_delay) * MICROS_PER_SECOND))

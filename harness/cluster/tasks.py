@@ -42,13 +42,12 @@ from typing import TYPE_CHECKING, Any
 
 from greenlet import GreenletExit, greenlet, getcurrent
 
+from harness.clock import MICROS_PER_SECOND
 from harness.cluster.errors import ClusterError, Escape, NodeKilled
 
 if TYPE_CHECKING:
     from harness.cluster.cluster import Cluster
     from harness.cluster.node import Node
-
-_MICRO = 1_000_000
 
 
 class Runner(greenlet):
@@ -129,7 +128,7 @@ def _deadline(cluster: Scheduler, timeout: float | None) -> int:
     node = cluster.current
     if node is not None and node.drift:
         seconds = seconds / (1.0 + node.drift)
-    return cluster.clock.micros + round(seconds * _MICRO)
+    return cluster.clock.micros + round(seconds * MICROS_PER_SECOND)
 
 
 class Future:
@@ -377,7 +376,7 @@ class Scheduler:
             if not halt():
                 self._run(until_us, halt)
             if node.paused and node.incarnation == incarnation:  # paused meanwhile: wait for resume
-                limit = self.clock.micros + round(self.max_wait * _MICRO)
+                limit = self.clock.micros + round(self.max_wait * MICROS_PER_SECOND)
                 self._run(limit, lambda: not node.paused or node.incarnation != incarnation)
         except Exception as error:  # raised by another event: not this node's code's business
             raise Escape(error) from None

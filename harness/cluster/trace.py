@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-_MICRO = 1_000_000
+from harness.clock import MICROS_PER_SECOND
 
 
 class TraceEvent(NamedTuple):
@@ -81,7 +81,7 @@ class Trace:
     def __iter__(self) -> Iterator[TraceEvent]:
         start = self.start_us
         for t, kind, node, peer, data in list(self.events):
-            yield TraceEvent((t - start) / _MICRO, kind, node, peer, data)
+            yield TraceEvent((t - start) / MICROS_PER_SECOND, kind, node, peer, data)
 
     def find(self, kind: str | None = None, node: str | None = None) -> list[TraceEvent]:
         """Events of a kind and/or a node, oldest first (for assertions in suites)."""

@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass, field
 from itertools import islice
 from typing import Any
 
+from harness.clock import MICROS_PER_SECOND
 from harness.htmlreport import DEFAULT_EVENT_CAP
 
-_MICRO = 1_000_000
 LABEL_CHARS = 120
 #: Pseudo-nodes of the trace that are not lanes of their own.
 NOT_LANES = ("network", "chaos", "*")
@@ -105,12 +105,12 @@ def capture_cluster(cluster: Any, replay: str, cap: int = DEFAULT_EVENT_CAP, fai
     start = trace.start_us
     total = len(raw)
     first = max(0, total - cap)
-    earlier = [[(t - start) / _MICRO, kind, node, peer, _label(data)[0], None]
+    earlier = [[(t - start) / MICROS_PER_SECOND, kind, node, peer, _label(data)[0], None]
                for t, kind, node, peer, data in islice(raw, 0, first) if kind == "fault"]
     events = []
     for t, kind, node, peer, data in islice(raw, first, None):
         text, msg_id = _label(data)
-        events.append([(t - start) / _MICRO, kind, node, peer, text, msg_id])
+        events.append([(t - start) / MICROS_PER_SECOND, kind, node, peer, text, msg_id])
     try:
         end = cluster.now()
     except Exception:  # noqa: BLE001 - a cluster whose clock is gone: the last event is the end

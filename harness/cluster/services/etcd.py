@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from harness.clock import MICROS_PER_SECOND
 from harness.cluster.network import copy_body
 from harness.records import record
 from harness.cluster.services.base import DEFAULT_TIMEOUT, Service, ServiceClient
@@ -39,8 +40,6 @@ from harness.cluster.services.base import DEFAULT_TIMEOUT, Service, ServiceClien
 if TYPE_CHECKING:
     from harness.cluster.cluster import Cluster
     from harness.cluster.node import Node
-
-_MICRO = 1_000_000
 
 
 class LeaseNotFound(Exception):
@@ -213,7 +212,7 @@ class EtcdState:
         return self.durable["revision"]
 
     def _arm(self, lease: dict[str, Any]) -> None:
-        delay = max(0, lease["deadline"] - self._now()) / _MICRO
+        delay = max(0, lease["deadline"] - self._now()) / MICROS_PER_SECOND
         self.node.set_timer(delay, self._on_deadline, lease["id"])
 
     def _on_deadline(self, lease_id: int) -> None:
@@ -246,7 +245,7 @@ class EtcdState:
         self._expire_due()
         lid = self.durable["next_lease"]
         self.durable["next_lease"] = lid + 1
-        ttl_us = round(ttl * _MICRO)
+        ttl_us = round(ttl * MICROS_PER_SECOND)
         lease = {"id": lid, "ttl_us": ttl_us, "deadline": self._now() + ttl_us, "keys": set()}
         self.leases[lid] = lease
         self._arm(lease)
@@ -258,7 +257,7 @@ class EtcdState:
         if lease is None:
             raise LeaseNotFound(f"lease {lease_id} not found (expired or revoked)")
         lease["deadline"] = self._now() + lease["ttl_us"]
-        return lease["ttl_us"] / _MICRO
+        return lease["ttl_us"] / MICROS_PER_SECOND
 
     def revoke(self, lease_id: int) -> None:
         self._expire_due()
@@ -269,7 +268,7 @@ class EtcdState:
     def time_to_live(self, lease_id: int) -> float:
         self._expire_due()
         lease = self.leases.get(lease_id)
-        return -1.0 if lease is None else (lease["deadline"] - self._now()) / _MICRO
+        return -1.0 if lease is None else (lease["deadline"] - self._now()) / MICROS_PER_SECOND
 
     # -- keys ------------------------------------------------------------------------------
     def _bump(self) -> int:

@@ -16,13 +16,12 @@ from __future__ import annotations
 import fnmatch
 from typing import TYPE_CHECKING, Any
 
+from harness.clock import MICROS_PER_SECOND
 from harness.cluster.services.base import DEFAULT_TIMEOUT, Service, ServiceClient
 
 if TYPE_CHECKING:
     from harness.cluster.cluster import Cluster
     from harness.cluster.node import Node
-
-_MICRO = 1_000_000
 
 
 class ResponseError(Exception):
@@ -67,7 +66,7 @@ class RedisState:
             return None
         expires = None
         if ex is not None or px is not None:
-            span = round(ex * _MICRO) if ex is not None else int(px) * 1000  # type: ignore[arg-type]
+            span = round(ex * MICROS_PER_SECOND) if ex is not None else int(px) * 1000  # type: ignore[arg-type]
             if span <= 0:
                 raise ResponseError("invalid expire time in 'set' command")
             expires = self._now() + span
@@ -163,7 +162,7 @@ class RedisClient(ServiceClient):
         return self._call("incrby", key, -amount)
 
     def expire(self, key: str, seconds: float) -> bool:
-        return self._call("expire_at", key, round(seconds * _MICRO))
+        return self._call("expire_at", key, round(seconds * MICROS_PER_SECOND))
 
     def pexpire(self, key: str, millis: int) -> bool:
         return self._call("expire_at", key, int(millis) * 1000)
@@ -174,7 +173,7 @@ class RedisClient(ServiceClient):
     def ttl(self, key: str) -> int:
         """Seconds left, rounded as Redis does (-2: no key, -1: no expiry)."""
         us = self._call("ttl_us", key)
-        return us if us < 0 else (us + 500_000) // _MICRO
+        return us if us < 0 else (us + 500_000) // MICROS_PER_SECOND
 
     def pttl(self, key: str) -> int:
         us = self._call("ttl_us", key)
