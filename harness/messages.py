@@ -26,11 +26,13 @@ def explain(call: str, got: Any, expected: Any, why: str = "") -> str:
 
 def expect_equal(call: str, got: Any, expected: Any, why: str = "") -> None:
     """Assert ``got == expected`` with an :func:`explain` message."""
+    __tracebackhide__ = True  # a failure points at the test's line, not at this one
     if got != expected:
         raise AssertionError(explain(call, got, expected, why))
 
 
 def expect_true(condition: bool, call: str, got: Any, expected: Any, why: str = "") -> None:
     """Assert ``condition``; ``got`` and ``expected`` describe it for the message."""
+    __tracebackhide__ = True
     if not condition:
         raise AssertionError(explain(call, got, expected, why))
