@@ -77,8 +77,11 @@ class WorkerClock:
         if self.freezer is None:
             from freezegun import freeze_time
 
+            from harness.clock import skip_stack_checks
+
             self.freezer = freeze_time(when, ignore=["_pytest.timing"])
             self.factory = self.freezer.start()
+            skip_stack_checks()
         elif not self.frozen:
             api.freeze_factories[-1] = self.factory
         self.factory.time_to_freeze = when
@@ -283,6 +286,8 @@ def _install_http(channel: WorkerChannel) -> None:
 
     import responses
 
+    from harness.cluster.http import ignore_environment
+
     def forward(request: Any) -> tuple[int, dict, bytes]:
         body = request.body
         if isinstance(body, str):
@@ -299,9 +304,19 @@ def _install_http(channel: WorkerChannel) -> None:
         return int(reply["status"]), headers, bytes(reply.get("body") or b"")
 
     mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-    for method in ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"):
-        mock.add_callback(method, re.compile(r".*"), callback=forward, content_type=None)
+    matches = [mock.add_callback(method, re.compile(r".*"), callback=forward, content_type=None)
+               for method in ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")]
+
+    def forward_and_forget(request: Any) -> tuple[int, dict, bytes]:
+        mock.calls.reset()  # ``responses`` keeps every call; the deciding side keeps the trace
+        for match in matches:
+            match.calls.reset()
+        return forward(request)
+
+    for match in matches:
+        match.callback = forward_and_forget
     mock.start()
+    ignore_environment()
 
 
 def main(argv: list[str]) -> None:

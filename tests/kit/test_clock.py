@@ -50,6 +50,25 @@ def test_on_sleep_can_be_routed_elsewhere(clock):
     assert asked == [2.5] and clock.now() == 0.0
 
 
+def test_the_kits_wall_clock_and_pytests_timing_stay_real_inside_a_clock():
+    import _pytest.timing
+
+    from harness import wallclock
+
+    with VirtualClock() as clock:
+        clock.tick(3600)
+        assert abs(_pytest.timing.time() - time_module_real()) < 60  # pytest's durations: real
+        before = wallclock.wall_seconds()
+        assert 0 <= wallclock.wall_seconds() - before < 60
+        assert time.time() == clock.time()  # learner code: virtual, with no stack walk
+
+
+def time_module_real() -> float:
+    import freezegun.api
+
+    return freezegun.api.real_time()
+
+
 def test_leaving_restores_real_time():
     real_sleep = time.sleep
     with VirtualClock() as virtual:

@@ -164,6 +164,39 @@ def test_http_is_intercepted_only_while_the_cluster_is_active(clock, tmp_path):
     assert not cluster.http.active
 
 
+def test_the_environment_never_reaches_a_call_and_is_read_again_after(clock, tmp_path, monkeypatch):
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine s login learner password secret\n", encoding="utf-8")
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    original = requests.Session.merge_environment_settings
+    with Cluster(1, clock=clock, base_path=tmp_path) as cluster:
+        cluster.add_node("s").route("GET", "/", lambda req: req.headers.get("Authorization", "none"))
+        session = requests.Session()  # trusts the environment, as learner code's sessions do
+        assert session.get("http://s/").text == "none"  # no netrc credentials on the fake network
+        assert requests.get("http://s/").text == "none"
+        assert session.trust_env is True
+    assert requests.Session.merge_environment_settings is original
+    settings = requests.Session().merge_environment_settings("http://s/", {}, None, None, None)
+    assert settings["proxies"].get("http") == "http://127.0.0.1:9"  # outside a cluster: requests as ever
+
+
+def test_the_quick_items_check_answers_as_requests_protocol_does():
+    from collections import OrderedDict
+
+    from requests.structures import CaseInsensitiveDict
+
+    from harness.cluster.http import _HasItems
+
+    protocol = pytest.importorskip("requests._types").SupportsItems
+
+    class NoItems(dict):
+        items = None
+
+    values = [{}, OrderedDict(), CaseInsensitiveDict(), [("a", 1)], (), "ab", b"", 3, None, NoItems()]
+    assert [isinstance(v, _HasItems) for v in values] == [isinstance(v, protocol) for v in values]
+
+
 def test_responses_call_log_stays_bounded(cluster):
     cluster.add_node("s").route("GET", "/", lambda req: "ok")
     session = cluster.session()
