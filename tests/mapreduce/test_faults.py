@@ -247,3 +247,32 @@ def test_a_timed_out_task_is_resent_at_the_first_check_and_the_first_done_wins(c
     expect_equal("what p2 got after saying ready again", inbox["p2"][-1:],
                  [{"type": "reduce", "task": 0, "attempt": 1, "app": "wordcount", "files": files}],
                  "the reduce reads the committed attempt's file: p1's")
+
+
+@pytest.mark.points(2)
+def test_a_late_done_commits_a_timed_out_task_still_waiting_for_a_worker(cluster, mapreduce):
+    """One worker, played by the suite: p1 takes map 0 and goes quiet past the timeout, so the
+    task is idle again with no worker to take it. Then p1's attempt 1 reports: the first done
+    of the task commits it, though the task is waiting to be handed out anew."""
+    timeout, interval = 1.0, 0.5
+    dfs = cluster.base_path / "dfs"
+    paths = write_inputs(dfs, make_corpus(random.Random(5), 1, 2))
+    job = mapreduce.Job("wordcount", tuple(paths), 1)
+    coordinator = cluster.add_node("coordinator", start=lambda node: mapreduce.Coordinator(
+        node, dfs, job, task_timeout=timeout, check_interval=interval))
+    inbox: list = []
+    cluster.add_node("p1").on_message(lambda msg: inbox.append(msg.body))
+    cluster.at(0.0, lambda: cluster["p1"].send("coordinator", {"type": "ready"}))
+    cluster.run_to(3.0)  # map 0 timed out at 1.0-1.5 s; p1 is not in the queue: the task waits
+    files = ["tmp/map-0-1-0.jsonl"]
+    cluster["p1"].send("coordinator", {"type": "done", "kind": "map", "task": 0, "attempt": 1, "files": files})
+    cluster.run_for(0.1)
+    cluster["p1"].send("coordinator", {"type": "ready"})
+    cluster.run_for(0.1)
+    expect_equal("coordinator.commits() without the times, after p1 reported attempt 1 of map 0 while the timed-out "
+                 "task waited for a worker", [c[1:] for c in coordinator.app.commits()], [("map", 0, 1, "p1")],
+                 "the first done of a task commits it, whether the task is running or idle again after its "
+                 "timeout: throwing it away wastes finished work and leaves the task waiting for a free worker")
+    expect_equal("what p1 got after saying ready again", inbox[-1:],
+                 [{"type": "reduce", "task": 0, "attempt": 1, "app": "wordcount", "files": files}],
+                 "map 0 is committed, so the job moves on to its reduce; handing map 0 out again repeats finished work")
