@@ -35,7 +35,7 @@ What the suite fixes (the rest is yours):
 * ``spec.etcd``: an etcd-like store (durable, never crashed by the suite):
   ``spec.etcd.client(node.name, timeout=0.5)`` gives ``get``, ``put``, ``delete``, leases,
   watches and ``txn(compare=[...], success=[...], failure=[...])``; build comparisons and
-  operations with ``from harness.cluster.services import version, mod_revision, value,
+  operations with ``from sysdesign.cluster.services import version, mod_revision, value,
   put_op, get_op, delete_op`` (``version(key) == 0``: "the key does not exist"). See
   docs/cluster.md, "Fake services".
 * The payment provider is the node ``spec.payments`` (``"payments"``): ``POST /charges`` with

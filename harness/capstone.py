@@ -18,7 +18,7 @@ components the learner built in the concept exercises, graded on service-level o
   is the SLO table row (76 columns, cells wrapped) with the reason. The kit's plugin copies the
   row onto the test's result (``TestResult.slo``), so ``sysdesign check``, the points table of
   ``pytest``, ``sysdesign grade`` and every report show the SLO table of a capstone
-  (``harness.grade.reporting.slo_text_table`` and its neighbours render it).
+  (``sysdesign.grade.reporting.slo_text_table`` and its neighbours render it).
   :func:`slo_table` renders rows as a Markdown table.
 * :func:`builds_on`: the concept exercises a capstone builds on (``builds_on`` in its
   ``exercise.toml``), which ``sysdesign check`` can name when one is not passing yet.
@@ -66,7 +66,7 @@ class Parts:
 
     def are_references(self) -> bool:
         """True when every part loaded so far is the reference module of its exercise."""
-        from harness import KIT_ROOT
+        from sysdesign import KIT_ROOT
 
         for slug, module in self._loaded.items():
             where = getattr(module, "__file__", None)
@@ -76,7 +76,7 @@ class Parts:
         return True
 
     def _load(self, slug: str) -> ModuleType:
-        from harness.providers import ImplementationLoadError
+        from sysdesign.providers import ImplementationLoadError
 
         try:
             return self._impl(slug)
@@ -93,9 +93,9 @@ def reference_module(slug: str) -> ModuleType:
     (a missing part is then an error, and no replay with reference parts runs)."""
     import os
 
-    from harness import KIT_ROOT
-    from harness.exercise import load_exercise_toml
-    from harness.providers import ImplementationLoadError, ReferenceProvider
+    from sysdesign import KIT_ROOT
+    from sysdesign.exercise import load_exercise_toml
+    from sysdesign.providers import ImplementationLoadError, ReferenceProvider
 
     if os.environ.get("SYSDESIGN_GRADE_SPEC"):
         raise ImplementationLoadError(f"{slug}: the references are not handed to learner code in grading")
@@ -264,7 +264,7 @@ def grade_slo(request: Any, objective: str, target: str, measured: str, passed: 
     slo = SLO(objective, target, measured, bool(passed), points)
     request.node.user_properties.append((SLO_PROPERTY, slo.__dict__.copy()))
     if not passed:
-        from harness.grade.reporting import text_table
+        from sysdesign.grade.reporting import text_table
 
         lines = [f"SLO missed: {objective}", *text_table([slo.cells()], width=76, indent=0), f"why: {why}"]
         if details:
@@ -281,7 +281,7 @@ def judge_slo(request: Any, run: Any, replay: Callable[[], Any], objective: str,
     says whether the components or the wiring are at fault; the run's fallbacks, seed and
     replay command follow, and :func:`grade_slo` records the row."""
     __tracebackhide__ = True
-    from harness.providers import ImplementationLoadError
+    from sysdesign.providers import ImplementationLoadError
 
     measured, passed, details = measure(run)
     lines = [details] if details else []

@@ -16,10 +16,10 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from harness.exercise import Exercise
-from harness.grading import fmt_points  # noqa: F401  (the commands import it from here)
-from harness.plugin_manager import ImplementationNotFound, Kit, shared_kit
-from harness.providers import ImplementationProvider
+from sysdesign.exercise import Exercise
+from sysdesign.grading import fmt_points  # noqa: F401  (the commands import it from here)
+from sysdesign.plugin_manager import ImplementationNotFound, Kit, shared_kit
+from sysdesign.providers import ImplementationProvider
 
 EXIT_USAGE = 2
 #: The learner's commands, in the order of the loop; every other command is an instructor's.
@@ -41,7 +41,7 @@ def load_kit() -> Kit:
 def load_learner_kit() -> Kit:
     """:func:`load_kit` for the learner's commands: a pack exercise with no working copy yet
     gets its stub copied into the workspace (never over a file that exists)."""
-    from harness.packs import materialise_workspace
+    from sysdesign.packs import materialise_workspace
 
     kit = load_kit()
     for problem in materialise_workspace(kit)[1]:
@@ -118,14 +118,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import harness.commands
+    import sysdesign.commands
 
     parser = _Parser(prog="sysdesign", description="Learn system design by building the parts. "
                      "Run sysdesign alone to see where you stand and what to run next.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for info in sorted(pkgutil.iter_modules(harness.commands.__path__), key=lambda m: m.name):
+    for info in sorted(pkgutil.iter_modules(sysdesign.commands.__path__), key=lambda m: m.name):
         if info.name.startswith("cmd_"):
-            importlib.import_module(f"harness.commands.{info.name}").register(sub)
+            importlib.import_module(f"sysdesign.commands.{info.name}").register(sub)
     return parser
 
 
@@ -133,9 +133,9 @@ def where_you_stand() -> int:
     """``sysdesign`` alone: progress, the exercise to work on and its last status, and the
     commands to run next. (Not the watch loop itself: a bare command should answer at once and
     never hold a pipe or a CI job; ``sysdesign watch`` is one word away.)"""
-    from harness import state
-    from harness.learner import core
-    from harness.term import progress_bar
+    from sysdesign import state
+    from sysdesign.learner import core
+    from sysdesign.term import progress_bar
 
     kit = load_learner_kit()
     finished = core.finished_slugs(kit.exercises)
@@ -199,7 +199,7 @@ def _main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    # ``python -m harness.cli``: run the imported module, so commands share one CliError class.
-    from harness import cli
+    # ``python -m sysdesign.cli``: run the imported module, so commands share one CliError class.
+    from sysdesign import cli
 
     sys.exit(cli.main())

@@ -35,7 +35,7 @@ EPOCH = _dt.datetime(2026, 1, 5, 9, 0, 0)
 EPOCH_SECONDS = float((EPOCH - _dt.datetime(1970, 1, 1)).total_seconds())
 
 #: Modules that must keep the real clock: pytest's durations and the harness's wall clock.
-IGNORE = ("_pytest.timing", "harness.wallclock")
+IGNORE = ("_pytest.timing", "sysdesign.wallclock")
 
 _MICRO = 1_000_000
 MICROS_PER_SECOND = _MICRO  # the public name: modules that count virtual time in microseconds import it
@@ -64,7 +64,7 @@ def is_threads_refused(exc: BaseException) -> bool:
 
 
 #: Modules whose threads are the kit's own business, never refused.
-KIT_MODULES = ("harness.", "plugins.", "_pytest.", "pytest", "pluggy.")
+KIT_MODULES = ("sysdesign.", "_pytest.", "pytest", "pluggy.")
 
 THREADS_REFUSED = (
     "{what} called from {where} was refused: code under test may not start threads. The suite runs on a "
@@ -83,7 +83,7 @@ _saved_starters: dict[str, Callable] = {}
 def _refuse_unless_kit(what: str, depth: int = 2) -> None:
     frame = sys._getframe(depth)
     module = str(frame.f_globals.get("__name__", ""))
-    if module.startswith(KIT_MODULES) or module in ("pytest", "harness", "plugins"):
+    if module.startswith(KIT_MODULES) or module in ("pytest", "sysdesign"):
         return
     raise ThreadsRefused(THREADS_REFUSED.format(what=what, where=f"{frame.f_code.co_filename}:{frame.f_lineno}"))
 
@@ -204,7 +204,7 @@ def skip_stack_checks() -> None:
     """Let every clock call inside the freeze just entered skip freezegun's stack walk.
 
     freezegun uses its ignore list twice: entering leaves the clock functions that ignored
-    modules hold unreplaced (``_pytest.timing`` and :mod:`harness.wallclock` keep real time
+    modules hold unreplaced (``_pytest.timing`` and :mod:`sysdesign.wallclock` keep real time
     that way), and every ``time.time()`` made through the ``time`` module walks five frames to
     see whether an ignored module called it. The kit's ignored modules read time only through
     the functions they hold, so the walk never changes an answer; it cost about a tenth of the

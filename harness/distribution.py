@@ -15,7 +15,7 @@ def moved_fraction(before: Mapping[Hashable, Hashable], owner_now: Callable[[Has
 
 def moved_keys(before: Mapping[Hashable, Hashable], owner_now: Callable[[Hashable], Hashable]) -> dict:
     """key -> (old owner, new owner) for every key whose owner changed."""
-    from harness.reads import map_calls
+    from sysdesign.reads import map_calls
 
     out = {}
     for (key, owner), now in zip(before.items(), map_calls(owner_now, before)):

@@ -4,7 +4,7 @@ Suites that crash learner code (``tests/storage``) need two things from the proc
 it: its ``os.fsync``, ``os.fdatasync``, ``os.sync``, ``os.replace`` and ``os.rename`` calls (the
 *sync points*), and a way to kill its open files without flushing them. In the learner's own
 loop that process is the test process; under ``sysdesign grade`` it is the grading worker
-(``harness.grade.worker``). This module serves both with the same code, in two halves:
+(``sysdesign.grade.worker``). This module serves both with the same code, in two halves:
 
 - the **disk model** (:class:`DiskModel`) lives with the suite, in the test (deciding) process.
   It counts sync points, stops the power at the n-th one (``cut_at``), and keeps, per file
@@ -19,7 +19,7 @@ loop that process is the test process; under ``sysdesign grade`` it is the gradi
 
 :func:`recording` and :func:`crash_files` choose the way: in-process calls locally, the
 worker's kit operations (:data:`WORKER_OPERATIONS`, asked for through
-``harness.grade.provider.worker_call``) in grade mode, where a learner object is a proxy and the
+``sysdesign.grade.provider.worker_call``) in grade mode, where a learner object is a proxy and the
 worker's ``os.fsync`` calls :class:`SyncPoints` back across the boundary.
 
 Trust (grade mode): only the reports of sync points and the dropping of open files come from
@@ -428,14 +428,14 @@ def drop_open_files(root: Any) -> int:
     return count
 
 
-#: What the grading worker may be asked to run (``durability.<name>``), see harness.grade.worker.
+#: What the grading worker may be asked to run (``durability.<name>``), see sysdesign.grade.worker.
 WORKER_OPERATIONS = {"install": install, "uninstall": uninstall, "crash_files": drop_open_files}
 
 
 # -- choosing the process -------------------------------------------------------------------------
 def _worker(obj: Any) -> Any:
     """The grading provider module when ``obj`` lives in a grading worker, else None."""
-    provider = sys.modules.get("harness.grade.provider")
+    provider = sys.modules.get("sysdesign.grade.provider")
     if provider is None or provider.worker_of(obj) is None:
         return None
     return provider

@@ -72,7 +72,7 @@ class TestResult:
     message: str = ""
     hint: str = ""
     visibility: str = "visible"
-    #: The service-level objective a capstone's SLO test graded (``harness.capstone.grade_slo``):
+    #: The service-level objective a capstone's SLO test graded (``sysdesign.capstone.grade_slo``):
     #: ``{"objective", "target", "measured", "passed", "points"}``; None for any other test.
     slo: dict | None = None
 

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from harness.exercise import Exercise
-    from harness.grading import GradeReport
-    from harness.providers import ImplementationProvider
+    from sysdesign.exercise import Exercise
+    from sysdesign.grading import GradeReport
+    from sysdesign.providers import ImplementationProvider
 
 PROJECT = "sysdesign"
 

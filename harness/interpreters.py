@@ -7,7 +7,7 @@ prints JSON; nothing but data comes back.
 The child runs learner code, so it follows the rules of every process that does: the module is
 compiled from its source text (never from a ``__pycache__`` shipped beside it), the
 interpreter writes no bytecode (``-B``) and reads none for anything imported after the kit's
-own start-up (:func:`harness.providers.no_bytecode_process`). Its answer is the last line that
+own start-up (:func:`sysdesign.providers.no_bytecode_process`). Its answer is the last line that
 starts with a marker; whatever learner code printed around it is ignored, and a child that
 ends without that line, prints more than :data:`OUTPUT_LIMIT` bytes or is killed is reported
 as such (:class:`InterpreterError`, one line saying what happened).
@@ -31,7 +31,7 @@ OUTPUT_LIMIT = 32 * 1024 * 1024
 
 _LOADER = """
 import json, sys
-from harness.providers import load_source_module, no_bytecode_process
+from sysdesign.providers import load_source_module, no_bytecode_process
 no_bytecode_process()
 m = load_source_module({path!r}, "subject")
 {snippet}

@@ -2,7 +2,7 @@
 to the kit without forking it.
 
 A pack is found through the ``sysdesign.packs`` entry-point group (see
-:mod:`harness.plugin_manager`). Inside the pack's package, each exercise is one folder::
+:mod:`sysdesign.plugin_manager`). Inside the pack's package, each exercise is one folder::
 
     <slug>/exercise.toml     metadata (format, slug, title, order, components, [[tasks]] + hints)
     <slug>/stub.py           the pristine stub the learner starts from
@@ -13,7 +13,7 @@ A pack is found through the ``sysdesign.packs`` entry-point group (see
 and the pack's plugin module is three lines::
 
     \"\"\"My course's pack.\"\"\"
-    from harness.packs import exercises_hook
+    from sysdesign.packs import exercises_hook
     sysdesign_exercises = exercises_hook(__file__, pack="my-course")
 
 ``docs/packs.md`` is the guide.
@@ -26,12 +26,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.exercise import Exercise, ExerciseDefinitionError, load_exercise_toml
-from harness.hookspecs import hookimpl
-from harness.plugin_manager import one_line
+from sysdesign.exercise import Exercise, ExerciseDefinitionError, load_exercise_toml
+from sysdesign.hookspecs import hookimpl
+from sysdesign.plugin_manager import one_line
 
 if TYPE_CHECKING:
-    from harness.plugin_manager import Kit
+    from sysdesign.plugin_manager import Kit
 
 __all__ = [
     "CORE",
@@ -61,7 +61,7 @@ def exercises_from_directory(path: str | os.PathLike[str], *, pack: str) -> list
     """Every exercise laid out as ``<slug>/exercise.toml`` (+ ``stub.py``, ``reference.py``, the
     suite and ``variants/``) in the folder ``path`` (or the folder of the file ``path``).
 
-    Raises :class:`~harness.exercise.ExerciseDefinitionError` (one line, naming the file) when a
+    Raises :class:`~sysdesign.exercise.ExerciseDefinitionError` (one line, naming the file) when a
     file cannot be read, a slug differs from its folder's name, or there is no exercise at all;
     the kit turns it into one problem line for the pack and keeps working.
     """
@@ -103,7 +103,7 @@ def pack_suites(kit: Kit) -> list[Path]:
 # -- the learner's working copies ------------------------------------------------------------------
 def default_workspace() -> Path:
     """Where the learner's modules live: ``$SYSDESIGN_WORKSPACE`` or ``exercises/``."""
-    from harness.state import workspace_dir
+    from sysdesign.state import workspace_dir
 
     return workspace_dir()
 
@@ -150,13 +150,13 @@ def _builtin_cluster_names() -> dict[str, set[str]]:
     """Names the simulated cluster already has (a pack may not take them)."""
     names: dict[str, set[str]] = {kind: set() for kind in CLUSTER_KINDS}
     try:
-        from harness.cluster.faults import BUILTIN_FAULTS
+        from sysdesign.cluster.faults import BUILTIN_FAULTS
 
         names["faults"] = set(BUILTIN_FAULTS)
     except ImportError:  # pragma: no cover - the cluster engine is part of the kit
         pass
     try:
-        from harness.cluster.services import BUILTIN_SERVICES
+        from sysdesign.cluster.services import BUILTIN_SERVICES
 
         names["services"] = set(BUILTIN_SERVICES)
     except ImportError:  # pragma: no cover

@@ -16,22 +16,22 @@ from typing import Any
 
 import pluggy
 
-from harness import hookspecs
-from harness.exercise import Exercise, ExerciseDefinitionError, validate
-from harness.providers import DirectoryProvider, ImplementationProvider
+from sysdesign import hookspecs
+from sysdesign.exercise import Exercise, ExerciseDefinitionError, validate
+from sysdesign.providers import DirectoryProvider, ImplementationProvider
 
 PACK_GROUP = "sysdesign.packs"
 
 #: Modules registered before any pack: they use the same hooks a pack does.
 BUILTIN_PLUGINS = (
-    "plugins.exercises_core",
-    "plugins.providers_builtin",
-    "plugins.report_json",
-    "plugins.report_gradescope",
-    "plugins.report_exercism",
-    "plugins.report_junit",
-    "plugins.report_markdown",
-    "plugins.report_html",
+    "sysdesign.plugins.exercises_core",
+    "sysdesign.plugins.providers_builtin",
+    "sysdesign.plugins.report_json",
+    "sysdesign.plugins.report_gradescope",
+    "sysdesign.plugins.report_exercism",
+    "sysdesign.plugins.report_junit",
+    "sysdesign.plugins.report_markdown",
+    "sysdesign.plugins.report_html",
 )
 
 

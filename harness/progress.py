@@ -6,7 +6,7 @@ date (the first time the whole suite passed on the learner's code through ``sysd
 done (``sysdesign solution SLUG --force``), and the status of each exercise's last whole run
 (``passing``, ``in progress``, ``not started``, ``failing``, ``error``). The file is written by
 the first ``check``, so a learner sees it from the start. The machine-readable cache of last results is
-``.sysdesign/results.json`` (:mod:`harness.state`); this file is the record a learner keeps.
+``.sysdesign/results.json`` (:mod:`sysdesign.state`); this file is the record a learner keeps.
 
 The kit rewrites only the progress table and the ``Done:`` line, atomically, and keeps every
 other line (the learner's notes) as it was. A file it cannot read (a row that is not a row, no
@@ -25,8 +25,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import state
-from harness.exercise import Exercise
+from sysdesign import state
+from sysdesign.exercise import Exercise
 
 FILE_NAME = "PROGRESS.md"
 HEADER = ("exercise", "done on", "solution shown before done", "title", "last status")
@@ -150,7 +150,7 @@ def read(path: Path | None = None) -> Progress:
 
 
 def _shown(path: Path) -> str:
-    from harness.providers import display_path
+    from sysdesign.providers import display_path
 
     return display_path(path)
 

@@ -31,8 +31,8 @@ from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
-from harness import wallclock
-from harness.messages import explain
+from sysdesign import wallclock
+from sysdesign.messages import explain
 
 __all__ = [
     "DEFAULT_EXAMPLES",

@@ -10,7 +10,7 @@ never from cached bytecode (a ``__pycache__/<slug>.cpython-311.pyc`` shipped bes
 compiled from other code with unchecked-hash invalidation, would otherwise run instead of it).
 Modules it imports from a learner folder are compiled from source too, and bytecode there is
 never run (:class:`SourceOnlyFinder`). The same loading serves the grading worker and the fresh
-interpreters a suite starts (:mod:`harness.interpreters`).
+interpreters a suite starts (:mod:`sysdesign.interpreters`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Protocol
 
-from harness import KIT_ROOT
-from harness.exercise import Exercise
+from sysdesign import KIT_ROOT
+from sysdesign.exercise import Exercise
 
 _load_serial = itertools.count(1)
 
@@ -188,8 +188,8 @@ def compiled_files(folder: Path, limit: int = 1000) -> list[Path]:
 
 def _late_bind_sleep(module: ModuleType) -> None:
     """``from time import sleep`` binds the real sleep at import; route it through the clock."""
-    from harness.clock import late_bound_sleep
-    from harness.wallclock import real_sleep
+    from sysdesign.clock import late_bound_sleep
+    from sysdesign.wallclock import real_sleep
 
     for attr, value in list(vars(module).items()):
         if value is real_sleep or value is time.sleep:

@@ -6,7 +6,7 @@ in ``sysdesign grade`` the object lives in the sandboxed worker and each operati
 trip through a pipe. :func:`read_all` sends them as one request there, and is the plain
 expressions everywhere else::
 
-    from harness.reads import attr, contains, length, read_all
+    from sysdesign.reads import attr, contains, length, read_all
 
     *present, size, hits, misses = read_all(cache, [*map(contains, KEYS), length(),
                                                    attr("hits"), attr("misses")])
@@ -68,7 +68,7 @@ def read_all(obj: Any, reads: Iterable[Read]) -> list[Any]:
     """The values of ``reads`` on ``obj``, in order (one round trip when ``obj`` is remote)."""
     __tracebackhide__ = True
     reads = list(reads)
-    rpc, provider = sys.modules.get("harness.grade.rpc"), sys.modules.get("harness.grade.provider")
+    rpc, provider = sys.modules.get("sysdesign.grade.rpc"), sys.modules.get("sysdesign.grade.provider")
     if rpc is not None:
         remote = obj.__dict__["_sysdesign_remote"] if provider and isinstance(obj, provider.RemoteModule) else obj
         if isinstance(remote, rpc.Proxy) and not isinstance(remote, rpc.LiveContainer):
@@ -94,7 +94,7 @@ def map_calls(fn: Any, items: Iterable[Any]) -> list[Any]:
     """``[fn(x) for x in items]``; when ``fn`` is a method of a remote object (``ring.node_for``
     in grading), one round trip."""
     __tracebackhide__ = True
-    rpc = sys.modules.get("harness.grade.rpc")
+    rpc = sys.modules.get("sysdesign.grade.rpc")
     if rpc is not None and isinstance(fn, rpc.BoundRemoteMethod):
         return call_each(fn._owner, fn._name, items)
     return [fn(x) for x in items]

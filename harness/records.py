@@ -17,7 +17,7 @@ from typing import TypeVar
 T = TypeVar("T", bound=type)
 
 #: Kit packages whose modules may be imported to find a record class named in a message.
-_HOMES = ("harness.cluster.services.",)
+_HOMES = ("sysdesign.cluster.services.",)
 
 #: ``"module.QualName"`` -> the registered class.
 RECORDS: dict[str, type] = {}

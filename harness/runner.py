@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from harness.exercise import Exercise
-from harness.grading import GradeReport
+from sysdesign.exercise import Exercise
+from sysdesign.grading import GradeReport
 
 
 @dataclass
@@ -60,7 +60,7 @@ class _Collector:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        from plugins.pytest_plugin import STATE
+        from sysdesign.plugins.pytest_plugin import STATE
 
         state = session.config.stash.get(STATE, None)
         if state is not None:

@@ -32,9 +32,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import KIT_ROOT
-from harness.exercise import Exercise
-from harness.grading import FAILED, NOT_STARTED, PASSED, GradeReport
+from sysdesign import KIT_ROOT
+from sysdesign.exercise import Exercise
+from sysdesign.grading import FAILED, NOT_STARTED, PASSED, GradeReport
 
 MIN_BRANCH_COVERAGE = 90.0
 #: Known-wrong variants every core exercise ships (writing-exercises.md asks the same of packs).

@@ -15,8 +15,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import KIT_ROOT
-from harness.exercise import Exercise
+from sysdesign import KIT_ROOT
+from sysdesign.exercise import Exercise
 
 RELEASE_SOLUTIONS = KIT_ROOT / "release-data" / "solutions"
 BLOB_SUFFIX = ".py.zb64"

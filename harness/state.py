@@ -2,7 +2,7 @@
 
 * ``$SYSDESIGN_WORKSPACE`` (default ``exercises/`` in the kit's checkout) holds the learner's
   modules; the folder above it is the learner's project root, where ``PROGRESS.md`` lives
-  (see :mod:`harness.progress`).
+  (see :mod:`sysdesign.progress`).
 * ``$SYSDESIGN_STATE_DIR`` (default ``.sysdesign/``, ignored by git) holds:
 
   - ``results.json``: the last result of every exercise run on the learner's code (status,
@@ -27,8 +27,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from harness import KIT_ROOT
-from harness.grading import ExerciseResult, GradeReport
+from sysdesign import KIT_ROOT
+from sysdesign.grading import ExerciseResult, GradeReport
 
 _warned: set[str] = set()
 

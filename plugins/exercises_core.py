@@ -6,9 +6,9 @@ Pristine stubs live in ``plugins/pristine/<slug>.py`` (the learner's working cop
 
 from __future__ import annotations
 
-from harness import KIT_ROOT
-from harness.exercise import Exercise, load_exercise_toml
-from harness.hookspecs import hookimpl
+from sysdesign import KIT_ROOT
+from sysdesign.exercise import Exercise, load_exercise_toml
+from sysdesign.hookspecs import hookimpl
 
 PRISTINE = KIT_ROOT / "plugins" / "pristine"
 SOLUTIONS = KIT_ROOT / "solutions"

@@ -6,9 +6,9 @@ The learner's modules are read from ``$SYSDESIGN_WORKSPACE`` when it is set (a f
 
 from __future__ import annotations
 
-from harness.hookspecs import hookimpl
-from harness.providers import ImplementationProvider, LearnerProvider, PristineStubProvider, ReferenceProvider
-from harness.state import workspace_dir
+from sysdesign.hookspecs import hookimpl
+from sysdesign.providers import ImplementationProvider, LearnerProvider, PristineStubProvider, ReferenceProvider
+from sysdesign.state import workspace_dir
 
 _NAMED = {
     "learner": lambda: LearnerProvider(workspace=workspace_dir()),

@@ -26,15 +26,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from harness.clock import VirtualClock
-from harness.cluster.tracking import stop_tracking, track_clusters
+from sysdesign.clock import VirtualClock
+from sysdesign.cluster.tracking import stop_tracking, track_clusters
 
 if TYPE_CHECKING:
-    from harness.cluster.cluster import Cluster
+    from sysdesign.cluster.cluster import Cluster
 
 TAIL = 30
 #: The HTML report (``--sysdesign-report DIR``) and the ``record_figure`` fixture.
-pytest_plugins = ("harness.htmlreport.collect",)
+pytest_plugins = ("sysdesign.htmlreport.collect",)
 _TRACKED = pytest.StashKey[list]()
 _EXTENSIONS = pytest.StashKey[dict]()
 
@@ -115,13 +115,13 @@ def _extensions(config: pytest.Config) -> dict[str, Any]:
         return cached
     merged: dict[str, Any] = {"faults": {}, "services": {}}
     try:
-        from plugins.pytest_plugin import STATE
+        from sysdesign.plugins.pytest_plugin import STATE
 
         state = config.stash.get(STATE, None)
     except ImportError:  # the kit's main plugin is not there: no extensions
         state = None
     if state is not None:
-        from harness.packs import cluster_extensions
+        from sysdesign.packs import cluster_extensions
 
         found = cluster_extensions(state.kit)
         for problem in found.pop("problems", []):
@@ -136,7 +136,7 @@ def cluster(request: pytest.FixtureRequest, tmp_path: Path, cluster_seed: int) -
     """A fresh simulated cluster for this test: seeded, active (virtual clock, fake HTTP), with
     node disks under ``tmp_path``."""
     clock = _test_clock(request)
-    from harness.cluster.cluster import Cluster
+    from sysdesign.cluster.cluster import Cluster
 
     built = Cluster(cluster_seed, clock=clock, base_path=tmp_path / "cluster",
                     extensions=_extensions(request.config))
@@ -154,7 +154,7 @@ def run_cluster_seeds(request: pytest.FixtureRequest, tmp_path: Path) -> Callabl
     extensions = _extensions(request.config)
 
     def run(scenario: Callable[[Cluster], Any], n: int = 10, **options: Any) -> list[Any]:
-        from harness.cluster.scenario import run_seeds
+        from sysdesign.cluster.scenario import run_seeds
 
         options.setdefault("extensions", extensions)
         return run_seeds(scenario, seeds_for(request.config, nodeid, n), clock=clock, base_path=tmp_path / "seeds",

@@ -1,10 +1,10 @@
 """The deciding process's pytest plugin for ``sysdesign grade`` (never loaded otherwise).
 
 ``sysdesign grade`` starts one pytest per exercise on the kit's own suites with
-``-p plugins.pytest_grade`` and a grading spec named by ``$SYSDESIGN_GRADE_SPEC``. This plugin
+``-p sysdesign.plugins.pytest_grade`` and a grading spec named by ``$SYSDESIGN_GRADE_SPEC``. This plugin
 then:
 
-- registers the worker provider (:mod:`harness.grade.provider`) as the run's only
+- registers the worker provider (:mod:`sysdesign.grade.provider`) as the run's only
   implementation, so ``impl(slug)`` returns a module whose objects live in the worker;
 - gives the tests of ``--hidden`` folders their exercise, task, points and visibility;
 - turns the worker's failures into statuses (``timed_out``, ``out_of_memory``, ``crashed``);
@@ -24,10 +24,10 @@ from typing import Any
 
 import pytest
 
-from harness import wallclock
-from harness.grading import TestResult
-from harness.hookspecs import hookimpl
-from plugins.pytest_plugin import graded_result
+from sysdesign import wallclock
+from sysdesign.grading import TestResult
+from sysdesign.hookspecs import hookimpl
+from sysdesign.plugins.pytest_plugin import graded_result
 
 SPEC_ENV = "SYSDESIGN_GRADE_SPEC"
 _SESSION = pytest.StashKey["GradeSession"]()
@@ -37,7 +37,7 @@ class GradeSession:
     """What one deciding process knows: its spec, the provider, and where events go."""
 
     def __init__(self, spec: dict) -> None:
-        from harness.grade.provider import WorkerProvider
+        from sysdesign.grade.provider import WorkerProvider
 
         self.spec = spec
         self.events = open(spec["events"], "a", encoding="utf-8")  # noqa: SIM115 - open for the whole run
@@ -79,8 +79,8 @@ class GradeSession:
 def learner_rules_json(spec: dict) -> list | None:
     """The Landlock rules of every process that runs learner code in this exercise (JSON), or
     None when the grader was told to grade without them."""
-    from harness.grade import confinement
-    from harness.plugin_manager import shared_kit
+    from sysdesign.grade import confinement
+    from sysdesign.plugin_manager import shared_kit
 
     if spec.get("unconfined"):
         return None
@@ -98,7 +98,7 @@ class _ResolveWorker:
 
     @hookimpl
     def sysdesign_resolve_impl(self, name: str) -> Any:
-        from harness.grade import PROVIDER_NAME
+        from sysdesign.grade import PROVIDER_NAME
 
         return self.provider if name == PROVIDER_NAME else None
 
@@ -106,7 +106,7 @@ class _ResolveWorker:
 def _limit_child_processes(spec: dict, rules: list | None) -> None:
     """Every program started from here gets the worker's confinement: its own session, limits,
     Landlock rules and system-call filter, and a minimal environment (no grading spec)."""
-    from harness.grade import FILE_SIZE_LIMIT, confinement, sandbox
+    from sysdesign.grade import FILE_SIZE_LIMIT, confinement, sandbox
 
     original = subprocess.Popen.__init__
     uid = spec.get("sandbox_uid")
@@ -152,8 +152,8 @@ def pytest_configure(config: pytest.Config) -> None:
     path = os.environ.get(SPEC_ENV)
     if not path:
         return
-    from harness.grade import sandbox
-    from harness.plugin_manager import shared_kit
+    from sysdesign.grade import sandbox
+    from sysdesign.plugin_manager import shared_kit
 
     spec = json.loads(Path(path).read_text(encoding="utf-8"))
     session = GradeSession(spec)
@@ -168,7 +168,7 @@ def _session(config: pytest.Config) -> GradeSession | None:
 
 
 def _state(config: pytest.Config) -> Any:
-    from plugins.pytest_plugin import STATE
+    from sysdesign.plugins.pytest_plugin import STATE
 
     return config.stash.get(STATE, None)
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import KIT_ROOT
-from harness.packs import CORE, materialise_workspace, pack_suites
-from harness.plugin_manager import shared_kit
+from sysdesign import KIT_ROOT
+from sysdesign.packs import CORE, materialise_workspace, pack_suites
+from sysdesign.plugin_manager import shared_kit
 
 
 def _uses_default_testpaths(config: pytest.Config) -> bool:

@@ -34,13 +34,13 @@ from types import FrameType, ModuleType
 
 import pytest
 
-from harness import KIT_ROOT, wallclock
-from harness.clock import VirtualClock, threads_refused
-from harness.exercise import Exercise
-from harness.grading import (ERROR, FAILED, MISSING, NOT_STARTED, PASSED, STATUS_LABELS, TIMED_OUT, ExerciseResult,
+from sysdesign import KIT_ROOT, wallclock
+from sysdesign.clock import VirtualClock, threads_refused
+from sysdesign.exercise import Exercise
+from sysdesign.grading import (ERROR, FAILED, MISSING, NOT_STARTED, PASSED, STATUS_LABELS, TIMED_OUT, ExerciseResult,
                              GradeReport, TestResult, fmt_points)
-from harness.plugin_manager import ImplementationNotFound, Kit, shared_kit
-from harness.providers import ImplementationLoadError, ImplementationProvider, display_path
+from sysdesign.plugin_manager import ImplementationNotFound, Kit, shared_kit
+from sysdesign.providers import ImplementationLoadError, ImplementationProvider, display_path
 
 MARKERS = (
     "points(n): points this graded test is worth (default 1)",
@@ -594,7 +594,7 @@ def _classify(when: str, excinfo: pytest.ExceptionInfo[BaseException] | None) ->
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """Code a graded test runs may not start threads, clock or no clock: the same refusal, with
-    the same message, as under the virtual clock and in the grading worker (harness.clock)."""
+    the same message, as under the virtual clock and in the grading worker (sysdesign.clock)."""
     state = item.config.stash.get(STATE, None)
     if state is None or item.nodeid not in state.results:
         return (yield)
@@ -675,11 +675,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
 
 
 def _record_slo(item: pytest.Item, result: TestResult) -> None:
-    """The SLO row the test recorded (``harness.capstone.grade_slo``: a ``sysdesign_slo`` entry
+    """The SLO row the test recorded (``sysdesign.capstone.grade_slo``: a ``sysdesign_slo`` entry
     in its ``user_properties``; the last one when it recorded several) goes on its result, so
     every report shows it."""
-    from harness.capstone import SLO_PROPERTY
-    from harness.grading import slo_row
+    from sysdesign.capstone import SLO_PROPERTY
+    from sysdesign.grading import slo_row
 
     rows = [value for key, value in item.user_properties if key == SLO_PROPERTY]
     if rows:
@@ -803,8 +803,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 
 def _slo_tables(tr, report) -> None:
     """Each capstone's SLO table (objective, target, measured, result, points), 80 columns wide."""
-    from harness.grade.reporting import slo_tests, slo_text_table
-    from harness.term import TABLE_WIDTH
+    from sysdesign.grade.reporting import slo_tests, slo_text_table
+    from sysdesign.term import TABLE_WIDTH
 
     for ex in report.exercises:
         table = slo_text_table(slo_tests(ex), width=TABLE_WIDTH)
@@ -825,6 +825,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if target:
         state.kit.pm.hook.sysdesign_write_report(report=report, fmt="json", path=target)
     if state.provider.name == "learner" and exitstatus != pytest.ExitCode.INTERRUPTED:
-        from harness.state import record_results
+        from sysdesign.state import record_results
 
         record_results(report, hints=state.test_hints)

@@ -20,10 +20,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from harness.grade.reporting import (ERROR_STATUSES, capped, is_visible, label, learner_message, slo_line, source_of_test,
+from sysdesign.grade.reporting import (ERROR_STATUSES, capped, is_visible, label, learner_message, slo_line, source_of_test,
                                      split_output)
-from harness.grading import PASSED, GradeReport, TestResult
-from harness.hookspecs import hookimpl
+from sysdesign.grading import PASSED, GradeReport, TestResult
+from sysdesign.hookspecs import hookimpl
 
 #: The interface's caps: a test's ``output``, and the top-level ``message``.
 OUTPUT_CAP = 500

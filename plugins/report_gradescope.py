@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from harness.grade.reporting import fmt, label, learner_message, slo_line
-from harness.grading import PASSED, GradeReport
-from harness.hookspecs import hookimpl
+from sysdesign.grade.reporting import fmt, label, learner_message, slo_line
+from sysdesign.grading import PASSED, GradeReport
+from sysdesign.hookspecs import hookimpl
 
 VISIBILITY = {"visible": "visible", "hidden": "hidden", "after_due_date": "after_due_date", "after_published": "after_published"}
 

@@ -4,7 +4,7 @@ One self-contained page: points and statuses per exercise and task, failure mess
 and, when the run recorded them, a timeline of every cluster test, the figures suites recorded
 and the replay command of each failing seed. ``path`` is the page's file, or a folder that
 receives ``index.html``. The extra run data travels on the report as ``report.html_run_data``
-(a :class:`harness.htmlreport.capture.RunData`, or its ``to_dict()``); without it the page
+(a :class:`sysdesign.htmlreport.capture.RunData`, or its ``to_dict()``); without it the page
 shows the grading model alone.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.grading import GradeReport
-from harness.hookspecs import hookimpl
+from sysdesign.grading import GradeReport
+from sysdesign.hookspecs import hookimpl
 
 
 def target_file(path: str | Path) -> Path:
@@ -26,8 +26,8 @@ def target_file(path: str | Path) -> Path:
 def sysdesign_write_report(report: GradeReport, fmt: str, path: str) -> bool | None:
     if fmt != "html":
         return None
-    from harness.htmlreport.capture import RunData
-    from harness.htmlreport.page import render
+    from sysdesign.htmlreport.capture import RunData
+    from sysdesign.htmlreport.page import render
 
     run = getattr(report, "html_run_data", None)
     if isinstance(run, dict):

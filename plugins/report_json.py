@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.grading import GradeReport
-from harness.hookspecs import hookimpl
+from sysdesign.grading import GradeReport
+from sysdesign.hookspecs import hookimpl
 
 
 @hookimpl

@@ -16,9 +16,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from harness.grade.reporting import ERROR_STATUSES, fmt, label, slo_line, xml_safe
-from harness.grading import PASSED, GradeReport
-from harness.hookspecs import hookimpl
+from sysdesign.grade.reporting import ERROR_STATUSES, fmt, label, slo_line, xml_safe
+from sysdesign.grading import PASSED, GradeReport
+from sysdesign.hookspecs import hookimpl
 
 
 def _properties(parent: ET.Element, values: dict[str, str]) -> None:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from harness.grade.reporting import fmt, label, learner_message, slo_markdown, slo_tests
-from harness.grading import PASSED, GradeReport
-from harness.hookspecs import hookimpl
+from sysdesign.grade.reporting import fmt, label, learner_message, slo_markdown, slo_tests
+from sysdesign.grading import PASSED, GradeReport
+from sysdesign.hookspecs import hookimpl
 
 
 def _cell(text: str) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 
 import requests
 
-from harness.cluster.services import delete_op, get_op, mod_revision, put_op, version
+from sysdesign.cluster.services import delete_op, get_op, mod_revision, put_op, version
 
 REQUIREMENTS = {
     "drivers_online": 1_000_000,

@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from harness.cluster.services import LeaseNotFound, StaleToken, get_op, mod_revision, put_op, version
+from sysdesign.cluster.services import LeaseNotFound, StaleToken, get_op, mod_revision, put_op, version
 
 LEADER_KEY = "/billing/leader"
 PROGRESS_PREFIX = "/billing/charged/"

@@ -3,14 +3,14 @@
 Build one with the ``cluster`` pytest fixture, or ``with Cluster(seed=1) as cluster:``.
 See ``docs/cluster.md`` for the guide; each module's docstring details its part:
 
-- :mod:`~harness.cluster.cluster`: the cluster and its event loop;
-- :mod:`~harness.cluster.tasks`: tasks (greenlets), blocking, futures, events, conditions;
-- :mod:`~harness.cluster.node`: nodes (memory, disk, handlers, timers, skew);
-- :mod:`~harness.cluster.network`: messages, links, partitions;
-- :mod:`~harness.cluster.http` and :mod:`~harness.cluster.calls`: HTTP and service calls;
-- :mod:`~harness.cluster.faults`: every fault, scheduling, chaos plans;
-- :mod:`~harness.cluster.services`: slow database, etcd-like, Redis-like, payments;
-- :mod:`~harness.cluster.trace`: the trace; :mod:`~harness.cluster.scenario`: many seeds.
+- :mod:`~sysdesign.cluster.cluster`: the cluster and its event loop;
+- :mod:`~sysdesign.cluster.tasks`: tasks (greenlets), blocking, futures, events, conditions;
+- :mod:`~sysdesign.cluster.node`: nodes (memory, disk, handlers, timers, skew);
+- :mod:`~sysdesign.cluster.network`: messages, links, partitions;
+- :mod:`~sysdesign.cluster.http` and :mod:`~sysdesign.cluster.calls`: HTTP and service calls;
+- :mod:`~sysdesign.cluster.faults`: every fault, scheduling, chaos plans;
+- :mod:`~sysdesign.cluster.services`: slow database, etcd-like, Redis-like, payments;
+- :mod:`~sysdesign.cluster.trace`: the trace; :mod:`~sysdesign.cluster.scenario`: many seeds.
 """
 
 import importlib
@@ -30,5 +30,5 @@ __all__ = sorted(_EXPORTS)
 
 def __getattr__(name: str) -> Any:
     if name not in _EXPORTS:
-        raise AttributeError(f"module 'harness.cluster' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"harness.cluster.{_EXPORTS[name]}"), name)
+        raise AttributeError(f"module 'sysdesign.cluster' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"sysdesign.cluster.{_EXPORTS[name]}"), name)

@@ -1,4 +1,4 @@
-"""Speed of the simulated cluster, measured in wall time (``harness.wallclock``).
+"""Speed of the simulated cluster, measured in wall time (``sysdesign.wallclock``).
 
 ``run_bench()`` returns:
 
@@ -17,7 +17,7 @@
 - ``sim_messages_per_s_one_invariant``: ``sim_messages_per_s`` with one invariant registered
   (``cluster.add_invariant``: a function reading a node's state, called after every event).
 
-Run it with ``python -m harness.cluster.bench``. (The wall clock is read as
+Run it with ``python -m sysdesign.cluster.bench``. (The wall clock is read as
 ``wallclock.wall_seconds()``, an attribute of the ignored module looked up at call time: a
 module-level alias in this module would be replaced by freezegun and read virtual time.)
 """
@@ -30,9 +30,9 @@ import tempfile
 from collections.abc import Callable
 from typing import Any
 
-from harness.cluster.cluster import Cluster
-from harness.cluster.network import Message
-from harness import wallclock
+from sysdesign.cluster.cluster import Cluster
+from sysdesign.cluster.network import Message
+from sysdesign import wallclock
 
 
 def bench_messages(deliveries: int = 200_000, in_flight: int = 8, invariants: int = 0) -> float:

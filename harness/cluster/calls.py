@@ -30,14 +30,14 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from harness.clock import MICROS_PER_SECOND, is_threads_refused
-from harness.cluster.errors import NodeKilled
-from harness.cluster.network import CLIENT
-from harness.cluster.tasks import Flag
+from sysdesign.clock import MICROS_PER_SECOND, is_threads_refused
+from sysdesign.cluster.errors import NodeKilled
+from sysdesign.cluster.network import CLIENT
+from sysdesign.cluster.tasks import Flag
 
 if TYPE_CHECKING:
-    from harness.cluster.cluster import Cluster
-    from harness.cluster.node import Node
+    from sysdesign.cluster.cluster import Cluster
+    from sysdesign.cluster.node import Node
 
 
 PENDING, DONE, FAILED = "pending", "done", "failed"

@@ -6,7 +6,7 @@ the virtual clock (freezegun, integer microseconds) moved by the event loop; not
 sleeps for real.
 
 Blocking, in virtual time: every message handler, HTTP handler, timer callback and scheduled
-action runs as a task of its node (:mod:`harness.cluster.tasks`). ``time.sleep(s)``, an HTTP
+action runs as a task of its node (:mod:`sysdesign.cluster.tasks`). ``time.sleep(s)``, an HTTP
 request, a service call or waiting on a :meth:`~Cluster.future` suspends only that task: its
 node keeps receiving messages and firing timers, and the rest of the cluster runs. Made from the
 test body, the same calls run the cluster meanwhile (``time.sleep(5)`` in a test is
@@ -19,7 +19,7 @@ the test made).
 Invariants: ``cluster.add_invariant(name, check)`` runs ``check(cluster)`` after every event (and
 when the loop starts running); a check that raises ``AssertionError`` or returns a message fails
 the test at the event that broke the guarantee, with
-:class:`~harness.cluster.errors.InvariantBroken` naming it, the time, the seed, the replay
+:class:`~sysdesign.cluster.errors.InvariantBroken` naming it, the time, the seed, the replay
 command and the last trace events. A guarantee broken and repaired between two sample points
 of a test is caught this way. No cost when none is registered (one truth test per event).
 """
@@ -32,23 +32,23 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.clock import MICROS_PER_SECOND, VirtualClock
-from harness.cluster import sockets
-from harness.cluster.calls import round_trip
-from harness.cluster import tracking
-from harness.cluster.errors import ClusterError
-from harness.cluster.events import EventQueue
-from harness.cluster.tasks import Scheduler
-from harness.cluster.faults import Faults
-from harness.cluster.http import HttpNetwork, Router
-from harness.cluster.network import ANY, CLIENT, Network
-from harness.cluster.node import Node
-from harness.cluster.trace import Trace
+from sysdesign.clock import MICROS_PER_SECOND, VirtualClock
+from sysdesign.cluster import sockets
+from sysdesign.cluster.calls import round_trip
+from sysdesign.cluster import tracking
+from sysdesign.cluster.errors import ClusterError
+from sysdesign.cluster.events import EventQueue
+from sysdesign.cluster.tasks import Scheduler
+from sysdesign.cluster.faults import Faults
+from sysdesign.cluster.http import HttpNetwork, Router
+from sysdesign.cluster.network import ANY, CLIENT, Network
+from sysdesign.cluster.node import Node
+from sysdesign.cluster.trace import Trace
 
 if TYPE_CHECKING:
     import requests
 
-    from harness.cluster.services.base import Service
+    from sysdesign.cluster.services.base import Service
 
 
 class Cluster(Scheduler, Faults):
@@ -59,7 +59,7 @@ class Cluster(Scheduler, Faults):
     network connections are refused.
 
     ``seed``: everything random derives from it. ``base_path``: where node disks live (a
-    temporary folder by default). ``clock``: a :class:`~harness.clock.VirtualClock` to share
+    temporary folder by default). ``clock``: a :class:`~sysdesign.clock.VirtualClock` to share
     (one freezegun freeze per test); by default the cluster has its own.
     ``raise_http_errors``: raise handler exceptions in the HTTP caller instead of answering 500.
     ``max_wait``: how long a call without a timeout waits before giving up.
@@ -191,7 +191,7 @@ class Cluster(Scheduler, Faults):
         """Add a fake service as a node: ``"slow_db"`` (node ``db``), ``"etcd"``, ``"redis"``,
         ``"payments"`` (nodes named like the kind), or a kind a pack added; ``name`` overrides
         the node name. Returns the service (``.client(node_name)``, ``.node``...)."""
-        from harness.cluster.services import BUILTIN_SERVICES
+        from sysdesign.cluster.services import BUILTIN_SERVICES
 
         factory = BUILTIN_SERVICES.get(kind) or self.extensions.get("services", {}).get(kind)
         if factory is None:
@@ -258,7 +258,7 @@ class Cluster(Scheduler, Faults):
         string, or False) when the guarantee ``name`` is broken; None or True means it holds.
 
         A broken invariant fails the test at the event that broke it with
-        :class:`~harness.cluster.errors.InvariantBroken`, naming the invariant, the time, the
+        :class:`~sysdesign.cluster.errors.InvariantBroken`, naming the invariant, the time, the
         seed, the replay command and the last trace events. ``check`` runs outside any node
         (it reads ``node.app`` and ``node.memory`` the way a suite's assertion does) and must
         not block. Returns a function that removes the invariant. Costs nothing when none is
@@ -289,14 +289,14 @@ class Cluster(Scheduler, Faults):
                 if verdict is not None and verdict is not True:
                     self._invariant_broken(name, verdict)
         except AssertionError as error:
-            from harness.cluster.errors import InvariantBroken
+            from sysdesign.cluster.errors import InvariantBroken
 
             if isinstance(error, InvariantBroken):
                 raise
             self._invariant_broken(name, str(error) or f"{type(error).__name__} raised")
 
     def _invariant_broken(self, name: str, verdict: Any) -> None:
-        from harness.cluster.errors import InvariantBroken
+        from sysdesign.cluster.errors import InvariantBroken
 
         detail = verdict if isinstance(verdict, str) and verdict else f"{name}: check returned {verdict!r}"
         self._invariants.clear()  # report once: the test is failing; later events need not re-raise
@@ -313,7 +313,7 @@ class Cluster(Scheduler, Faults):
     def call(self, src: str | None, dst: str, method: str, *args: Any, timeout: Any = None, **kwargs: Any) -> Any:
         """Call ``method(*args, **kwargs)`` on the app of node ``dst`` as a request from node
         ``src`` (None: the test), with the latency, timeouts and failures of an HTTP call
-        (see :mod:`harness.cluster.calls`). The fake services' clients are built on this."""
+        (see :mod:`sysdesign.cluster.calls`). The fake services' clients are built on this."""
 
         def invoke() -> Any:
             return getattr(self.nodes[dst].app, method)(*args, **kwargs)

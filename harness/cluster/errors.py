@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from harness.cluster.node import Node
+    from sysdesign.cluster.node import Node
 
 
 class ClusterError(RuntimeError):
@@ -44,7 +44,7 @@ class Escape(BaseException):
 
     A wait nests when the test body runs code as a node (``node.execute``) and that code
     blocks, or, in ``sysdesign grade``, when learner code in the worker blocks (its wait runs
-    the event loop on the waiting task's stack: see :mod:`harness.cluster.tasks`). An
+    the event loop on the waiting task's stack: see :mod:`sysdesign.cluster.tasks`). An
     exception raised by another event meanwhile (a failed assertion in a suite's handler, a
     stub's ``NotImplementedError``) must reach the test, not the waiting learner code's
     ``except Exception``. The cluster unwraps it where the test called in (``run_for``, a

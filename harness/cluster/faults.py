@@ -35,12 +35,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from harness.clock import MICROS_PER_SECOND
-from harness.cluster.errors import ClusterError, NodeKilled
-from harness.cluster.network import CLIENT, Partition
+from sysdesign.clock import MICROS_PER_SECOND
+from sysdesign.cluster.errors import ClusterError, NodeKilled
+from sysdesign.cluster.network import CLIENT, Partition
 
 if TYPE_CHECKING:
-    from harness.cluster.cluster import Cluster
+    from sysdesign.cluster.cluster import Cluster
 
 
 BUILTIN_FAULTS = (
@@ -60,7 +60,7 @@ class PlannedFault:
 
 
 class Faults:
-    """Fault methods of :class:`~harness.cluster.cluster.Cluster` (mixed in)."""
+    """Fault methods of :class:`~sysdesign.cluster.cluster.Cluster` (mixed in)."""
 
     # -- processes -------------------------------------------------------------------------
     def crash(self: Cluster, name: str) -> None:

@@ -4,11 +4,11 @@ While a cluster is active, every ``requests`` call in the process is intercepted
 callback per HTTP method (``responses.RequestsMock``, no passthrough, ever) looks at the URL's
 host (a port is allowed and ignored for routing), finds the node of that name (names are
 matched case-insensitively, as hosts are), and runs the call with the time and failure model of
-:mod:`harness.cluster.calls`. The request comes from the node whose code is running (a handler,
+:mod:`sysdesign.cluster.calls`. The request comes from the node whose code is running (a handler,
 a timer, ``node.execute``) or, from the test body, from the outside world named ``"client"``.
 
 Handler errors: a ``NotImplementedError`` (an unfinished stub) always propagates to the caller,
-so the test reports it as "not started"; so does ``harness.clock.ThreadsRefused`` (code that
+so the test reports it as "not started"; so does ``sysdesign.clock.ThreadsRefused`` (code that
 tried to start a thread), whose message says why. Any other exception becomes a ``500`` answer,
 as a real server would give, and is recorded in the trace and in ``cluster.errors``; construct the
 cluster with ``raise_http_errors=True`` to have it raised in the caller instead.
@@ -30,13 +30,13 @@ import requests
 import responses
 from requests.structures import CaseInsensitiveDict
 
-from harness.clock import is_threads_refused
-from harness.cluster.calls import caller_name, round_trip
-from harness.cluster.errors import NodeKilled
+from sysdesign.clock import is_threads_refused
+from sysdesign.cluster.calls import caller_name, round_trip
+from sysdesign.cluster.errors import NodeKilled
 
 if TYPE_CHECKING:
-    from harness.cluster.cluster import Cluster
-    from harness.cluster.node import Node
+    from sysdesign.cluster.cluster import Cluster
+    from sysdesign.cluster.node import Node
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 _ANY_URL = re.compile(r".*")

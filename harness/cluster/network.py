@@ -22,12 +22,12 @@ from collections.abc import Iterable
 from random import Random
 from typing import TYPE_CHECKING, Any
 
-from harness.clock import MICROS_PER_SECOND
-from harness.cluster.errors import NodeKilled
+from sysdesign.clock import MICROS_PER_SECOND
+from sysdesign.cluster.errors import NodeKilled
 
 if TYPE_CHECKING:
-    from harness.cluster.cluster import Cluster
-    from harness.cluster.node import Node
+    from sysdesign.cluster.cluster import Cluster
+    from sysdesign.cluster.node import Node
 
 ANY = "*"
 #: The name links and partitions use for the test itself (requests made outside any node).

@@ -22,7 +22,7 @@ that incarnation and are removed by a crash; handlers registered from the test a
 stay.
 
 Each message handler, timer callback and HTTP or service call a node serves runs as a task
-of its own (:mod:`harness.cluster.tasks`): while one blocks (``time.sleep``, an HTTP call, a
+of its own (:mod:`sysdesign.cluster.tasks`): while one blocks (``time.sleep``, an HTTP call, a
 service call, a future), the node keeps receiving messages and firing timers, as a threaded
 server does. Tasks switch only where they block, so code between two blocking calls runs
 alone. Like a server with one thread consuming its messages, one timer thread and a pool for
@@ -53,13 +53,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.clock import MICROS_PER_SECOND
-from harness.cluster.errors import ClusterError, Escape, NodeKilled
+from sysdesign.clock import MICROS_PER_SECOND
+from sysdesign.cluster.errors import ClusterError, Escape, NodeKilled
 
 if TYPE_CHECKING:
-    from harness.cluster.cluster import Cluster
-    from harness.cluster.http import Router
-    from harness.cluster.network import Link, Message
+    from sysdesign.cluster.cluster import Cluster
+    from sysdesign.cluster.http import Router
+    from sysdesign.cluster.network import Link, Message
 
 
 def qualname(fn: Any) -> str:
@@ -176,8 +176,8 @@ class Node:
     def route(self, method: str, path: str, handler: Callable[..., Any]) -> None:
         """Serve ``method path`` over HTTP (``"*"`` for any method; ``/users/<id>`` captures
         ``req.params["id"]``; a path ending in ``/*`` matches the prefix). The handler takes
-        an :class:`~harness.cluster.http.HttpRequest` and returns ``(status, headers, body)``,
-        ``(status, body)``, an :class:`~harness.cluster.http.HttpResponse`, or a body alone."""
+        an :class:`~sysdesign.cluster.http.HttpRequest` and returns ``(status, headers, body)``,
+        ``(status, body)``, an :class:`~sysdesign.cluster.http.HttpResponse`, or a body alone."""
         self.router.add(method, path, handler, volatile=self._in_start)
 
     def on_http(self, handler: Callable[..., Any]) -> None:

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from harness.clock import VirtualClock
-from harness.cluster.cluster import Cluster
-from harness.cluster.errors import InvariantBroken
+from sysdesign.clock import VirtualClock
+from sysdesign.cluster.cluster import Cluster
+from sysdesign.cluster.errors import InvariantBroken
 
 
 def run_seeds(scenario: Callable[[Cluster], Any], seeds: Iterable[int] = range(10), *,

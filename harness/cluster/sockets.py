@@ -2,7 +2,7 @@
 
 Only ``requests`` is routed through the cluster. Code that opens a socket some other way
 (``urllib``, ``http.client``, ``httpx``, raw ``socket``) would reach the real network; while a
-cluster is active such a connection raises :class:`~harness.cluster.errors.RealNetworkBlocked`
+cluster is active such a connection raises :class:`~sysdesign.cluster.errors.RealNetworkBlocked`
 naming what was attempted, instead of hanging or leaking traffic. Unix-domain sockets (local
 inter-process pipes) are left alone.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-from harness.cluster.errors import RealNetworkBlocked
+from sysdesign.cluster.errors import RealNetworkBlocked
 
 _INET = (socket.AF_INET, socket.AF_INET6)
 _saved: dict[str, Any] = {}

@@ -19,7 +19,7 @@ suspended tasks resume during a later ``run_for``.
   itself: it hands the loop to a runner and waits until the target time (or predicate) is
   reached. Blocking in the test body (``time.sleep``, ``requests.get`` on a node, waiting on a
   :class:`Future`) drives the loop the same way.
-- **Crash**: a node's suspended tasks are killed at once: :class:`~harness.cluster.errors.NodeKilled`
+- **Crash**: a node's suspended tasks are killed at once: :class:`~sysdesign.cluster.errors.NodeKilled`
   is thrown into each of them, which unwinds its code (``finally`` blocks run; a blocking call
   there raises ``NodeKilled`` again at once).
 - **Pause**: a suspended task whose wake-up comes while its node is paused waits in the node's
@@ -28,7 +28,7 @@ suspended tasks resume during a later ``run_for``.
 
 **Isolated grading.** In ``sysdesign grade`` learner code runs in a worker process. Each task
 that calls learner code is a conversation of its own with the worker, which serves every
-conversation on a greenlet of its own (:mod:`harness.grade.worker`): a task that blocks in the
+conversation on a greenlet of its own (:mod:`sysdesign.grade.worker`): a task that blocks in the
 middle of one (its learner code waits for a reply, a sleep, an HTTP answer) is suspended here
 like any other, and the worker goes on serving the other tasks' calls.
 """
@@ -42,12 +42,12 @@ from typing import TYPE_CHECKING, Any
 
 from greenlet import GreenletExit, greenlet, getcurrent
 
-from harness.clock import MICROS_PER_SECOND
-from harness.cluster.errors import ClusterError, Escape, NodeKilled
+from sysdesign.clock import MICROS_PER_SECOND
+from sysdesign.cluster.errors import ClusterError, Escape, NodeKilled
 
 if TYPE_CHECKING:
-    from harness.cluster.cluster import Cluster
-    from harness.cluster.node import Node
+    from sysdesign.cluster.cluster import Cluster
+    from sysdesign.cluster.node import Node
 
 
 class Runner(greenlet):
@@ -244,7 +244,7 @@ class Condition:
 
 
 class Scheduler:
-    """The event loop and the tasks of :class:`~harness.cluster.cluster.Cluster` (mixed in)."""
+    """The event loop and the tasks of :class:`~sysdesign.cluster.cluster.Cluster` (mixed in)."""
 
     clock: Any
     queue: Any

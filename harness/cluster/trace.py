@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from harness.clock import MICROS_PER_SECOND
+from sysdesign.clock import MICROS_PER_SECOND
 
 
 class TraceEvent(NamedTuple):

@@ -1,6 +1,6 @@
 """Which clusters a test built, so a failing test can show their seed and trace.
 
-Kept apart from :mod:`harness.cluster.cluster` so the pytest plugin can track without importing
+Kept apart from :mod:`sysdesign.cluster.cluster` so the pytest plugin can track without importing
 the cluster (and requests) into every pytest run.
 """
 

@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.cluster import bench
+    from sysdesign.cluster import bench
 
     if args.quick:  # every figure of the full run, at a tenth of the work
         switches, handlers = bench.bench_switches(handlers=4_000)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from harness.cli import add_impl_options, find_exercise, impl_args, load_learner_kit
-from harness.providers import display_path
+from sysdesign.cli import add_impl_options, find_exercise, impl_args, load_learner_kit
+from sysdesign.providers import display_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,10 +18,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness import state
-    from harness.learner import core, render
-    from harness.runner import coverage_lines, run_exercise
-    from harness.term import progress_bar
+    from sysdesign import state
+    from sysdesign.learner import core, render
+    from sysdesign.runner import coverage_lines, run_exercise
+    from sysdesign.term import progress_bar
 
     kit = load_learner_kit()
     options, provider = impl_args(args, kit)
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {line}")
         return 1
     if learner:  # a capstone runs the learner's own components: say which are not finished yet
-        from harness.capstone import builds_on, unmet
+        from sysdesign.capstone import builds_on, unmet
 
         waiting = unmet(builds_on(exercise.suite / "exercise.toml"), core.finished_slugs(kit.exercises))
         if waiting:
@@ -86,9 +86,9 @@ def run(args: argparse.Namespace) -> int:
             if later:
                 print(f"\nWell done. Next: sysdesign check {later[0].slug}")
     if cov is not None:
-        from harness.learner.render import group_status
-        from harness.runner import stub_lines
-        from harness.term import TABLE_WIDTH, fit
+        from sysdesign.learner.render import group_status
+        from sysdesign.runner import stub_lines
+        from sysdesign.term import TABLE_WIDTH, fit
 
         path = str(provider.path_for(exercise))
         waiting = {t.number for t in exercise.tasks

@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-from harness.cli import CliError, load_kit
+from sysdesign.cli import CliError, load_kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -81,7 +81,7 @@ def _pack_specs(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _write_workflow(args: argparse.Namespace, writer, **extra) -> int:
-    from harness.grade.release import ReleaseError
+    from sysdesign.grade.release import ReleaseError
 
     try:
         target = writer(args.outdir, kit_repo=args.kit_repo, kit_ref=args.kit_ref, kit_token_secret=args.kit_token_secret,
@@ -96,19 +96,19 @@ def _write_workflow(args: argparse.Namespace, writer, **extra) -> int:
 
 
 def run_workflow(args: argparse.Namespace) -> int:
-    from harness.grade.bundles import classroom_workflow
+    from sysdesign.grade.bundles import classroom_workflow
 
     return _write_workflow(args, classroom_workflow)
 
 
 def run_github_workflow(args: argparse.Namespace) -> int:
-    from harness.grade.bundles import github_workflow
+    from sysdesign.grade.bundles import github_workflow
 
     return _write_workflow(args, github_workflow, fail_under=args.fail_under)
 
 
 def _load_model(path: Path):
-    from harness.grading import GradeReport
+    from sysdesign.grading import GradeReport
 
     try:
         return GradeReport.from_dict(json.loads(path.read_text(encoding="utf-8")))
@@ -125,7 +125,7 @@ def _target(given: Path | None, variable: str) -> Path:
 
 
 def run_results(args: argparse.Namespace) -> int:
-    from harness.grade.bundles import ENV_VALUE_LIMIT, classroom_runners, encode_runner
+    from sysdesign.grade.bundles import ENV_VALUE_LIMIT, classroom_runners, encode_runner
 
     report = _load_model(args.model)
     env_file = _target(args.env_file, "GITHUB_ENV")
@@ -147,7 +147,7 @@ def run_results(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from harness.grade.reporting import fmt
+    from sysdesign.grade.reporting import fmt
 
     report = _load_model(args.model)
     if not report.max_known:  # a percentage of the known part would overstate the score
@@ -163,8 +163,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_bundle(args: argparse.Namespace) -> int:
-    from harness.grade.bundles import gradescope_bundle
-    from harness.grade.release import ReleaseError
+    from sysdesign.grade.bundles import gradescope_bundle
+    from sysdesign.grade.release import ReleaseError
 
     kit = load_kit()
     try:

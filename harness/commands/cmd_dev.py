@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 
-from harness.cli import CliError
-from harness.packs import CORE, cluster_extensions
-from harness.plugin_manager import PACK_GROUP, Kit, shared_kit
-from harness.term import style
+from sysdesign.cli import CliError
+from sysdesign.packs import CORE, cluster_extensions
+from sysdesign.plugin_manager import PACK_GROUP, Kit, shared_kit
+from sysdesign.term import style
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,7 +65,7 @@ def pack_name_problems(kit: Kit) -> list[str]:
 def run_check(args: argparse.Namespace) -> int:
     import coverage
 
-    from harness.selfcheck import (
+    from sysdesign.selfcheck import (
         MIN_PACK_VARIANTS,
         MIN_VARIANTS,
         check_exercise,
@@ -125,7 +125,7 @@ def run_mutants(args: argparse.Namespace, exercises: list) -> int:
     """``dev check --mutants``: the survivors of each exercise's mutation check. Exit code 0 when
     none survived, 1 otherwise (a survivor is a lead to read, not always a gap: see
     docs/writing-exercises.md on equivalent mutants)."""
-    from harness.selfcheck import check_mutants, survivor_lines
+    from sysdesign.selfcheck import check_mutants, survivor_lines
 
     if args.max_mutants is not None and args.max_mutants < 1:
         raise CliError("--max-mutants must be at least 1")

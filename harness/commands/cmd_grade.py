@@ -8,8 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from harness.cli import CliError, fmt_points, load_kit
-from harness.grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
+from sysdesign.cli import CliError, fmt_points, load_kit
+from sysdesign.grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
 #: Report options: (option, format name given to the ``sysdesign_write_report`` hook).
 REPORTS = (("gradescope", "gradescope"), ("exercism", "exercism"), ("junit", "junit"), ("json", "json"),
@@ -43,12 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def options_from(args: argparse.Namespace, impl: Path | None):
-    from harness.grade.runner import GradeOptions
+    from sysdesign.grade.runner import GradeOptions
 
     if args.timeout <= 0 or args.memory <= 0 or args.jobs < 1:
         raise CliError("--timeout and --memory must be positive, --jobs at least 1")
     if args.allow_weak_sandbox:
-        from harness.grade.runner import confinement_problem
+        from sysdesign.grade.runner import confinement_problem
 
         problem = confinement_problem()
         if problem:
@@ -59,7 +59,7 @@ def options_from(args: argparse.Namespace, impl: Path | None):
 
 
 def print_report(report) -> None:
-    from harness.grade.reporting import learner_message, slo_tests, slo_text_table
+    from sysdesign.grade.reporting import learner_message, slo_tests, slo_text_table
 
     for problem in report.problems:
         print(f"sysdesign grade: problem: {problem}", file=sys.stderr)
@@ -110,7 +110,7 @@ def append_step_summary(kit, report) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.grade.runner import GradeError, grade
+    from sysdesign.grade.runner import GradeError, grade
 
     kit = load_kit()
     targets = report_targets(args)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from harness.cli import CliError, fmt_points, load_kit
-from harness.commands.cmd_grade import REPORTS, add_grade_options, options_from
+from sysdesign.cli import CliError, fmt_points, load_kit
+from sysdesign.commands.cmd_grade import REPORTS, add_grade_options, options_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,8 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.grade.batch import grade_batch
-    from harness.grade.runner import GradeError
+    from sysdesign.grade.batch import grade_batch
+    from sysdesign.grade.runner import GradeError
 
     kit = load_kit()
     if not args.directory.is_dir():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from harness.cli import find_exercise, load_learner_kit
+from sysdesign.cli import find_exercise, load_learner_kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,9 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness import state
-    from harness.learner import core, hints
-    from harness.providers import display_path
+    from sysdesign import state
+    from sysdesign.learner import core, hints
+    from sysdesign.providers import display_path
 
     kit = load_learner_kit()
     if args.slug:
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     if args.task is not None:
         task = exercise.task(args.task)
         if task is None:
-            from harness.cli import CliError
+            from sysdesign.cli import CliError
 
             numbers = ", ".join(str(t.number) for t in exercise.tasks)
             raise CliError(f"'{exercise.slug}' has no task {args.task}; its tasks: {numbers}")

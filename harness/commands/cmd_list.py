@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 
-from harness.cli import fmt_points, load_learner_kit
-from harness.exercise import Exercise
-from harness.plugin_manager import Kit
-from harness.term import TABLE_WIDTH, fit, progress_bar, status_colour, style
+from sysdesign.cli import fmt_points, load_learner_kit
+from sysdesign.exercise import Exercise
+from sysdesign.plugin_manager import Kit
+from sysdesign.term import TABLE_WIDTH, fit, progress_bar, status_colour, style
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,8 +23,8 @@ def first_unfinished(kit: Kit, last: dict) -> Exercise | None:
 
 def list_lines(kit: Kit, stream=None, current: Exercise | None = None) -> list[str]:
     """The table, the progress bar and what to do next (shared with ``sysdesign watch``)."""
-    from harness import progress, state
-    from harness.learner import core
+    from sysdesign import progress, state
+    from sysdesign.learner import core
 
     last = state.load_last_results()
     record = progress.load()

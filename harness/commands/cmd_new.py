@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from harness import KIT_ROOT
-from harness.cli import CliError
-from harness.exercise import FORMAT_VERSION
+from sysdesign import KIT_ROOT
+from sysdesign.cli import CliError
+from sysdesign.exercise import FORMAT_VERSION
 
 PACK_PREFIX = "sysdesign-pack-"
 
@@ -184,7 +184,7 @@ SUITE = Template('''\
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.api import expect_equal
 
 
 @pytest.mark.task(1)
@@ -194,7 +194,7 @@ def test_get_returns_what_was_put($slug, clock):
     store.put("b", 2)
     store.put("a", 3)
     expect_equal("get('a') after put('a', 1), put('b', 2), put('a', 3)", store.get("a"), 3,
-                 "the last put under a key wins")
+                 why="the last put under a key wins")
     expect_equal("get('b')", store.get("b"), 2)
 
 
@@ -218,7 +218,7 @@ def test_entries_expire_after_ttl($slug, clock):
     store = $slug.$cls(ttl=10.0)
     store.put("a", 1)
     clock.tick(9.5)
-    expect_equal("get('a') 9.5 s after put (ttl 10)", store.get("a"), 1, "not expired yet")
+    expect_equal("get('a') 9.5 s after put (ttl 10)", store.get("a"), 1, why="not expired yet")
     clock.tick(0.5)
     with pytest.raises(KeyError):
         store.get("a")  # exactly ttl seconds after put: expired
@@ -232,7 +232,7 @@ def test_a_new_put_starts_a_new_life($slug, clock):
     store.put("a", 2)
     clock.tick(8.0)
     expect_equal("get('a') 8 s after the second put (ttl 10)", store.get("a"), 2,
-                 "each put starts the entry's ttl again")
+                 why="each put starts the entry's ttl again")
 ''')
 
 VARIANT = Template('''\
@@ -283,7 +283,7 @@ where = ["src"]
 
 PLUGIN = Template('''\
 """The $pack pack's plugin (the ``sysdesign.packs`` entry point): every <slug>/ folder beside it."""
-from harness.packs import exercises_hook
+from sysdesign.api import exercises_hook
 sysdesign_exercises = exercises_hook(__file__, pack="$pack")
 ''')
 
@@ -410,8 +410,8 @@ def scaffold_core(slug: str, root: Path = KIT_ROOT, *, title: str | None = None,
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.plugin_manager import shared_kit
-    from harness.providers import display_path
+    from sysdesign.plugin_manager import shared_kit
+    from sysdesign.providers import display_path
 
     kit = shared_kit()
     taken = set(kit.slugs)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from harness.cli import CliError, load_kit
+from sysdesign.cli import CliError, load_kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.grade.release import ReleaseError, build_release
+    from sysdesign.grade.release import ReleaseError, build_release
 
     kit = load_kit()
     try:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from harness.cli import CliError, add_impl_options, find_exercise, impl_args, load_learner_kit
-from harness.htmlreport import DEFAULT_EVENT_CAP
+from sysdesign.cli import CliError, add_impl_options, find_exercise, impl_args, load_learner_kit
+from sysdesign.htmlreport import DEFAULT_EVENT_CAP
 
 
 def register(sub: argparse._SubParsersAction) -> None:

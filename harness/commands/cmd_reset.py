@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from harness.cli import find_exercise, load_kit
+from sysdesign.cli import find_exercise, load_kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def confirm(question: str) -> bool:
     """Ask on the terminal; True for y/yes. Without a terminal there is nobody to ask: True (the
     learner's version is backed up either way)."""
-    from harness.term import is_terminal
+    from sysdesign.term import is_terminal
 
     if not is_terminal(sys.stdin):
         return True
@@ -31,8 +31,8 @@ def confirm(question: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.learner import core
-    from harness.providers import display_path
+    from sysdesign.learner import core
+    from sysdesign.providers import display_path
 
     kit = load_kit()
     exercise = find_exercise(kit, args.slug)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from harness.cli import find_exercise, load_kit
+from sysdesign.cli import find_exercise, load_kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,10 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness import progress, state
-    from harness.learner import core
-    from harness.providers import display_path
-    from harness.solution_store import SolutionUnavailable, read_reference
+    from sysdesign import progress, state
+    from sysdesign.learner import core
+    from sysdesign.providers import display_path
+    from sysdesign.solution_store import SolutionUnavailable, read_reference
 
     kit = load_kit()
     exercise = find_exercise(kit, args.slug)

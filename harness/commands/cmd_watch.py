@@ -7,7 +7,7 @@ import argparse
 import signal
 import sys
 
-from harness.cli import find_exercise, load_learner_kit
+from sysdesign.cli import find_exercise, load_learner_kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,8 +23,8 @@ def _terminate(signum, frame):  # SIGTERM/SIGHUP: leave through ``finally`` so t
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness.learner import sources, watch
-    from harness.term import cbreak, is_terminal
+    from sysdesign.learner import sources, watch
+    from sysdesign.term import cbreak, is_terminal
 
     kit = load_learner_kit()
     if args.slug:

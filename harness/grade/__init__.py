@@ -1,14 +1,14 @@
 """Classroom grading (``sysdesign grade``): learner code in a sandboxed worker process, the
 kit's pristine suites in a separate deciding process, reports written by the parent.
 
-- :mod:`~harness.grade.sandbox`: resource limits and the system-call filter of learner processes;
-- :mod:`~harness.grade.codec`: the JSON encoding of everything that crosses the boundary;
-- :mod:`~harness.grade.rpc`: the channel between the deciding process and the worker, proxies;
-- :mod:`~harness.grade.worker`: the worker process (imports the submission, serves calls);
-- :mod:`~harness.grade.provider`: the implementation provider of the deciding process;
-- :mod:`~harness.grade.runner`: the parent (one deciding process per exercise, the merge);
-- :mod:`~harness.grade.reporting`: what the report writers share (``plugins/report_*.py``);
-- :mod:`~harness.grade.batch`, :mod:`~harness.grade.release`, :mod:`~harness.grade.bundles`:
+- :mod:`~sysdesign.grade.sandbox`: resource limits and the system-call filter of learner processes;
+- :mod:`~sysdesign.grade.codec`: the JSON encoding of everything that crosses the boundary;
+- :mod:`~sysdesign.grade.rpc`: the channel between the deciding process and the worker, proxies;
+- :mod:`~sysdesign.grade.worker`: the worker process (imports the submission, serves calls);
+- :mod:`~sysdesign.grade.provider`: the implementation provider of the deciding process;
+- :mod:`~sysdesign.grade.runner`: the parent (one deciding process per exercise, the merge);
+- :mod:`~sysdesign.grade.reporting`: what the report writers share (``plugins/report_*.py``);
+- :mod:`~sysdesign.grade.batch`, :mod:`~sysdesign.grade.release`, :mod:`~sysdesign.grade.bundles`:
   ``grade-batch``, ``release``, ``classroom-workflow``, ``github-workflow`` and ``gradescope-bundle``.
 
 ``docs/grading.md`` describes the design and the limits.

@@ -14,9 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from harness.grade.runner import GradeOptions, expected_for, grade, select_exercises
-from harness.grading import GradeReport
-from harness.plugin_manager import Kit, shared_kit
+from sysdesign.grade.runner import GradeOptions, expected_for, grade, select_exercises
+from sysdesign.grading import GradeReport
+from sysdesign.plugin_manager import Kit, shared_kit
 
 
 @dataclass

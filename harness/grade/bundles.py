@@ -29,13 +29,13 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from harness import KIT_ROOT
-from harness.exercise import Exercise
-from harness.grade.release import (PackSource, ReleaseError, build_release, pack_sources, pack_wheel, wheel_name,
+from sysdesign import KIT_ROOT
+from sysdesign.exercise import Exercise
+from sysdesign.grade.release import (PackSource, ReleaseError, build_release, pack_sources, pack_wheel, wheel_name,
                                    write_wheel)
-from harness.grade.reporting import ERROR_STATUSES, capped, fmt, learner_message
-from harness.grading import PASSED, GradeReport, TestResult
-from harness.plugin_manager import Kit, shared_kit
+from sysdesign.grade.reporting import ERROR_STATUSES, capped, fmt, learner_message
+from sysdesign.grading import PASSED, GradeReport, TestResult
+from sysdesign.plugin_manager import Kit, shared_kit
 
 #: The per-variable cap of Linux (MAX_ARG_STRLEN), and the size a runner's payload is kept under.
 ENV_VALUE_LIMIT = 128 * 1024
@@ -195,7 +195,7 @@ class KitFinder:
     def find_spec(cls, fullname, path=None, target=None):
         if fullname not in PACKAGES:
             return None
-        folder = os.path.join(KIT, fullname)
+        folder = os.path.join(KIT, PACKAGES[fullname])
         return importlib.util.spec_from_file_location(fullname, os.path.join(folder, "__init__.py"),
                                                       submodule_search_locations=[folder])
 
@@ -419,6 +419,17 @@ def _kit_project(kit_dir: Path) -> dict:
     return tomllib.loads((kit_dir / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 
 
+def kit_packages(kit_dir: Path) -> dict[str, str]:
+    """Import name -> folder (relative to the kit) of every package the kit installs: its
+    ``[tool.setuptools] package-dir`` (the folder ``harness/`` is the package ``sysdesign``), else
+    each folder with an ``__init__.py`` under its own name."""
+    tool = tomllib.loads((kit_dir / "pyproject.toml").read_text(encoding="utf-8")).get("tool", {})
+    mapping = tool.get("setuptools", {}).get("package-dir") or {}
+    if mapping:
+        return {str(k): str(v) for k, v in sorted(mapping.items())}
+    return {p.name: p.name for p in sorted(kit_dir.iterdir()) if (p / "__init__.py").is_file()}
+
+
 def kit_wheel(kit_dir: Path, out_dir: Path) -> Path:
     """The kit's wheel for the bundle: its metadata, entry points (the ``sysdesign`` command,
     the pytest plugins) and dependencies, and a finder (:data:`KIT_FINDER`, loaded by a ``.pth``
@@ -433,8 +444,7 @@ def kit_wheel(kit_dir: Path, out_dir: Path) -> Path:
     entry_points = "".join(f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in values.items()) + "\n"
                            for group, values in groups.items() if values)
     name = "_" + re.sub(r"[-_.]+", "_", project["name"]).lower() + "_bundle"
-    packages = sorted(p.name for p in kit_dir.iterdir() if (p / "__init__.py").is_file())
-    files = {f"{name}.py": KIT_FINDER.format(packages=tuple(packages)).encode("utf-8"),
+    files = {f"{name}.py": KIT_FINDER.format(packages=kit_packages(kit_dir)).encode("utf-8"),
              f"{name}.pth": f"import {name}; {name}.install()\n".encode("utf-8")}
     return write_wheel(out_dir, project["name"], project["version"], files,
                        metadata="\n".join(lines) + "\n", entry_points=entry_points)

@@ -17,13 +17,13 @@ path        ``{"v": "/a/path"}`` (a ``pathlib`` path; arrives as ``pathlib.Path`
 datetime    ``{"v": isoformat}``; ``date`` likewise; ``timedelta``: ``{"us": microseconds}``
 random      ``{"v": state}``: a ``random.Random`` travels as a copy of its state
 rec         ``{"n": "module.Class", "f": {field: value}}``: a kit record class
-            (:mod:`harness.records`: etcd's ``Op``, ``KeyValue``...), rebuilt as itself
+            (:mod:`sysdesign.records`: etcd's ``Op``, ``KeyValue``...), rebuilt as itself
 builtin     ``{"v": "ValueError"}``: a class of the ``builtins`` module (``int``, ``KeyError``)
 exc         an exception *value*: ``{"type", "mod", "args", "msg"}``
 ref         ``{"o": owner side, "h": handle, "c": class key, "n": type name}``: an object that
             stays where it lives; the other side holds a proxy and calls back
 meth        ``{"h", "n", "c"}``: method ``n`` of the remote object ``h``
-xcls        an exception class defined by learner code (see :mod:`harness.grade.rpc`)
+xcls        an exception class defined by learner code (see :mod:`sysdesign.grade.rpc`)
 ==========  =========================================================================
 
 Subclasses of the plain types travel as the plain type (a ``str`` subclass with a rigged
@@ -42,7 +42,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from harness import records
+from sysdesign import records
 
 TAG = "__t__"
 MAX_DEPTH = 64

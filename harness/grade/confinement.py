@@ -7,8 +7,8 @@ standard library, the installed third-party packages, the kit's runtime (``harne
 submission's private copy; it may write only in its scratch folders. Never readable: the kit's
 references, suites, stubs and release blobs, every installed pack's exercise folders, the grader's
 workspace (grading specs, event files, staged hidden tests), the submission's original folder and
-its classmates'. The rules are Landlock rules (:mod:`harness.grade.landlock`); the system-call
-filter, resource limits and the unprivileged user come from :mod:`harness.grade.sandbox`.
+its classmates'. The rules are Landlock rules (:mod:`sysdesign.grade.landlock`); the system-call
+filter, resource limits and the unprivileged user come from :mod:`sysdesign.grade.sandbox`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from harness import KIT_ROOT
-from harness.grade import landlock
-from harness.grade.landlock import EXECUTE, READ, READ_DIR, READ_FILE, WRITE, Rules
+from sysdesign import KIT_ROOT
+from sysdesign.grade import landlock
+from sysdesign.grade.landlock import EXECUTE, READ, READ_DIR, READ_FILE, WRITE, Rules
 
 #: Folders of the kit that learner code never reads (``harness/`` is the runtime it may read).
 KIT_PRIVATE = ("solutions", "tests", "exercises", "plugins", ".references", "hidden", "docs", "examples")

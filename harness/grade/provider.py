@@ -31,11 +31,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from harness import wallclock
-from harness.exercise import Exercise
-from harness.grade import FILE_SIZE_LIMIT, OUTPUT_LIMIT, PROVIDER_NAME, rpc, sandbox
-from harness.grade.codec import DecodeError, EncodeError
-from harness.providers import ImplementationLoadError, display_path
+from sysdesign import wallclock
+from sysdesign.exercise import Exercise
+from sysdesign.grade import FILE_SIZE_LIMIT, OUTPUT_LIMIT, PROVIDER_NAME, rpc, sandbox
+from sysdesign.grade.codec import DecodeError, EncodeError
+from sysdesign.providers import ImplementationLoadError, display_path
 
 _EPOCH = __import__("datetime").datetime(1970, 1, 1)
 _MICRO = __import__("datetime").timedelta(microseconds=1)
@@ -89,7 +89,7 @@ site sysconfig tempfile pathlib zipimport pkgutil threading _thread concurrent a
 select _pytest pytest pluggy py freezegun responses urllib3 http urllib ftplib smtplib
 webbrowser logging atexit zipfile tarfile ensurepip venv plugins tracemalloc faulthandler
 """.split())
-_DENIED_PREFIXES = ("harness.grade", "harness.plugin_manager", "harness.clock", "harness.state",
+_DENIED_PREFIXES = ("sysdesign.grade", "sysdesign.plugin_manager", "sysdesign.clock", "sysdesign.state",
                     "requests.adapters", "requests.api")
 _HTTP_METHODS = frozenset({"request", "get", "post", "put", "patch", "delete", "head", "options", "send"})
 _DENIED_BUILTINS = frozenset("""
@@ -104,7 +104,7 @@ _SQLITE_DENIED = frozenset("""
 enable_load_extension load_extension backup deserialize serialize set_authorizer set_progress_handler
 set_trace_callback setlimit create_collation
 """.split())
-_LIVE_ATTRIBUTES = frozenset({("harness.cluster.node", "Node", "durable"), ("harness.cluster.node", "Node", "memory")})
+_LIVE_ATTRIBUTES = frozenset({("sysdesign.cluster.node", "Node", "durable"), ("sysdesign.cluster.node", "Node", "memory")})
 _SQLITE_SETTABLE = {"Connection": {"row_factory", "text_factory", "isolation_level"},
                     "Cursor": {"row_factory", "arraysize"}}
 
@@ -422,7 +422,7 @@ def worker_of(obj: Any) -> DecidingChannel | None:
 
 def worker_call(via: Any, name: str, *args: Any) -> Any:
     """Run the kit operation ``name`` (e.g. ``durability.install``, see ``_kit_operations`` in
-    :mod:`harness.grade.worker`) in the worker holding ``via``, with ``args`` (data, suite
+    :mod:`sysdesign.grade.worker`) in the worker holding ``via``, with ``args`` (data, suite
     objects as references, proxies as the worker's own objects). Kit code in the worker serves
     it, instrumenting the process that runs learner code; the answer is data, like any other,
     and may be forged by learner code."""
@@ -446,7 +446,7 @@ class WorkerProvider:
         self.deadline, self.memory_mb, self.timeout = deadline, memory_mb, timeout
         self.output_path, self.scratch = Path(output_path), Path(scratch)
         self.on_worker = on_worker
-        #: The worker's Landlock rules (:mod:`harness.grade.confinement`), as JSON; None: unconfined.
+        #: The worker's Landlock rules (:mod:`sysdesign.grade.confinement`), as JSON; None: unconfined.
         self.rules = rules
         self.process: subprocess.Popen | None = None
         self.channel: DecidingChannel | None = None
@@ -508,7 +508,7 @@ class WorkerProvider:
                "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
         with open(self.output_path, "ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-I", "-u", "-m", "harness.grade.worker", str(to_worker_r), str(from_worker_w),
+                [sys.executable, "-I", "-u", "-m", "sysdesign.grade.worker", str(to_worker_r), str(from_worker_w),
                  json.dumps(config)],
                 pass_fds=(to_worker_r, from_worker_w), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                 cwd=self.scratch, env=env, preexec_fn=sandbox.set_parent_death_signal, start_new_session=True,

@@ -30,9 +30,9 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import KIT_ROOT
-from harness.exercise import Exercise
-from harness.plugin_manager import PACK_GROUP, Kit, shared_kit
+from sysdesign import KIT_ROOT
+from sysdesign.exercise import Exercise
+from sysdesign.plugin_manager import PACK_GROUP, Kit, shared_kit
 
 BLOB_DIR = ".references"
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".pytest_cache", ".sysdesign")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from harness.grading import PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult
+from sysdesign.grading import PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult
 
 #: Statuses that mean "the test could not run to a verdict" (an error, not a wrong answer).
 ERROR_STATUSES = frozenset({"error", "crashed", "timed_out", "out_of_memory", "missing"})
@@ -58,7 +58,7 @@ def walk(report: GradeReport):
 
 
 # -- what learner code printed, and the test's source ------------------------------------------------
-#: The line ``harness.grade.runner`` puts between a test's message and what learner code printed.
+#: The line ``sysdesign.grade.runner`` puts between a test's message and what learner code printed.
 OUTPUT_MARKER = "\n--- what your code printed (first "
 
 
@@ -85,8 +85,8 @@ def _test_file(exercise_slug: str, nodeid: str):
     """The suite file a node id names (None for hidden tests or when it cannot be found)."""
     from pathlib import Path
 
-    from harness import KIT_ROOT
-    from harness.plugin_manager import shared_kit
+    from sysdesign import KIT_ROOT
+    from sysdesign.plugin_manager import shared_kit
 
     file_part = nodeid.split("::", 1)[0]
     if not file_part or file_part.startswith("hidden/"):

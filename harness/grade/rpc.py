@@ -1,6 +1,6 @@
 """The channel between the deciding process and the worker, and the proxies on both sides.
 
-Messages are length-prefixed JSON frames (:mod:`harness.grade.codec`) on two pipes. Either side
+Messages are length-prefixed JSON frames (:mod:`sysdesign.grade.codec`) on two pipes. Either side
 may call the other while it is itself being called (the suite calls a learner cache, which calls
 the suite's fake database, whose ``time.sleep`` runs the cluster, which calls another learner
 component...): a side waiting for a reply serves the requests that arrive meanwhile, so calls
@@ -34,8 +34,8 @@ from typing import Any
 
 from greenlet import getcurrent, greenlet
 
-from harness.grade import MESSAGE_LIMIT
-from harness.grade.codec import TAG, Codec, DecodeError, EncodeError
+from sysdesign.grade import MESSAGE_LIMIT
+from sysdesign.grade.codec import TAG, Codec, DecodeError, EncodeError
 
 HEADER = 4
 MAX_FRAME = 32 * 1024 * 1024
@@ -91,7 +91,7 @@ def safe_str(value: Any) -> str:
 class Pipe:
     """Length-prefixed JSON frames over a read fd and a write fd, with blocking I/O. The
     deciding side bounds waiting by killing the worker when its time is up (a watchdog in
-    :mod:`harness.grade.provider`): a blocked read then ends with :class:`PipeClosed`."""
+    :mod:`sysdesign.grade.provider`): a blocked read then ends with :class:`PipeClosed`."""
 
     def __init__(self, rfd: int, wfd: int, *, max_frame: int = MAX_FRAME) -> None:
         self.rfd, self.wfd, self.max_frame = rfd, wfd, max_frame
@@ -568,7 +568,7 @@ class Channel:
     def conversation(self) -> int:
         """The conversation the running greenlet takes part in. The deciding process numbers
         its greenlets (each cluster task that calls learner code is one); the worker serves each
-        conversation on a greenlet of its own (:mod:`harness.grade.worker`), so a task blocked in
+        conversation on a greenlet of its own (:mod:`sysdesign.grade.worker`), so a task blocked in
         the middle of one (waiting for a reply, a sleep, an HTTP answer) leaves the others free."""
         me = getcurrent()
         found = self._conversation_of.get(me)
@@ -968,7 +968,7 @@ class Channel:
         return _Raw(out)  # type: ignore[arg-type]
 
     def batch(self, proxy: Proxy, reads: list[tuple]) -> list:
-        """Run ``reads`` (see :mod:`harness.reads`) on the remote object ``proxy`` in one round
+        """Run ``reads`` (see :mod:`sysdesign.reads`) on the remote object ``proxy`` in one round
         trip; the values come back in order, converted as the single operations convert them."""
         __tracebackhide__ = True
         items = []

@@ -30,12 +30,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import KIT_ROOT
-from harness.exercise import Exercise
-from harness.grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, OUTPUT_LIMIT, PROVIDER_NAME
-from harness.grading import ERROR, PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult, slo_row
-from harness.plugin_manager import Kit, shared_kit
-from harness.providers import compiled_files, display_path
+from sysdesign import KIT_ROOT
+from sysdesign.exercise import Exercise
+from sysdesign.grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, OUTPUT_LIMIT, PROVIDER_NAME
+from sysdesign.grading import ERROR, PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult, slo_row
+from sysdesign.plugin_manager import Kit, shared_kit
+from sysdesign.providers import compiled_files, display_path
 
 #: Seconds a deciding process may run past ``--timeout`` before the parent kills it.
 GRACE = 20.0
@@ -93,10 +93,10 @@ def kit_pytest_plugins() -> list[str]:
     the children run with plugin autoloading off."""
     names = []
     for ep in importlib.metadata.entry_points(group="pytest11"):
-        if ep.value.startswith("plugins.") and ep.value not in names:
+        if ep.value.startswith("sysdesign.plugins.") and ep.value not in names:
             names.append(ep.value)
-    if "plugins.pytest_plugin" not in names:
-        names.insert(0, "plugins.pytest_plugin")
+    if "sysdesign.plugins.pytest_plugin" not in names:
+        names.insert(0, "sysdesign.plugins.pytest_plugin")
     return names
 
 
@@ -230,7 +230,7 @@ def run_child(ws: Workspace, label: str, spec: dict, paths: list[str], *, collec
            "--confcutdir", str(KIT_ROOT), "-p", "no:cacheprovider"]
     for plugin in kit_pytest_plugins():
         cmd += ["-p", plugin]
-    cmd += ["-p", "plugins.pytest_grade", "--impl", PROVIDER_NAME, "-q", "--color=no", "--tb=short",
+    cmd += ["-p", "sysdesign.plugins.pytest_grade", "--impl", PROVIDER_NAME, "-q", "--color=no", "--tb=short",
             "-o", "console_output_style=classic"]
     if collect:
         cmd.append("--collect-only")
@@ -274,8 +274,8 @@ def _read_run_data(path: Path) -> dict | None:
 
 
 def _merged_run_data(runs: list[ChildRun]) -> object:
-    """One :class:`harness.htmlreport.capture.RunData` from every exercise's child."""
-    from harness.htmlreport.capture import RunData
+    """One :class:`sysdesign.htmlreport.capture.RunData` from every exercise's child."""
+    from sysdesign.htmlreport.capture import RunData
 
     merged = RunData()
     for run in runs:
@@ -309,7 +309,7 @@ def _read_events(path: Path) -> list[dict]:
 
 
 def _base_spec(options: GradeOptions, submission: Path, secrets: list[Path] = (), uid: int | None = None) -> dict:
-    from harness.grade import confinement
+    from sysdesign.grade import confinement
 
     return {"submission": str(submission), "timeout": float(options.timeout), "memory_mb": int(options.memory_mb),
             "secrets": [str(p) for p in secrets], "unconfined": not confinement.landlock_available(),
@@ -318,7 +318,7 @@ def _base_spec(options: GradeOptions, submission: Path, secrets: list[Path] = ()
 
 def confinement_problem() -> str | None:
     """Why learner code cannot be confined on this machine (one line), or None."""
-    from harness.grade import confinement
+    from sysdesign.grade import confinement
 
     return confinement.unavailable()
 
@@ -358,7 +358,7 @@ def private_copy(submission: Path, target: Path) -> Path:
 def _learner_uid() -> int | None:
     """The unprivileged user learner code runs as (when the grader is root and that user can
     start this Python), else None: learner code runs as the grader's own user."""
-    from harness.grade import confinement
+    from sysdesign.grade import confinement
 
     return confinement.sandbox_uid() if confinement.private_runtime_problem() is None else None
 
@@ -573,7 +573,7 @@ def resolve_submission(impl: Path | None) -> Path:
 def grade(options: GradeOptions, *, kit: Kit | None = None, expected: Expected | None = None,
           executor: ThreadPoolExecutor | None = None) -> GradeReport:
     """Grade one submission; see the module docstring."""
-    from harness.grade import sandbox
+    from sysdesign.grade import sandbox
 
     kit = kit or shared_kit()
     exercises = select_exercises(kit, options.exercises)

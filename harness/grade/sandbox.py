@@ -27,7 +27,7 @@ import signal
 import struct
 import sys
 
-from harness.grade import landlock
+from sysdesign.grade import landlock
 
 _LINUX = sys.platform.startswith("linux")
 

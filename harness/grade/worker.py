@@ -1,8 +1,8 @@
 """The worker: the only process that runs the submission's code during grading.
 
-Started by the deciding process as ``python -I -u -m harness.grade.worker RFD WFD CONFIG``. It
+Started by the deciding process as ``python -I -u -m sysdesign.grade.worker RFD WFD CONFIG``. It
 imports what it needs, intercepts ``requests`` and ``time.sleep``, applies its limits and the
-system-call filter (:mod:`harness.grade.sandbox`), gives up its capabilities, and only then
+system-call filter (:mod:`sysdesign.grade.sandbox`), gives up its capabilities, and only then
 imports the submission's ``<slug>.py`` and serves the deciding process's requests until its
 pipe closes.
 
@@ -38,8 +38,8 @@ from typing import Any
 
 from greenlet import getcurrent, greenlet
 
-from harness.grade import landlock, rpc, sandbox
-from harness.grade.codec import DecodeError
+from sysdesign.grade import landlock, rpc, sandbox
+from sysdesign.grade.codec import DecodeError
 
 _EPOCH = _dt.datetime(1970, 1, 1)
 _freezegun_api: Any = None
@@ -77,7 +77,7 @@ class WorkerClock:
         if self.freezer is None:
             from freezegun import freeze_time
 
-            from harness.clock import skip_stack_checks
+            from sysdesign.clock import skip_stack_checks
 
             self.freezer = freeze_time(when, ignore=["_pytest.timing"])
             self.factory = self.freezer.start()
@@ -157,7 +157,7 @@ class WorkerChannel(rpc.Channel):
             raise rpc.ProtocolError("the worker loads modules of one submission folder only")
         # One module per exercise; a capstone also loads the concept exercises it builds on.
         self.module_paths.add(resolved)
-        from harness.providers import _import_failure_line, load_source_module, no_bytecode_process
+        from sysdesign.providers import _import_failure_line, load_source_module, no_bytecode_process
 
         if path.suffix != ".py":
             raise LoadFailure(f"{path}: not a Python source file")
@@ -173,7 +173,7 @@ class WorkerChannel(rpc.Channel):
         return {"h": self.export(module), "missing": missing}
 
     def _h_kit(self, msg: dict) -> Any:
-        """A kit operation the deciding process asks for (``harness.grade.provider.worker_call``):
+        """A kit operation the deciding process asks for (``sysdesign.grade.provider.worker_call``):
         instrumentation that must run where learner code runs, from the fixed table below."""
         name, args = msg.get("n"), self._decode(msg.get("a", []))
         operation = _kit_operations().get(name) if type(name) is str else None
@@ -204,7 +204,7 @@ class WorkerChannel(rpc.Channel):
             if isinstance(found, type) and issubclass(found, BaseException):
                 return found
         elif (mod in sys.modules or mod.split(".")[0] in _TRUSTED_TOPS) and all(p.isidentifier() for p in qual.split(".")):
-            # a module learner code already imported (harness.cluster.services for its
+            # a module learner code already imported (sysdesign.cluster.services for its
             # LeaseNotFound), or the standard library / requests: the real class, so that
             # ``except`` clauses in learner code match
             try:
@@ -260,7 +260,7 @@ def _kit_operations() -> dict[str, Any]:
     instrumentation"): ``durability.*`` records the sync points of learner code for the storage
     suite's power cuts and closes a crashed store's files without flushing them; ``walk.*`` finds
     (and replaces) the bytes a learner object holds, for the capstones' storage checks."""
-    from harness import durability, walk
+    from sysdesign import durability, walk
 
     return {**{f"durability.{name}": fn for name, fn in durability.WORKER_OPERATIONS.items()},
             **{f"walk.{name}": fn for name, fn in walk.WORKER_OPERATIONS.items()}}
@@ -286,7 +286,7 @@ def _install_http(channel: WorkerChannel) -> None:
 
     import responses
 
-    from harness.cluster.http import ignore_environment
+    from sysdesign.cluster.http import ignore_environment
 
     def forward(request: Any) -> tuple[int, dict, bytes]:
         body = request.body
@@ -329,10 +329,10 @@ def main(argv: list[str]) -> None:
     global _freezegun_api
     _freezegun_api = freezegun.api
 
-    import harness.durability  # noqa: F401 - kit operations (and its PowerCut, raised here as itself)
-    import harness.providers  # noqa: F401
+    import sysdesign.durability  # noqa: F401 - kit operations (and its PowerCut, raised here as itself)
+    import sysdesign.providers  # noqa: F401
 
-    from harness.clock import refuse_threads
+    from sysdesign.clock import refuse_threads
 
     refuse_threads()  # the filter below refuses them anyway; this gives the kit's one message
     channel = WorkerChannel(rpc.Pipe(rfd, wfd))

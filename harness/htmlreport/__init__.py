@@ -3,13 +3,13 @@ the points and statuses of every exercise and task, failure messages and hints, 
 timeline of every cluster test drawn from its trace, the figures suites record, and the replay
 command of each failing seed.
 
-- :mod:`~harness.htmlreport.capture`: what a test leaves for the page (its clusters' traces cut
+- :mod:`~sysdesign.htmlreport.capture`: what a test leaves for the page (its clusters' traces cut
   to the newest events, seeds, replay commands, the moment it failed; its figures), as plain data;
-- :mod:`~harness.htmlreport.collect`: the pytest side (``--sysdesign-report DIR``, the
+- :mod:`~sysdesign.htmlreport.collect`: the pytest side (``--sysdesign-report DIR``, the
   ``record_figure`` fixture);
-- :mod:`~harness.htmlreport.timeline`: the timeline SVG;
-- :mod:`~harness.htmlreport.charts`: histograms and bar charts as SVG;
-- :mod:`~harness.htmlreport.page`: the page itself (``plugins/report_html.py`` writes it through
+- :mod:`~sysdesign.htmlreport.timeline`: the timeline SVG;
+- :mod:`~sysdesign.htmlreport.charts`: histograms and bar charts as SVG;
+- :mod:`~sysdesign.htmlreport.page`: the page itself (``plugins/report_html.py`` writes it through
   the ``sysdesign_write_report`` hook, format ``html``).
 """
 

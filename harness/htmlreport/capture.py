@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass, field
 from itertools import islice
 from typing import Any
 
-from harness.clock import MICROS_PER_SECOND
-from harness.htmlreport import DEFAULT_EVENT_CAP
+from sysdesign.clock import MICROS_PER_SECOND
+from sysdesign.htmlreport import DEFAULT_EVENT_CAP
 
 LABEL_CHARS = 120
 #: Pseudo-nodes of the trace that are not lanes of their own.

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from harness.htmlreport import DEFAULT_EVENT_CAP, passing_cap
+from sysdesign.htmlreport import DEFAULT_EVENT_CAP, passing_cap
 
 FIGURE_PROPERTY = "sysdesign_figure"
 _FAILED_AT = pytest.StashKey[dict]()
@@ -50,7 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def record_figure(request: pytest.FixtureRequest) -> Callable[..., None]:
     """``record_figure(name, values, kind=None, unit="", labels=None)``: a figure for the HTML
     report (a list of numbers: a histogram; a mapping or ``labels``: a bar chart)."""
-    from harness.htmlreport.capture import figure
+    from sysdesign.htmlreport.capture import figure
 
     def record(name: str, values: Any, kind: str | None = None, unit: str = "", labels: Any = None) -> None:
         request.node.user_properties.append((FIGURE_PROPERTY, figure(name, values, kind, unit, labels)))
@@ -70,7 +70,7 @@ class ReportCollector:
     """Keeps what each test leaves for the page, and writes the page when the run ends."""
 
     def __init__(self, directory: Path | None, cap: int, data: Path | None = None) -> None:
-        from harness.htmlreport.capture import RunData
+        from sysdesign.htmlreport.capture import RunData
 
         self.directory = directory
         self.data = data
@@ -87,7 +87,7 @@ class ReportCollector:
         return rep
 
     def _keep(self, item: pytest.Item, call: pytest.CallInfo, rep: pytest.TestReport) -> None:
-        from plugins.pytest_cluster import _TRACKED, replay_command
+        from sysdesign.plugins.pytest_cluster import _TRACKED, replay_command
 
         clusters = item.stash.get(_TRACKED, None) or []
         if rep.failed and call.when in ("setup", "call") and clusters:
@@ -102,7 +102,7 @@ class ReportCollector:
         figures = [value for key, value in item.user_properties if key == FIGURE_PROPERTY]
         if not clusters and not figures:
             return
-        from harness.htmlreport.capture import capture_cluster
+        from sysdesign.htmlreport.capture import capture_cluster
 
         test = self.run.test(item.nodeid)
         test.figures = list(figures)
@@ -129,7 +129,7 @@ class ReportCollector:
         if self.directory is None:
             return
         try:
-            from plugins.pytest_plugin import STATE
+            from sysdesign.plugins.pytest_plugin import STATE
         except ImportError:
             return
         state = session.config.stash.get(STATE, None)

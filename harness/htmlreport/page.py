@@ -4,8 +4,8 @@ Top: the total and a table of exercises. Then per exercise (a capstone's SLO tab
 objective, target, measured, result, points), per task, each test with its
 status and points; a test that did not pass shows its message, its hint and, when it ran a
 cluster, the seed and the replay command. Every cluster test has a timeline
-(:mod:`~harness.htmlreport.timeline`), open under a failure and folded under a pass; figures a
-test recorded are drawn beside it (:mod:`~harness.htmlreport.charts`). Hidden tests show their
+(:mod:`~sysdesign.htmlreport.timeline`), open under a failure and folded under a pass; figures a
+test recorded are drawn beside it (:mod:`~sysdesign.htmlreport.charts`). Hidden tests show their
 status only. A passing test's timeline (and a failing one's after the first ``OPEN_TIMELINES``)
 sits folded in a ``<template>`` the script unfolds when it is opened, so a page of hundreds of
 timelines loads quickly.
@@ -24,10 +24,10 @@ import html
 from collections import defaultdict
 from typing import Any
 
-from harness.grade.reporting import SLO_COLUMNS, fmt, is_visible, label, slo_cells, slo_tests
-from harness.grading import ERROR, NOT_STARTED, PASSED, GradeReport, TestResult
-from harness.htmlreport import charts, timeline
-from harness.htmlreport.capture import RunData, TestCapture
+from sysdesign.grade.reporting import SLO_COLUMNS, fmt, is_visible, label, slo_cells, slo_tests
+from sysdesign.grading import ERROR, NOT_STARTED, PASSED, GradeReport, TestResult
+from sysdesign.htmlreport import charts, timeline
+from sysdesign.htmlreport.capture import RunData, TestCapture
 
 
 #: Failing tests whose timelines are drawn open; later ones are folded, so a page with many failures

@@ -18,7 +18,7 @@ import bisect
 import html
 from typing import Any
 
-from harness.htmlreport.capture import NOT_LANES, ClusterCapture
+from sysdesign.htmlreport.capture import NOT_LANES, ClusterCapture
 
 PX_PER_SECOND = 6000.0  # 1 ms -> 6 px before clamping
 MIN_STEP = 7.0

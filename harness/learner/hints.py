@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness import state
-from harness.exercise import Exercise, Task
+from sysdesign import state
+from sysdesign.exercise import Exercise, Task
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from harness.exercise import Exercise
-from harness.grading import MISSING, NOT_STARTED, PASSED, ExerciseResult, TestResult, fmt_points
-from harness.providers import display_path
-from harness.runner import SuiteOutcome
-from harness.term import TABLE_WIDTH, fit, status_colour, style
+from sysdesign.exercise import Exercise
+from sysdesign.grading import MISSING, NOT_STARTED, PASSED, ExerciseResult, TestResult, fmt_points
+from sysdesign.providers import display_path
+from sysdesign.runner import SuiteOutcome
+from sysdesign.term import TABLE_WIDTH, fit, status_colour, style
 
 MORE_FAILURES_SHOWN = 6
 _FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)\s*$')
@@ -44,7 +44,7 @@ def task_lines(exercise: Exercise, result: ExerciseResult, stream=None) -> list[
 def slo_lines(result: ExerciseResult) -> list[str]:
     """A capstone's SLO table (objective, target, measured, result, points), within
     ``TABLE_WIDTH`` columns; nothing for an exercise without service-level objectives."""
-    from harness.grade.reporting import slo_tests, slo_text_table
+    from sysdesign.grade.reporting import slo_tests, slo_text_table
 
     table = slo_text_table(slo_tests(result), width=TABLE_WIDTH)
     return ["", "  Service-level objectives:", *table] if table else []

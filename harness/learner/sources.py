@@ -174,7 +174,7 @@ def open_source(path: Path, *, poll: bool = False, clock: Callable[[], float] = 
 
 # -- keys ----------------------------------------------------------------------------------------
 class TerminalKeys:
-    """Single keys from a terminal already in cbreak mode (see :func:`harness.term.cbreak`)."""
+    """Single keys from a terminal already in cbreak mode (see :func:`sysdesign.term.cbreak`)."""
 
     interactive = True
 

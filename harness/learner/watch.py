@@ -1,7 +1,7 @@
 """``sysdesign watch``: re-run the current exercise whenever its module is saved.
 
 The loop is driven by three things it is given, so tests drive it without waiting: a change
-source (``changed()``, see :mod:`harness.learner.sources`), a key source (``read(timeout)``,
+source (``changed()``, see :mod:`sysdesign.learner.sources`), a key source (``read(timeout)``,
 which is also where the loop waits) and a clock (``clock() -> seconds``, for the debounce).
 ``run(events=..., keys=..., clock=..., runner=..., max_cycles=...)`` runs it with fakes; the
 command builds the real ones.
@@ -19,11 +19,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Protocol, TextIO
 
-from harness import state
-from harness.exercise import Exercise
-from harness.learner import core, hints, render
-from harness.providers import display_path
-from harness.term import CLEAR_SCREEN, progress_bar, style
+from sysdesign import state
+from sysdesign.exercise import Exercise
+from sysdesign.learner import core, hints, render
+from sysdesign.providers import display_path
+from sysdesign.term import CLEAR_SCREEN, progress_bar, style
 
 QUIT = "quit"
 KEYS_HELP = "n next, h hint, l list, a check all, r reset, Enter re-run, q quit"
@@ -190,7 +190,7 @@ class Watch:
         elif key == "h":
             self._hint()
         elif key == "l":
-            from harness.commands.cmd_list import list_lines
+            from sysdesign.commands.cmd_list import list_lines
 
             self.say("", *list_lines(self.kit, stream=self.out, current=self.exercise))
         elif key == "a":
@@ -292,8 +292,8 @@ def run(
     """Watch ``slug`` (default: the first unfinished exercise). Anything not given is the real
     thing: file events or polling, keys from stdin, ``sys.stdout``, ``time.monotonic``, the
     in-process suite runner."""
-    from harness.learner.sources import LineKeys, open_source
-    from harness.plugin_manager import shared_kit
+    from sysdesign.learner.sources import LineKeys, open_source
+    from sysdesign.plugin_manager import shared_kit
 
     kit = kit or shared_kit()
     if slug is not None:

@@ -77,7 +77,7 @@ The API, in this kit's simulated cluster:
   ``node.every(interval, fn, *args, first=None)`` (both return a timer with ``cancel()``);
   ``node.post(fn, *args)`` runs ``fn`` soon. Your handlers run one at a time; a network call
   blocks only your node. Do not loop forever or sleep in a loop: schedule a timer.
-* ``store``: the etcd-like client (``harness.cluster.services``): ``grant(ttl)`` -> ``Lease``
+* ``store``: the etcd-like client (``sysdesign.cluster.services``): ``grant(ttl)`` -> ``Lease``
   (``.id``, ``.refresh()``, ``.revoke()``), ``txn(compare, success, failure)`` -> result with
   ``.succeeded`` and ``.responses`` (a put: the new revision; a get: a ``KeyValue`` or None),
   ``get(key)``, ``watch(key, callback, start_revision=None)`` -> ``Watch`` (``.cancel()``).
@@ -119,7 +119,7 @@ from typing import Any
 
 import requests  # noqa: F401  (network failures are requests.RequestException)
 
-from harness.cluster.services import LeaseNotFound, StaleToken, get_op, mod_revision, put_op, version  # noqa: F401
+from sysdesign.cluster.services import LeaseNotFound, StaleToken, get_op, mod_revision, put_op, version  # noqa: F401
 
 LEADER_KEY = "/billing/leader"
 """The key whose holder is the leader (its value: the leader's node name)."""

@@ -5,8 +5,8 @@ import random
 
 import pytest
 
-from harness.messages import explain
-from harness.reads import attr, contains, length, read_all
+from sysdesign.messages import explain
+from sysdesign.reads import attr, contains, length, read_all
 
 SEEDS = range(30)
 STEPS = 160

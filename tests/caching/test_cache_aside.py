@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 pytestmark = pytest.mark.task(6)
 

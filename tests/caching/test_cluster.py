@@ -19,7 +19,7 @@ import time
 import pytest
 import requests
 
-from harness.messages import explain, expect_equal, expect_true
+from sysdesign.messages import explain, expect_equal, expect_true
 
 KEYS = [f"item:{i}" for i in range(12)]
 SERVERS = ["web-1", "web-2", "web-3"]

@@ -5,8 +5,8 @@ import random
 
 import pytest
 
-from harness.messages import expect_equal, expect_true, explain
-from harness.reads import contains, length, read_all
+from sysdesign.messages import expect_equal, expect_true, explain
+from sysdesign.reads import contains, length, read_all
 
 
 @pytest.mark.points(1)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 
 def present(cache, keys="abcdef"):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 pytestmark = pytest.mark.task(2)
 

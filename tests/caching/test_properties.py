@@ -14,8 +14,8 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule
 
-from harness.properties import ModelMachine, Story, run_machine
-from harness.reads import attr, contains, length, read_all
+from sysdesign.properties import ModelMachine, Story, run_machine
+from sysdesign.reads import attr, contains, length, read_all
 
 from .test_against_models import EMPTY, LFUModel, OrderModel, TTLModel
 

@@ -3,7 +3,7 @@ and a flush interval of a quarter second (seconds need not be whole), one entry,
 
 import pytest
 
-from harness.messages import explain, expect_equal
+from sysdesign.messages import explain, expect_equal
 
 Q = 0.25
 

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from harness.messages import explain, expect_equal
-from harness.reads import attr, contains, read_all
+from sysdesign.messages import explain, expect_equal
+from sysdesign.reads import attr, contains, read_all
 
 pytestmark = pytest.mark.task(8)
 

@@ -33,8 +33,8 @@ from typing import Any
 import pytest
 import requests
 
-from harness import walk
-from harness.capstone import Ledger, Parts, Request, Spec, builds_on, reference_module
+from sysdesign import walk
+from sysdesign.capstone import Ledger, Parts, Request, Spec, builds_on, reference_module
 
 SLUG = "capstone_google_drive"
 HERE = Path(__file__).parent
@@ -106,7 +106,7 @@ def stored_pieces(root: Any) -> list[tuple[Any, bytes]]:
     """Every bytes value reachable from ``root`` (a node's ``durable``), as (replace, value):
     ``replace(new)`` puts other bytes in its place. Dicts, lists, tuples and objects'
     attributes are walked, each object once, learner objects where they live (the grading
-    worker included: harness.walk)."""
+    worker included: sysdesign.walk)."""
     return [((lambda at: lambda new: walk.replace_piece(root, at, new))(path), value)
             for path, value in walk.stored_pieces(root)]
 
@@ -594,8 +594,8 @@ def capstone(impl):
 
 
 def run_scenario(seed, capstone, parts, base_path) -> Run:
-    from harness.clock import VirtualClock
-    from harness.cluster import Cluster
+    from sysdesign.clock import VirtualClock
+    from sysdesign.cluster import Cluster
 
     clock = VirtualClock().start()
     try:

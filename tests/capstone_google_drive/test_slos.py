@@ -14,7 +14,7 @@ import hashlib
 
 import pytest
 
-from harness.capstone import Ledger, grade_slo, judge_slo, percentile
+from sysdesign.capstone import Ledger, grade_slo, judge_slo, percentile
 
 # the scenario's figures (conftest.py)
 MEASURE_FROM, END = 5.0, 55.0
@@ -33,7 +33,7 @@ def describe(op):
 
 
 def judge(request, run, replay, objective, target, measure, why):
-    """Grade one objective (``harness.capstone.judge_slo`` with this capstone's parts)."""
+    """Grade one objective (``sysdesign.capstone.judge_slo`` with this capstone's parts)."""
     __tracebackhide__ = True
     judge_slo(request, run, replay, objective, target, measure, why, BUILDS_ON)
 

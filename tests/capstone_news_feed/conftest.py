@@ -38,7 +38,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from harness.capstone import Ledger, Parts, Request, Spec, builds_on, reference_module
+from sysdesign.capstone import Ledger, Parts, Request, Spec, builds_on, reference_module
 
 SLUG = "capstone_news_feed"
 HERE = Path(__file__).parent
@@ -423,8 +423,8 @@ def capstone(impl):
 
 
 def run_scenario(seed, capstone, parts, base_path) -> Run:
-    from harness.clock import VirtualClock
-    from harness.cluster import Cluster
+    from sysdesign.clock import VirtualClock
+    from sysdesign.cluster import Cluster
 
     clock = VirtualClock().start()
     try:

@@ -4,8 +4,8 @@ do not pass), each within its tolerance (20% for rates, 25-30% for the rest)."""
 
 import pytest
 
-from harness.capstone import grade_slo, within
-from harness.messages import expect_true
+from sysdesign.capstone import grade_slo, within
+from sysdesign.messages import expect_true
 
 SECONDS_PER_DAY = 86_400
 TOLERANCE = {

@@ -4,8 +4,8 @@ do not pass), each within 20%."""
 
 import pytest
 
-from harness.capstone import grade_slo, within
-from harness.messages import expect_true
+from sysdesign.capstone import grade_slo, within
+from sysdesign.messages import expect_true
 
 SECONDS_PER_DAY, DAYS_PER_YEAR = 24 * 3600, 365
 TOLERANCE = 0.2

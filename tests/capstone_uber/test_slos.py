@@ -12,7 +12,7 @@ import math
 
 import pytest
 
-from harness.capstone import Ledger, grade_slo, judge_slo, percentile
+from sysdesign.capstone import Ledger, grade_slo, judge_slo, percentile
 
 # the scenario's figures (conftest.py)
 MEASURE_FROM, END = 10.0, 85.0
@@ -29,7 +29,7 @@ def failures(requests, n=5):
 
 
 def judge(request, run, replay, objective, target, measure, why):
-    """Grade one objective (``harness.capstone.judge_slo`` with this capstone's parts)."""
+    """Grade one objective (``sysdesign.capstone.judge_slo`` with this capstone's parts)."""
     __tracebackhide__ = True
     judge_slo(request, run, replay, objective, target, measure, why, BUILDS_ON)
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from harness.messages import explain
+from sysdesign.messages import explain
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ result = {{
 @pytest.fixture(scope="session", autouse=True)
 def _fresh_interpreters(impl):
     """Start two child interpreters (different hash salts) with the first test of the suite."""
-    from harness.interpreters import FreshInterpreters
+    from sysdesign.interpreters import FreshInterpreters
 
     children = FreshInterpreters(impl("configuration").__file__, _SNIPPET, hashseeds=(1, 2))
     yield children

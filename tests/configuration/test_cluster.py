@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import POLL, WATCH_DELAY, good
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
-from harness.reads import call, read_all
+from sysdesign.messages import expect_equal, expect_true
+from sysdesign.reads import call, read_all
 
 from .conftest import ROLLOUT_USERS
 

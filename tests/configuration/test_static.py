@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from harness.messages import expect_equal, expect_true, explain
+from sysdesign.messages import expect_equal, expect_true, explain
 
 from .conftest import problem_keys
 

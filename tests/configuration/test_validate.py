@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import good, oracle_problem_keys, problem_keys
 

@@ -38,7 +38,7 @@ class CrossProcess:
 
     def check(self, component, here):
         """The in-process answers ``here`` equal both fresh interpreters' answers."""
-        from harness.messages import explain
+        from sysdesign.messages import explain
 
         for seed, answers in self.results.items():
             there = answers[component]
@@ -55,7 +55,7 @@ class CrossProcess:
 @pytest.fixture(scope="session", autouse=True)
 def _fresh_interpreters(impl):
     """Start the two child interpreters with the first test, so they run while other tests do."""
-    from harness.interpreters import FreshInterpreters
+    from sysdesign.interpreters import FreshInterpreters
 
     children = FreshInterpreters(impl("hashing").__file__, _SNIPPET, hashseeds=(1, 2))
     yield children

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 import requests
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 KEYS = [f"page:{i}" for i in range(150)]
 FIRST = [f"cache-{i}" for i in range(1, 5)]  # four cache nodes to start with

@@ -2,9 +2,9 @@
 
 import pytest
 
-from harness.distribution import moved_fraction
-from harness.messages import expect_equal, expect_true
-from harness.reads import call_each
+from sysdesign.distribution import moved_fraction
+from sysdesign.messages import expect_equal, expect_true
+from sysdesign.reads import call_each
 
 pytestmark = pytest.mark.task(2)
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule
 
-from harness.properties import ModelMachine, Story, run_machine
-from harness.reads import call_each
+from sysdesign.properties import ModelMachine, Story, run_machine
+from sysdesign.reads import call_each
 
 NAMES = ["a", "b", "c"]
 #: Ordinary keys, plus the two of them hashed lowest and highest (before the first point, past the last).

@@ -2,9 +2,9 @@
 
 import pytest
 
-from harness.distribution import max_over_mean, moved_keys, shares
-from harness.messages import expect_equal, expect_true
-from harness.reads import call, call_each, read_all
+from sysdesign.distribution import max_over_mean, moved_keys, shares
+from sysdesign.messages import expect_equal, expect_true
+from sysdesign.reads import call, call_each, read_all
 
 NODES = [f"node-{i}" for i in range(10)]
 KEYS = [f"key-{i}" for i in range(20_000)]

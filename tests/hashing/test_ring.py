@@ -5,9 +5,9 @@ import itertools
 
 import pytest
 
-from harness.distribution import max_over_mean, moved_keys, shares
-from harness.messages import expect_equal, expect_true
-from harness.reads import call_each
+from sysdesign.distribution import max_over_mean, moved_keys, shares
+from sysdesign.messages import expect_equal, expect_true
+from sysdesign.reads import call_each
 
 NODES = [f"node-{i}" for i in range(10)]
 KEYS = [f"key-{i}" for i in range(10_000)]

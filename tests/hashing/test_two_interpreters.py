@@ -7,8 +7,8 @@ every process. These tests run your module in two new interpreters (``PYTHONHASH
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
-from harness.reads import call_each
+from sysdesign.messages import expect_equal, expect_true
+from sysdesign.reads import call_each
 
 
 @pytest.mark.task(1)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from harness.clock import to_micros
-from harness.messages import explain
+from sysdesign.clock import to_micros
+from sysdesign.messages import explain
 
 URL = "http://api.test/items"
 

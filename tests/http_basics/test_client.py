@@ -11,8 +11,8 @@ import pytest
 import requests
 import responses
 
-from harness.clock import EPOCH_SECONDS
-from harness.messages import explain, expect_equal, expect_true
+from sysdesign.clock import EPOCH_SECONDS
+from sysdesign.messages import explain, expect_equal, expect_true
 
 from .conftest import URL, FakeServer, RunawayClient, describe
 

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from harness.messages import explain
+from sysdesign.messages import explain
 
 from .conftest import parse_should_fail, watchdog
 

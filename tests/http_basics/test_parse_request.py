@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 GET = b"GET /index.html HTTP/1.1\r\nHost: shop.example\r\n\r\n"
 POST = (b"POST /payments?currency=eur HTTP/1.1\r\n"

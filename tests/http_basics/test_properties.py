@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.messages import explain
-from harness.properties import grading_settings
+from sysdesign.messages import explain
+from sysdesign.properties import grading_settings
 
 from .conftest import watchdog
 

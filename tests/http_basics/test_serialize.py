@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.messages import expect_equal, explain
+from sysdesign.messages import expect_equal, explain
 
 pytestmark = pytest.mark.task(5)
 

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from harness import KIT_ROOT
-from harness.grading import GradeReport
-from harness.selfcheck import statuses, variant_as_impl  # noqa: F401  (re-exported for the tests)
+from sysdesign import KIT_ROOT
+from sysdesign.grading import GradeReport
+from sysdesign.selfcheck import statuses, variant_as_impl  # noqa: F401  (re-exported for the tests)
 
 
 class SuiteRun:

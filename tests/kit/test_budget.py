@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from harness import KIT_ROOT
-from harness.grading import MISSING, TIMED_OUT
-from harness.plugin_manager import build_kit
-from plugins import pytest_plugin
+from sysdesign import KIT_ROOT
+from sysdesign.grading import MISSING, TIMED_OUT
+from sysdesign.plugin_manager import build_kit
+from sysdesign.plugins import pytest_plugin
 
 KIT = build_kit(load_packs=False)
 HASHING = KIT.exercise("hashing")
@@ -46,7 +46,7 @@ def test_an_endless_loop_times_out_naming_the_learners_line_and_the_rest_still_r
     grade = tmp_path / "grade.json"
     result = run(pytester, str(KIT_ROOT / MOD_TESTS), "--impl", str(impl), "--test-budget", "0.3",
                  "--grade-json", str(grade))
-    from harness.grading import GradeReport
+    from sysdesign.grading import GradeReport
     import json
 
     report = GradeReport.from_dict(json.loads(grade.read_text()))
@@ -116,8 +116,8 @@ def test_the_budget_comes_from_exercise_toml_and_grows_with_the_load(tmp_path, m
 
 
 def test_check_shows_a_timeout_as_the_first_problem_with_its_line(tmp_path, monkeypatch):
-    from harness.learner import render
-    from harness.runner import run_exercise
+    from sysdesign.learner import render
+    from sysdesign.runner import run_exercise
 
     monkeypatch.setenv("SYSDESIGN_STATE_DIR", str(tmp_path / "state"))
     impl = patched_reference(tmp_path, "while True:\n    pass")
@@ -131,8 +131,8 @@ def test_check_shows_a_timeout_as_the_first_problem_with_its_line(tmp_path, monk
 # -- Ctrl-C --------------------------------------------------------------------------------------
 def test_ctrl_c_names_the_running_test_and_the_rest_are_not_run(tmp_path, monkeypatch):
     """KeyboardInterrupt raised at a line of the learner's code is what Ctrl-C does there."""
-    from harness.learner import render
-    from harness.runner import run_exercise
+    from sysdesign.learner import render
+    from sysdesign.runner import run_exercise
 
     monkeypatch.setenv("SYSDESIGN_STATE_DIR", str(tmp_path / "state"))
     impl = patched_reference(tmp_path, "raise KeyboardInterrupt")

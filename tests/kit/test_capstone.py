@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from harness import KIT_ROOT
-from harness.grade.reporting import slo_line, slo_text_table, text_table
-from harness.grading import ExerciseResult, GradeReport, slo_row
-from harness.grading import TestResult as Result
-from harness.selfcheck import variant_as_impl
-from harness.capstone import SLO, Ledger, Parts, Request, Spec, WiringError, builds_on, percentile, slo_table, unmet, within
-from harness.cluster import Cluster
-from harness.providers import ImplementationLoadError
+from sysdesign import KIT_ROOT
+from sysdesign.grade.reporting import slo_line, slo_text_table, text_table
+from sysdesign.grading import ExerciseResult, GradeReport, slo_row
+from sysdesign.grading import TestResult as Result
+from sysdesign.selfcheck import variant_as_impl
+from sysdesign.capstone import SLO, Ledger, Parts, Request, Spec, WiringError, builds_on, percentile, slo_table, unmet, within
+from sysdesign.cluster import Cluster
+from sysdesign.providers import ImplementationLoadError
 
 
 def test_percentile_is_nearest_rank():
@@ -170,7 +170,7 @@ def test_grade_slo_records_the_row_and_fails_with_it_in_76_columns():
         node = Node()
 
     with pytest.raises(AssertionError) as failed:
-        from harness.capstone import grade_slo
+        from sysdesign.capstone import grade_slo
 
         grade_slo(Request(), "release of q1: pages from 1 s after its acknowledgement", "100% show version 2",
                   "48 of 172 (124 stale)", False, "every copy must be invalidated")
@@ -185,9 +185,9 @@ def test_grade_slo_records_the_row_and_fails_with_it_in_76_columns():
 def test_every_report_format_shows_the_rows_and_stays_valid(tmp_path, capsys):
     import xmlschema
 
-    from harness.commands.cmd_grade import print_report
-    from harness.htmlreport import page
-    from plugins import report_exercism, report_gradescope, report_junit, report_markdown
+    from sysdesign.commands.cmd_grade import print_report
+    from sysdesign.htmlreport import page
+    from sysdesign.plugins import report_exercism, report_gradescope, report_junit, report_markdown
 
     report = slo_report()
     wiring = report.exercises[0].tests[1]
@@ -236,7 +236,7 @@ def capstone_runs(tmp_path_factory):
     run = subprocess.run([sys.executable, "-m", "pytest", f"tests/{SLUG}", "--impl", str(impl), "-q",
                           "-p", "no:cacheprovider", "--grade-json", str(model), "--sysdesign-report", str(html)],
                          cwd=KIT_ROOT, env=_env(tmp), capture_output=True, text=True, timeout=600)
-    check = subprocess.run([sys.executable, "-m", "harness.cli", "check", SLUG, "--impl", str(impl)],
+    check = subprocess.run([sys.executable, "-m", "sysdesign.cli", "check", SLUG, "--impl", str(impl)],
                            cwd=KIT_ROOT, env=_env(tmp), capture_output=True, text=True, timeout=600)
     return {"pytest": run, "check": check, "model": model, "html": html / "index.html"}
 
@@ -294,11 +294,11 @@ def test_sysdesign_grade_hands_the_rows_from_the_deciding_process_to_every_repor
     for part in ("caching", "load_balancing"):  # the parts, as a learner's submission ships them
         shutil.copyfile(KIT_ROOT / "solutions" / f"{part}.py", impl / f"{part}.py")
     out = tmp_path / "out"
-    args = [sys.executable, "-m", "harness.cli", "grade", "--impl", str(impl), "--exercise", SLUG, "--timeout", "300",
+    args = [sys.executable, "-m", "sysdesign.cli", "grade", "--impl", str(impl), "--exercise", SLUG, "--timeout", "300",
             "--json", str(out / "model.json"), "--junit", str(out / "junit.xml"), "--markdown", str(out / "summary.md"),
             "--exercism", str(out / "exercism.json"), "--gradescope", str(out / "gradescope.json"),
             "--html", str(out / "html")]
-    help_text = subprocess.run([sys.executable, "-m", "harness.cli", "grade", "--help"], capture_output=True, text=True)
+    help_text = subprocess.run([sys.executable, "-m", "sysdesign.cli", "grade", "--help"], capture_output=True, text=True)
     if "--allow-weak-sandbox" in help_text.stdout:
         args.append("--allow-weak-sandbox")
     done = subprocess.run(args, cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True, timeout=600)
@@ -325,7 +325,7 @@ def test_check_names_the_concept_exercises_a_capstone_builds_on_that_are_not_fin
     for slug in (SLUG, "caching", "load_balancing"):
         shutil.copyfile(KIT_ROOT / "plugins" / "pristine" / f"{slug}.py", workspace / f"{slug}.py")
     env = {**_env(tmp_path), "SYSDESIGN_WORKSPACE": str(workspace)}
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "check", SLUG], cwd=tmp_path, env=env,
+    done = subprocess.run([sys.executable, "-m", "sysdesign.cli", "check", SLUG], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=300)
     first = done.stdout.splitlines()[0]
     assert first.startswith(f"{SLUG} builds on caching, load_balancing, not finished yet"), done.stdout

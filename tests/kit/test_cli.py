@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from harness import KIT_ROOT
-from harness.plugin_manager import build_kit
+from sysdesign import KIT_ROOT
+from sysdesign.plugin_manager import build_kit
 
 KIT = build_kit(load_packs=False)
 FIRST = KIT.exercises[0]
@@ -26,7 +26,7 @@ def sysdesign(tmp_path):
            "NO_COLOR": "1"}
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "harness.cli", *args], capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-m", "sysdesign.cli", *args], capture_output=True, text=True,
                               env=env, cwd=KIT_ROOT, timeout=300)
 
     return run
@@ -143,7 +143,7 @@ def test_a_typo_gets_a_did_you_mean_in_one_line(sysdesign, args, expected):
 
 def test_a_closed_pipe_ends_quietly(tmp_path):
     env = {**os.environ, "SYSDESIGN_STATE_DIR": str(tmp_path / "state"), "NO_COLOR": "1"}
-    child = subprocess.Popen([sys.executable, "-m", "harness.cli", "--help"], stdout=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-m", "sysdesign.cli", "--help"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, env=env, cwd=KIT_ROOT)
     child.stdout.close()  # the reader is gone before the first line (``| head -0``)
     err = child.stderr.read().decode()

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from harness.clock import EPOCH, EPOCH_SECONDS, VirtualClock
+from sysdesign.clock import EPOCH, EPOCH_SECONDS, VirtualClock
 
 
 def test_learner_visible_clocks_start_at_the_epoch(clock):
@@ -53,7 +53,7 @@ def test_on_sleep_can_be_routed_elsewhere(clock):
 def test_the_kits_wall_clock_and_pytests_timing_stay_real_inside_a_clock():
     import _pytest.timing
 
-    from harness import wallclock
+    from sysdesign import wallclock
 
     with VirtualClock() as clock:
         clock.tick(3600)
@@ -94,7 +94,7 @@ def _start_a_low_level_thread() -> None:
 
 @pytest.mark.parametrize("starter", [_start_a_thread, _start_a_low_level_thread], ids=["Timer", "_thread"])
 def test_code_under_a_clock_may_not_start_threads(starter):
-    from harness.clock import ThreadsRefused
+    from sysdesign.clock import ThreadsRefused
 
     with VirtualClock():
         with pytest.raises(ThreadsRefused, match="may not start threads") as refused:
@@ -124,7 +124,7 @@ def test_threads_the_kit_starts_are_not_refused():
     kit_code = compile("thread = threading.Thread(target=started.append, args=(1,))\nthread.start()\nthread.join()",
                        "harness/fake.py", "exec")
     with VirtualClock():
-        exec(kit_code, {"__name__": "harness.fake", "threading": threading, "started": started})
+        exec(kit_code, {"__name__": "sysdesign.fake", "threading": threading, "started": started})
     assert started == [1]
 
 
@@ -155,9 +155,9 @@ def test_a_timer_thread_library_fails_the_same_way_every_time():
 
 
 def test_the_grading_worker_refuses_threads_with_the_same_message(tmp_path):
-    from harness import wallclock
-    from harness.exercise import Exercise
-    from harness.grade.provider import WorkerProvider
+    from sysdesign import wallclock
+    from sysdesign.exercise import Exercise
+    from sysdesign.grade.provider import WorkerProvider
 
     (tmp_path / "threads.py").write_text(
         "import threading\n\ndef start():\n    threading.Timer(0.01, print).start()\n", encoding="utf-8")
@@ -196,8 +196,8 @@ def test_a_refused_thread_in_an_http_handler_reaches_the_test(tmp_path):
     """Not a 500 answer that hides why: the refusal propagates to the caller, like an unfinished stub."""
     import requests
 
-    from harness.clock import ThreadsRefused
-    from harness.cluster import Cluster
+    from sysdesign.clock import ThreadsRefused
+    from sysdesign.cluster import Cluster
 
     with Cluster(seed=1, base_path=tmp_path) as cluster:
         node = cluster.add_node("web")
@@ -299,8 +299,8 @@ def test_entering_a_clock_is_cheap_after_the_first(monkeypatch):
     a pytest run); the remembered walk costs a small fraction of that."""
     import freezegun.api as api
 
-    import harness.clock as clock_module
-    from harness import wallclock
+    import sysdesign.clock as clock_module
+    from sysdesign import wallclock
 
     def best_of(runs: int) -> float:
         costs = []
@@ -328,7 +328,7 @@ def test_no_freeze_leaks_from_a_clock_test_into_the_next(pytester):
     pytester.makepyfile(test_sequence="""
         import datetime, importlib, sys, time
 
-        from harness.clock import EPOCH_SECONDS
+        from sysdesign.clock import EPOCH_SECONDS
         from tests.kit.test_clock import _real_clock_everywhere
 
         def test_first(clock, tmp_path, monkeypatch):

@@ -2,7 +2,7 @@
 branches), the pristine stub is 'not started' everywhere, every known-wrong variant is rejected
 by the tests it names, and the metadata is complete.
 
-The checks themselves live in :mod:`harness.selfcheck`, which ``sysdesign dev check`` runs on
+The checks themselves live in :mod:`sysdesign.selfcheck`, which ``sysdesign dev check`` runs on
 installed packs too."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import coverage
 import pytest
 
-from harness import selfcheck
-from harness.plugin_manager import build_kit
+from sysdesign import selfcheck
+from sysdesign.plugin_manager import build_kit
 
 KIT = build_kit(load_packs=False)
 EXERCISES = [e for e in KIT.exercises if e.pack == "core"]
@@ -22,7 +22,7 @@ MIN_VARIANTS = selfcheck.MIN_VARIANTS
 
 @pytest.fixture
 def runner(run_suite):
-    """:func:`harness.selfcheck` runner on top of the in-process pytester run."""
+    """:func:`sysdesign.selfcheck` runner on top of the in-process pytester run."""
 
     def run(paths, impl):
         report, result = run_suite(list(paths), impl)

@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from harness import KIT_ROOT
-from harness import grading
-from harness.grading import FAILED, PASSED, ExerciseResult, GradeReport
-from harness.htmlreport import page
-from harness.htmlreport.capture import RunData, capture_cluster, figure
-from harness.selfcheck import variant_as_impl
-from plugins.report_html import target_file
+from sysdesign import KIT_ROOT
+from sysdesign import grading
+from sysdesign.grading import FAILED, PASSED, ExerciseResult, GradeReport
+from sysdesign.htmlreport import page
+from sysdesign.htmlreport.capture import RunData, capture_cluster, figure
+from sysdesign.selfcheck import variant_as_impl
+from sysdesign.plugins.report_html import target_file
 
 P2P = "tests/p2p/test_gossip.py"
 PUSHED = f"{P2P}::test_a_rumour_is_pushed_for_push_rounds_rounds_then_no_more"
@@ -109,7 +109,7 @@ def test_a_long_run_draws_its_newest_events_and_still_knows_older_faults(cluster
 
 
 def _with(cap):
-    from harness.htmlreport.capture import TestCapture
+    from sysdesign.htmlreport.capture import TestCapture
 
     return TestCapture("tests/demo/test_demo.py::test_demo", clusters=[cap])
 
@@ -168,7 +168,7 @@ def test_pytest_writes_the_page_with_the_failing_seed_and_its_replay(failing_pag
 
 def test_sysdesign_report_runs_suites_and_writes_the_page(tmp_path):
     env = {**os.environ, "SYSDESIGN_STATE_DIR": str(tmp_path / "state")}
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "report", "networking", "--solutions",
+    done = subprocess.run([sys.executable, "-m", "sysdesign.cli", "report", "networking", "--solutions",
                            "--cluster-seed", "5", "--out", str(tmp_path / "out")],
                           cwd=KIT_ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -239,7 +239,7 @@ def test_the_run_data_alone_can_be_written_for_a_grader_to_merge(tmp_path):
     assert test.nodeid == INFORMS and test.clusters[0].events and test.figures[0]["kind"] == "histogram"
     report = one_test_report(PASSED, nodeid=INFORMS)
     report.html_run_data = run.to_dict()
-    from plugins.report_html import sysdesign_write_report
+    from sysdesign.plugins.report_html import sysdesign_write_report
 
     assert sysdesign_write_report(report=report, fmt="html", path=str(tmp_path / "page.html"))
     text = (tmp_path / "page.html").read_text()
@@ -261,7 +261,7 @@ def test_sysdesign_grade_writes_the_page_beside_its_other_reports(tmp_path):
     impl = tmp_path / "impl"
     impl.mkdir()
     shutil.copyfile(KIT_ROOT / "solutions" / "networking.py", impl / "networking.py")
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "grade", "--impl", str(impl), "--exercise", "networking",
+    done = subprocess.run([sys.executable, "-m", "sysdesign.cli", "grade", "--impl", str(impl), "--exercise", "networking",
                            "--json", str(tmp_path / "grade.json"), "--html", str(tmp_path / "html")],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]

@@ -1,13 +1,13 @@
-"""harness.messages: the kit's failure messages, and where their tracebacks end."""
+"""sysdesign.messages: the kit's failure messages, and where their tracebacks end."""
 
 from __future__ import annotations
 
 import pytest
 
-from harness.messages import expect_equal, expect_true, explain
+from sysdesign.messages import expect_equal, expect_true, explain
 
 SUITE = '''
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 
 def test_equal():

@@ -3,8 +3,8 @@ run against the suite; the ones no test notices are reported as survivors."""
 
 from __future__ import annotations
 
-from harness import selfcheck
-from harness.plugin_manager import build_kit
+from sysdesign import selfcheck
+from sysdesign.plugin_manager import build_kit
 
 SOURCE = '''"""A module."""
 
@@ -69,7 +69,7 @@ def test_a_bounded_mutation_run_on_a_real_suite():
 
 
 def test_the_command_lists_survivors_and_fails_when_there_are_some(capsys):
-    from harness.cli import main
+    from sysdesign.cli import main
 
     code = main(["dev", "check", "--mutants", "--max-mutants", "1", "--test", "test_nines.py",
                  "--function", "nines_of", "performance"])

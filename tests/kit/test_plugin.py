@@ -8,11 +8,11 @@ import shutil
 
 import pytest
 
-from harness import KIT_ROOT
-from harness.exercise import Exercise
-from harness.hookspecs import hookimpl
-from harness.plugin_manager import ImplementationNotFound, build_kit
-from harness.providers import ImplementationLoadError, LearnerProvider, load_module_from
+from sysdesign import KIT_ROOT
+from sysdesign.exercise import Exercise
+from sysdesign.hookspecs import hookimpl
+from sysdesign.plugin_manager import ImplementationNotFound, build_kit
+from sysdesign.providers import ImplementationLoadError, LearnerProvider, load_module_from
 
 from .conftest import statuses
 
@@ -60,7 +60,7 @@ class _NamedSet:
 
     @hookimpl
     def sysdesign_resolve_impl(self, name):
-        from harness.providers import DirectoryProvider
+        from sysdesign.providers import DirectoryProvider
 
         return DirectoryProvider(self.folder) if name == self.name else None
 
@@ -108,7 +108,7 @@ def test_a_missing_module_names_the_file(tmp_path):
 
 
 def test_from_time_import_sleep_is_routed_through_the_clock(tmp_path):
-    from harness.clock import late_bound_sleep
+    from sysdesign.clock import late_bound_sleep
 
     exercise = Exercise(slug="sleepy", title="t", order=1, summary="", components=("sleep",), tasks=(),
                         stub=tmp_path, reference=tmp_path, suite=tmp_path)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.grading import NOT_STARTED, PASSED
-from harness.plugin_manager import build_kit
+from sysdesign.grading import NOT_STARTED, PASSED
+from sysdesign.plugin_manager import build_kit
 
 from .stubbed import reference_up_to, stub_tasks
 

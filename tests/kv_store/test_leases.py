@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.messages import expect_equal, expect_true, explain
+from sysdesign.messages import expect_equal, expect_true, explain
 
 pytestmark = pytest.mark.task(5)
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
-from harness.properties import ModelMachine, Story, run_machine
+from sysdesign.properties import ModelMachine, Story, run_machine
 
 from .conftest import as_tuple
 from .test_random import Model

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from harness.messages import explain
+from sysdesign.messages import explain
 
 KEYS = ["a", "b", "c", "d", "e", "f"]
 

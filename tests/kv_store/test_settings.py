@@ -4,7 +4,7 @@ alive for that microsecond and gone exactly at its end."""
 
 import pytest
 
-from harness.messages import expect_equal, explain
+from sysdesign.messages import expect_equal, explain
 
 TINY = 0.000001
 

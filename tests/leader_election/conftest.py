@@ -35,9 +35,9 @@ from typing import Any
 
 import pytest
 
-from harness.cluster.services.etcd import Etcd, EtcdClient, EtcdState
-from harness.cluster.services.payments import Payments, PaymentsClient, PaymentsState, StaleToken
-from harness.messages import explain
+from sysdesign.cluster.services.etcd import Etcd, EtcdClient, EtcdState
+from sysdesign.cluster.services.payments import Payments, PaymentsClient, PaymentsState, StaleToken
+from sysdesign.messages import explain
 
 KEY = "/billing/leader"
 PREFIX = "/billing/charged/"

@@ -74,7 +74,7 @@ except BaseException as exc:
 @pytest.fixture(scope="session", autouse=True)
 def _fresh_interpreters(impl):
     """Start the two child interpreters with the first test, so they run while other tests do."""
-    from harness.interpreters import FreshInterpreters
+    from sysdesign.interpreters import FreshInterpreters
 
     children = FreshInterpreters(impl("load_balancing").__file__, _SNIPPET, hashseeds=(1, 2))
     yield children

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from harness.distribution import shares
-from harness.messages import expect_equal, expect_true
-from harness.reads import call_times
+from sysdesign.distribution import shares
+from sysdesign.messages import expect_equal, expect_true
+from sysdesign.reads import call_times
 
 
 @pytest.mark.task(1)

@@ -7,7 +7,7 @@ fall/rise streaks says when each server should have been taken out and put back.
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 pytestmark = pytest.mark.task(7)
 

@@ -3,7 +3,7 @@ suite's own round robin)."""
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 pytestmark = pytest.mark.task(7)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from harness.distribution import max_over_mean
-from harness.messages import expect_equal, expect_true
+from sysdesign.distribution import max_over_mean
+from sysdesign.messages import expect_equal, expect_true
 
 pytestmark = pytest.mark.task(5)
 

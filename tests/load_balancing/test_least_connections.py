@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from harness.messages import expect_equal
-from harness.reads import call_each
+from sysdesign.messages import expect_equal
+from sysdesign.reads import call_each
 
 pytestmark = pytest.mark.task(4)
 

@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from harness.messages import expect_equal
-from harness.reads import call_times
+from sysdesign.messages import expect_equal
+from sysdesign.reads import call_times
 
 pytestmark = pytest.mark.task(1)
 

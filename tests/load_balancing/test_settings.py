@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 
 def picks(balancer, n=4, request=None):

@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
-from harness.reads import call_times
+from sysdesign.messages import expect_equal, expect_true
+from sysdesign.reads import call_times
 
 pytestmark = pytest.mark.task(3)
 

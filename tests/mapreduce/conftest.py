@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from harness.messages import explain
+from sysdesign.messages import explain
 
 VOCABULARY = ("the a of and to in is it that was for on are as with his they at be this from have or by one had "
               "not but what all were when we there can an your which their said if do will each about how up out "

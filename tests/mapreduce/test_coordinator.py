@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import JobGuard, JobRun, make_corpus, write_inputs
 

@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from harness.messages import explain, expect_equal, expect_true
+from sysdesign.messages import explain, expect_equal, expect_true
 
 from .conftest import JobGuard, JobRun, make_corpus, write_inputs
 

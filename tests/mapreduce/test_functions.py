@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 from .conftest import make_corpus, suite_partition, suite_tokens
 

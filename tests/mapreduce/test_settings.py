@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.messages import explain
+from sysdesign.messages import explain
 
 from .conftest import JobGuard, JobRun
 

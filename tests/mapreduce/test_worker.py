@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import make_corpus, oracle, suite_partition, suite_tokens, write_inputs
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from harness.messages import explain
+from sysdesign.messages import explain
 
 LATENCY_BOUNDS = [round(0.001 * 1.25**i, 9) for i in range(40)]
 """The suite's latency buckets: 1 ms growing by 25 % up to about 6 s (a 25 % error bound)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 pytestmark = pytest.mark.task(6)
 

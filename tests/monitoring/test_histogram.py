@@ -9,8 +9,8 @@ import random
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
-from harness.reads import call_each
+from sysdesign.messages import expect_equal, expect_true
+from sysdesign.reads import call_each
 
 from .conftest import bucket_range, nearest_rank
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import (LATENCY, LATENCY_BOUNDS, bucket_range, build_fleet, error_rule, lognormal, nearest_rank,
                        parse_lines)

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import parse_lines
 

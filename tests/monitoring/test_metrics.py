@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 pytestmark = pytest.mark.task(3)
 

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.messages import explain
-from harness.properties import grading_settings
-from harness.reads import call_each
+from sysdesign.messages import explain
+from sysdesign.properties import grading_settings
+from sysdesign.reads import call_each
 
 BOUNDS = [[1], [1, 2], [1, 2, 4, 8], [0.5, 1.5, 2.5]]
 QUANTILES = [0.01, 0.07, 0.1, 0.25, 0.5, 0.55, 0.9, 0.95, 0.99, 1.0]  # 0.07 * 100 and 0.55 * 100 are a hair above 7 and 55

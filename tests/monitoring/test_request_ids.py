@@ -8,7 +8,7 @@ import itertools
 import pytest
 import requests
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import parse_lines
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 pytestmark = pytest.mark.task(5)
 

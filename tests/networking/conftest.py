@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from harness.messages import explain
+from sysdesign.messages import explain
 
 #: Trace kinds that record a message a node sent: on its way, lost at once, or cut or refused (at send time,
 #: or later when it would have arrived: the same message then appears twice, so count message ids).

@@ -6,7 +6,7 @@ it acknowledges; and, replaying the trace, no DATA before the handshake and neve
 
 import pytest
 
-from harness.messages import expect_equal, expect_true, explain
+from sysdesign.messages import expect_equal, expect_true, explain
 
 from .conftest import Channel
 

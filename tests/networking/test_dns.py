@@ -4,7 +4,7 @@ the next resolver. Links to the resolvers take 0.25 s each way, so every time is
 
 import pytest
 
-from harness.messages import expect_equal, explain
+from sysdesign.messages import expect_equal, explain
 
 from .conftest import Dns
 

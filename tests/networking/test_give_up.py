@@ -4,7 +4,7 @@ and sends nothing more; any progress starts the count over."""
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import Channel
 

@@ -4,7 +4,7 @@ answer."""
 
 import pytest
 
-from harness.messages import expect_equal, expect_true, explain
+from sysdesign.messages import expect_equal, expect_true, explain
 
 from .conftest import Probe, add_host
 

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from harness.messages import explain
+from sysdesign.messages import explain
 
 UPLOAD_KINDS = ("send", "drop", "cut", "down")
 """Trace kinds of a message that left its sender (delivered or not, it used the upload)."""

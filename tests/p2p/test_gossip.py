@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import (gossip_group, guard_never_unlearns, names_for, origin_of, rounds_to_inform, sent_messages,
                        uninformed)

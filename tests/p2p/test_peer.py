@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import file_bytes
 

@@ -9,7 +9,7 @@ import hashlib
 
 import pytest
 
-from harness.messages import expect_equal, expect_true, explain
+from sysdesign.messages import expect_equal, expect_true, explain
 
 from .conftest import sent_messages
 

@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import build_swarm, check_complete, guard_chunks_kept, received_valid, run_swarm, sent_messages
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 
 @pytest.fixture

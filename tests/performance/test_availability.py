@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from harness.messages import expect_true
+from sysdesign.messages import expect_true
 
 from .conftest import PRIMARY
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from harness.messages import expect_equal, expect_true, explain
+from sysdesign.messages import expect_equal, expect_true, explain
 
 pytestmark = pytest.mark.task(7)
 

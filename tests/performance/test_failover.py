@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import PRIMARY, SECONDARY
 

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from harness.messages import expect_true
+from sysdesign.messages import expect_true
 
 pytestmark = pytest.mark.task(4)
 

@@ -6,7 +6,7 @@ import statistics
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 pytestmark = pytest.mark.task(3)
 

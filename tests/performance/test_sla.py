@@ -14,8 +14,8 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis import given
 
-from harness.messages import expect_equal, expect_true, explain
-from harness.properties import grading_settings
+from sysdesign.messages import expect_equal, expect_true, explain
+from sysdesign.properties import grading_settings
 
 from .test_availability import STEP, measure
 

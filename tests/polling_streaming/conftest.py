@@ -133,7 +133,7 @@ class Feed:
         return Stats(len(self.requests(name, since, until)), staleness)
 
     def expect_exactly_once_in_order(self, name, why=""):
-        from harness.messages import expect_equal
+        from sysdesign.messages import expect_equal
 
         expect_equal(f"versions {name} delivered (on_update calls, in order), {len(self.published)} published",
                      self.versions(name), sorted(self.published),

@@ -4,7 +4,7 @@ cursor of 0, a round trip of 0."""
 
 import pytest
 
-from harness.messages import explain, expect_equal, expect_true
+from sysdesign.messages import explain, expect_equal, expect_true
 
 SMALL = 0.25
 

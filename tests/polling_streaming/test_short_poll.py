@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import RTT
 

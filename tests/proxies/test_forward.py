@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import add_backend
 

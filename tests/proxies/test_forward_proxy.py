@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 from .conftest import add_backend, add_proxy, call_from
 

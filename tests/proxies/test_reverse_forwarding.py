@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 import pytest
 import requests
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 from .conftest import call_from
 from .conftest import setup_reverse as setup

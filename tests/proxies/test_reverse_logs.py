@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import call_from, setup_reverse
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.messages import expect_equal, explain
+from sysdesign.messages import expect_equal, explain
 
 from .conftest import add_backend, add_proxy, call_from
 

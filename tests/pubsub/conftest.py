@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from harness.messages import explain
+from sysdesign.messages import explain
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import (Effects, add_broker, add_consumer, add_publisher, check_exactly_once, check_order,
                        guard_broker, guard_key_order, publish)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.messages import expect_equal, expect_true, explain
+from sysdesign.messages import expect_equal, expect_true, explain
 
 from .conftest import DurableAnswers, add_endpoint, add_publisher, publish
 

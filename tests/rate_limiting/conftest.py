@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from requests.structures import CaseInsensitiveDict
 
-from harness.messages import explain
+from sysdesign.messages import explain
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import time
 import pytest
 import requests
 
-from harness.messages import explain, expect_equal, expect_true
+from sysdesign.messages import explain, expect_equal, expect_true
 
 from .conftest import Spy, add_shared_limiter_servers, add_web_servers
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import expect_close, expect_decisions, goto
 

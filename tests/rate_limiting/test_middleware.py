@@ -3,8 +3,8 @@
 import pytest
 import requests
 
-from harness.cluster.http import normalize
-from harness.messages import expect_equal, expect_true
+from sysdesign.cluster.http import normalize
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import add_web_servers, fake_request, goto, page
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule
 
-from harness.properties import ModelMachine, Story, run_machine
+from sysdesign.properties import ModelMachine, Story, run_machine
 
 KEYS = ["alice", "bob"]
 WINDOWS = [0.5, 1.0, 2.0]

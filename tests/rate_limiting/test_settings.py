@@ -3,7 +3,7 @@ of a quarter second (seconds need not be whole), a bucket of capacity 1, one tie
 
 import pytest
 
-from harness.messages import explain
+from sysdesign.messages import explain
 
 from .conftest import expect_decisions
 

@@ -4,7 +4,7 @@ Window 8 s, limit 4: every weight below is exact in binary (t = 0 is a window st
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 from .conftest import expect_close, expect_decisions, goto
 

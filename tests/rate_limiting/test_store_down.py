@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 from .conftest import WEB, add_shared_limiter_servers
 

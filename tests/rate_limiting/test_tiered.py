@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.messages import explain, expect_equal
+from sysdesign.messages import explain, expect_equal
 
 from .conftest import expect_close, expect_decisions, goto
 

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from harness.messages import explain, expect_equal, expect_true
+from sysdesign.messages import explain, expect_equal, expect_true
 
 from .conftest import AUTOCOMMIT, PYTHON_DEFAULT, Bank, InjectedFailure, is_lock_error
 

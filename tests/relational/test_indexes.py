@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 pytestmark = pytest.mark.task(3)
 

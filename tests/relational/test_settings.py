@@ -4,7 +4,7 @@ range (one entry, ``low == high``)."""
 
 import pytest
 
-from harness.messages import expect_equal, explain
+from sysdesign.messages import expect_equal, explain
 
 
 @pytest.mark.task(1)

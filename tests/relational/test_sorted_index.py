@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
-from harness.reads import call, read_all
+from sysdesign.messages import expect_equal, expect_true
+from sysdesign.reads import call, read_all
 
 N = 10_000
 

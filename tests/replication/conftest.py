@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from harness.messages import explain
-from harness.reads import attr, call, read_all
+from sysdesign.messages import explain
+from sysdesign.reads import attr, call, read_all
 
 NAMES = ("db-1", "db-2")
 

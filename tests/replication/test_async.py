@@ -3,7 +3,7 @@ later, on its heartbeats: reads from the replica are stale for a bounded time, t
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 pytestmark = pytest.mark.task(2)
 

@@ -3,7 +3,7 @@ hears a newer term, and catches up; in the end every node holds the same data.""
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 pytestmark = pytest.mark.task(5)
 

@@ -4,7 +4,7 @@ read, against the primary's order of the writes), and reads still complete withi
 
 import pytest
 
-from harness.messages import expect_equal, expect_true, explain
+from sysdesign.messages import expect_equal, expect_true, explain
 
 pytestmark = pytest.mark.task(6)
 

@@ -4,7 +4,7 @@ while it lives, resynchronises a replica that did (the client cannot know which 
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 pytestmark = pytest.mark.task(3)
 

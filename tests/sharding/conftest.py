@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from harness.messages import explain
+from sysdesign.messages import explain
 
 SHARDS = [f"shard-{i}" for i in range(4)]
 
@@ -195,7 +195,7 @@ except BaseException as exc:
 @pytest.fixture(scope="session", autouse=True)
 def _fresh_interpreters(impl):
     """Start two child interpreters (different hash seeds) with the first test."""
-    from harness.interpreters import FreshInterpreters
+    from sysdesign.interpreters import FreshInterpreters
 
     children = FreshInterpreters(impl("sharding").__file__, _SNIPPET, hashseeds=(1, 2))
     yield children

@@ -3,8 +3,8 @@ the user's region, picks the shard)."""
 
 import pytest
 
-from harness.messages import expect_equal
-from harness.reads import call_each
+from sysdesign.messages import expect_equal
+from sysdesign.reads import call_each
 
 pytestmark = pytest.mark.task(2)
 

@@ -3,7 +3,7 @@ keep serving reads and writes while they move."""
 
 import pytest
 
-from harness.messages import expect_equal, expect_true, explain
+from sysdesign.messages import expect_equal, expect_true, explain
 
 pytestmark = pytest.mark.task(5)
 

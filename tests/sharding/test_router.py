@@ -3,7 +3,7 @@ key's shard, GET /<key> reads it back from there."""
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 pytestmark = pytest.mark.task(3)
 

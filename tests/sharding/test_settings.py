@@ -4,8 +4,8 @@ strategy with a single bound, ``""``, that owns every key."""
 
 import pytest
 
-from harness.messages import expect_equal, expect_true, explain
-from harness.reads import call_each
+from sysdesign.messages import expect_equal, expect_true, explain
+from sysdesign.reads import call_each
 
 KEYS = [f"user:{i}" for i in range(500)] + ["", "zzz", "é"]
 

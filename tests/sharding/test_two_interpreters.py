@@ -7,7 +7,7 @@ in two new interpreters (``PYTHONHASHSEED`` 1 and 2) and compare their answers w
 
 import pytest
 
-from harness.messages import expect_true
+from sysdesign.messages import expect_true
 
 pytestmark = pytest.mark.task(1)
 

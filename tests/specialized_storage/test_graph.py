@@ -5,7 +5,7 @@ from collections import deque
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 FRIENDS = [("harry", "ron"), ("harry", "hermione"), ("ron", "hermione"), ("ron", "ginny"),
            ("hermione", "viktor"), ("ginny", "luna"), ("luna", "neville"), ("draco", "crabbe")]

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 SIDE = 1024
 BOUNDS = (0, 0, SIDE, SIDE)

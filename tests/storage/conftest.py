@@ -20,7 +20,7 @@ Two ways a node dies here:
   stop the power at the n-th sync point (fsync of a file or a folder, fdatasync, replace or
   rename): ``disk.cut_at = n``.
 
-Both are :mod:`harness.durability`: its ``os`` wrappers and the dropping of open files run where
+Both are :mod:`sysdesign.durability`: its ``os`` wrappers and the dropping of open files run where
 the store runs (this process, or the grading worker under ``sysdesign grade``); the disk model
 and the cut run here, on the files of the nodes' disks.
 """
@@ -34,12 +34,12 @@ from pathlib import Path
 
 import pytest
 
-from harness import durability
-from harness.messages import explain
+from sysdesign import durability
+from sysdesign.messages import explain
 
 LOG = "data.log"
 # From the one module object the fixtures use (a test runner that drops modules between runs may
-# leave ``harness.durability`` and ``from harness import durability`` two different modules).
+# leave ``sysdesign.durability`` and ``from sysdesign import durability`` two different modules).
 DiskModel = durability.DiskModel
 PowerCut = durability.PowerCut  # the tests catch it
 

@@ -3,7 +3,7 @@ deleted key, and is atomic: a power cut at any point of it loses nothing."""
 
 import pytest
 
-from harness.messages import expect_equal, expect_true
+from sysdesign.messages import expect_equal, expect_true
 
 from .conftest import LOG, Client, PowerCut, crash_process, durable_node, expect_contents, power_cut, restart
 

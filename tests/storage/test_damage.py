@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 from .conftest import LOG, Client, crash_process, durable_node, expect_contents, own_file, restart
 

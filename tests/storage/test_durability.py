@@ -5,7 +5,7 @@ operating system had not written to the device (see conftest.py for how the suit
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 from .conftest import LOG, Client, crash_process, durable_node, expect_contents, power_cut, restart
 

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from harness.messages import explain, expect_equal, expect_true
+from sysdesign.messages import explain, expect_equal, expect_true
 
 from .conftest import LOG, Client, durable_node, expect_contents
 

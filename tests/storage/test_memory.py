@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.messages import expect_equal
 
 from .conftest import Client, add_storage_node, crash_process, restart
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule
 
-from harness import durability
-from harness.properties import ModelMachine, Story, run_machine
+from sysdesign import durability
+from sysdesign.properties import ModelMachine, Story, run_machine
 
 from .conftest import LOG
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from harness.cluster.services.base import Service, ServiceClient
-from harness.cluster.services.etcd import (
+from sysdesign.cluster.services.base import Service, ServiceClient
+from sysdesign.cluster.services.etcd import (
     Compare,
     Etcd,
     EtcdClient,
@@ -33,9 +33,9 @@ from harness.cluster.services.etcd import (
     value,
     version,
 )
-from harness.cluster.services.payments import Charge, Payments, PaymentsClient, StaleToken
-from harness.cluster.services.redis import Redis, RedisClient, ResponseError
-from harness.cluster.services.slow_db import SlowDB, SlowDBClient
+from sysdesign.cluster.services.payments import Charge, Payments, PaymentsClient, StaleToken
+from sysdesign.cluster.services.redis import Redis, RedisClient, ResponseError
+from sysdesign.cluster.services.slow_db import SlowDB, SlowDBClient
 
 BUILTIN_SERVICES: dict[str, Callable[..., Any]] = {
     "slow_db": SlowDB,

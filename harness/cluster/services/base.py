@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from harness.cluster.calls import caller_name
+from sysdesign.cluster.calls import caller_name
 
 if TYPE_CHECKING:
-    from harness.cluster.cluster import Cluster
-    from harness.cluster.node import Node
+    from sysdesign.cluster.cluster import Cluster
+    from sysdesign.cluster.node import Node
 
 #: Default client timeout (seconds) for service calls.
 DEFAULT_TIMEOUT = 5.0

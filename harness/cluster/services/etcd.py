@@ -32,14 +32,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from harness.clock import MICROS_PER_SECOND
-from harness.cluster.network import copy_body
-from harness.records import record
-from harness.cluster.services.base import DEFAULT_TIMEOUT, Service, ServiceClient
+from sysdesign.clock import MICROS_PER_SECOND
+from sysdesign.cluster.network import copy_body
+from sysdesign.records import record
+from sysdesign.cluster.services.base import DEFAULT_TIMEOUT, Service, ServiceClient
 
 if TYPE_CHECKING:
-    from harness.cluster.cluster import Cluster
-    from harness.cluster.node import Node
+    from sysdesign.cluster.cluster import Cluster
+    from sysdesign.cluster.node import Node
 
 
 class LeaseNotFound(Exception):

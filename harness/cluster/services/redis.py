@@ -16,12 +16,12 @@ from __future__ import annotations
 import fnmatch
 from typing import TYPE_CHECKING, Any
 
-from harness.clock import MICROS_PER_SECOND
-from harness.cluster.services.base import DEFAULT_TIMEOUT, Service, ServiceClient
+from sysdesign.clock import MICROS_PER_SECOND
+from sysdesign.cluster.services.base import DEFAULT_TIMEOUT, Service, ServiceClient
 
 if TYPE_CHECKING:
-    from harness.cluster.cluster import Cluster
-    from harness.cluster.node import Node
+    from sysdesign.cluster.cluster import Cluster
+    from sysdesign.cluster.node import Node
 
 
 class ResponseError(Exception):

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from harness.cluster.http import HttpRequest
-from harness.cluster.network import copy_body
-from harness.cluster.services.base import DEFAULT_TIMEOUT, Service, ServiceClient
+from sysdesign.cluster.http import HttpRequest
+from sysdesign.cluster.network import copy_body
+from sysdesign.cluster.services.base import DEFAULT_TIMEOUT, Service, ServiceClient
 
 if TYPE_CHECKING:
-    from harness.cluster.cluster import Cluster
-    from harness.cluster.node import Node
+    from sysdesign.cluster.cluster import Cluster
+    from sysdesign.cluster.node import Node
 
 
 class SlowDBState:

@@ -1,7 +1,7 @@
 """Known-wrong: a driver is claimed by reading his claim and, when there is none, writing one:
 two requests racing for the same driver (on two dispatch nodes, or two tasks of one) both read
 "free" before either writes, and both riders are sent the same driver."""
-from harness.cluster.services import put_op
+from sysdesign.cluster.services import put_op
 from solutions import capstone_uber as _reference
 from solutions.capstone_uber import *  # noqa: F401,F403
 

@@ -2,7 +2,7 @@
 ("so a crashed matcher cannot leave a driver claimed for ever"): the lease runs out in the
 middle of the ride, the driver looks free, and the next rider near him is sent the same
 driver."""
-from harness.cluster.services import get_op, put_op, version
+from sysdesign.cluster.services import get_op, put_op, version
 from solutions import capstone_uber as _reference
 from solutions.capstone_uber import *  # noqa: F401,F403
 

@@ -2,7 +2,7 @@
 ride record is written by a second write after it. When the matcher crashes between the two
 (t=50), the rider's retry finds no ride and takes another driver, and the first driver's claim
 stays for good: he never gets a ride again."""
-from harness.cluster.services import put_op, version
+from sysdesign.cluster.services import put_op, version
 from solutions import capstone_uber as _reference
 from solutions.capstone_uber import *  # noqa: F401,F403
 

@@ -4,7 +4,7 @@ driver, and the ride's record is overwritten with him. When the ride ends, the w
 second driver (whom the phone was also told drives this ride) and hands him another ride (a
 double assignment), while the first driver stays claimed for good, out of reach of the riders
 next to him (worse matches, and not free after the settle)."""
-from harness.cluster.services import put_op, version
+from sysdesign.cluster.services import put_op, version
 from solutions import capstone_uber as _reference
 from solutions.capstone_uber import *  # noqa: F401,F403
 

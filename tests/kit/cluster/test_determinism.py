@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from harness.cluster import Cluster, run_seeds
+from sysdesign.cluster import Cluster, run_seeds
 
 
 def gossip_run(seed: int, tmp_path) -> list[str]:

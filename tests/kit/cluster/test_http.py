@@ -8,7 +8,7 @@ import traceback
 import pytest
 import requests
 
-from harness.cluster import Cluster, HttpResponse
+from sysdesign.cluster import Cluster, HttpResponse
 
 
 def test_routes_params_query_json_and_headers(cluster):
@@ -186,7 +186,7 @@ def test_the_quick_items_check_answers_as_requests_protocol_does():
 
     from requests.structures import CaseInsensitiveDict
 
-    from harness.cluster.http import _HasItems
+    from sysdesign.cluster.http import _HasItems
 
     protocol = pytest.importorskip("requests._types").SupportsItems
 

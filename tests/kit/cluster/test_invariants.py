@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from harness.cluster import Cluster, InvariantBroken
-from harness.cluster.scenario import run_seeds
+from sysdesign.cluster import Cluster, InvariantBroken
+from sysdesign.cluster.scenario import run_seeds
 
 pytest_plugins = ["pytester"]
 
@@ -139,7 +139,7 @@ def test_run_seeds_reports_the_failing_seed_and_replay(tmp_path):
 
 
 def test_a_check_must_be_callable(cluster):
-    from harness.cluster import ClusterError
+    from sysdesign.cluster import ClusterError
 
     with pytest.raises(ClusterError):
         cluster.add_invariant("x", 3)

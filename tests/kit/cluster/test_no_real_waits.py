@@ -6,7 +6,7 @@ sleep as learner code may: their suites run them under the virtual clock), and f
 
 - a call to ``time.sleep``, to ``sleep`` imported from ``time``, or to the harness's
   ``real_sleep``, unless the virtual clock is visibly in charge: the file uses the virtual clock
-  (it is part of ``harness.clock`` / ``harness.cluster``, imports one of them, or has a function
+  (it is part of ``sysdesign.clock`` / ``sysdesign.cluster``, imports one of them, or has a function
   taking the ``clock``, ``cluster`` or ``run_cluster_seeds`` fixture), or the line carries a
   ``# virtual`` comment.
   Under the virtual clock ``time.sleep`` advances virtual time instead of blocking;
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[3]
 SCANNED = ("harness", "tests", "examples")
 PRAGMA = "# virtual"
 VIRTUAL_FIXTURES = {"clock", "cluster", "run_cluster_seeds"}
-VIRTUAL_MODULES = ("harness.clock", "harness.cluster")
+VIRTUAL_MODULES = ("sysdesign.clock", "sysdesign.cluster")
 
 #: Files allowed to import network modules: the cluster's guard against real connections.
 NETWORK_ALLOWED = {"harness/cluster/sockets.py", "tests/kit/cluster/test_real_network_guard.py"}
@@ -80,6 +80,7 @@ def problems_in(path: Path, root: Path = ROOT) -> list[str]:
             if _matches(node.module, NETWORK_MODULES) and rel not in NETWORK_ALLOWED:
                 found.append((node.lineno, f"imports from {node.module} (real network)"))
     module = rel[:-3].replace("/", ".").removesuffix(".__init__")
+    module = "sysdesign." + module.removeprefix("harness.") if module.startswith("harness.") else module
     virtual_file = _matches(module, VIRTUAL_MODULES) or _uses_virtual_clock(tree)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -112,5 +113,5 @@ def test_the_scanner_catches_what_it_should(tmp_path):
     fine.write_text("import time\n\ndef test_x(clock):\n    time.sleep(5)\n")
     assert problems_in(fine, tmp_path) == []
     really = tmp_path / "harness" / "really.py"
-    really.write_text("from harness import wallclock\n\ndef test_x(clock):\n    wallclock.real_sleep(1)\n")
+    really.write_text("from sysdesign import wallclock\n\ndef test_x(clock):\n    wallclock.real_sleep(1)\n")
     assert len(problems_in(really, tmp_path)) == 1

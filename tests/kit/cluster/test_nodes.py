@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from harness.cluster import ClusterError
+from sysdesign.cluster import ClusterError
 
 
 class Counter:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from plugins.pytest_cluster import replay_command, seed_for
+from sysdesign.plugins.pytest_cluster import replay_command, seed_for
 
 pytest_plugins = ["pytester"]
 

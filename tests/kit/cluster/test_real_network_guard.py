@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from harness.cluster import Cluster, RealNetworkBlocked
+from sysdesign.cluster import Cluster, RealNetworkBlocked
 
 
 def test_urllib_and_raw_sockets_are_refused_inside_a_cluster(cluster):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import requests
 
-from harness.cluster.services import LeaseNotFound, StaleToken, put_op, version
+from sysdesign.cluster.services import LeaseNotFound, StaleToken, put_op, version
 
 
 class Elector:

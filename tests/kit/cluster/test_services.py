@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from harness.cluster.services import (
+from sysdesign.cluster.services import (
     LeaseNotFound,
     ResponseError,
     StaleToken,

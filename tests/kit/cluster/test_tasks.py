@@ -14,9 +14,9 @@ import time
 import pytest
 import requests
 
-from harness import wallclock
-from harness.clock import ThreadsRefused
-from harness.cluster import Cluster, ClusterError
+from sysdesign import wallclock
+from sysdesign.clock import ThreadsRefused
+from sysdesign.cluster import Cluster, ClusterError
 
 
 # -- the two stories -------------------------------------------------------------------------------
@@ -114,7 +114,7 @@ def test_a_follower_sleeping_and_retrying_lets_run_for_return_on_time(cluster):
 
 
 def test_followers_retrying_in_a_posted_task_elect_a_leader_once_the_store_is_back(cluster):
-    from harness.cluster.services import put_op, version
+    from sysdesign.cluster.services import put_op, version
 
     etcd = cluster.add_service("etcd")
 

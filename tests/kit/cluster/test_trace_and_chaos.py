@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from harness.cluster import Cluster, ClusterError
+from sysdesign.cluster import Cluster, ClusterError
 
 
 def test_trace_tail_and_jsonl(cluster):

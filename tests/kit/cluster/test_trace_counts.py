@@ -14,9 +14,9 @@ import importlib.util
 
 import pytest
 
-from harness import KIT_ROOT
-from harness.cluster import Cluster
-from harness.selfcheck import variant_as_impl
+from sysdesign import KIT_ROOT
+from sysdesign.cluster import Cluster
+from sysdesign.selfcheck import variant_as_impl
 
 P2P = KIT_ROOT / "tests" / "p2p"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.plugin_manager import shared_kit
+from sysdesign.plugin_manager import shared_kit
 
 HASHING = shared_kit().exercise("hashing")
 STUB = HASHING.stub.read_text(encoding="utf-8")

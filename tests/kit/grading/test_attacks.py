@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from greenlet import greenlet
 
-from harness.grade import rpc
-from harness.grade.batch import grade_batch
-from harness.grade.provider import DecidingChannel, WorkerCrashed
-from harness.grade.runner import GradeOptions
+from sysdesign.grade import rpc
+from sysdesign.grade.batch import grade_batch
+from sysdesign.grade.provider import DecidingChannel, WorkerCrashed
+from sysdesign.grade.runner import GradeOptions
 
 from .conftest import STUB, write_submission
 
@@ -152,10 +152,10 @@ def attacks(tmp: Path) -> dict[str, dict[str, str]]:
         "monkeypatch_at_import": {"hashing.py": STUB + textwrap.dedent('''
             import contextlib
             import _pytest.runner, pytest
-            import harness.grading, harness.messages
-            harness.messages.expect_equal = lambda *a, **k: None
-            harness.messages.expect_true = lambda *a, **k: None
-            harness.grading.TestResult.points = property(lambda self: self.max_points)
+            import sysdesign.grading, sysdesign.messages
+            sysdesign.messages.expect_equal = lambda *a, **k: None
+            sysdesign.messages.expect_true = lambda *a, **k: None
+            sysdesign.grading.TestResult.points = property(lambda self: self.max_points)
             pytest.raises = lambda *a, **k: contextlib.nullcontext()
             _pytest.runner.call_and_report = lambda *a, **k: None
         ''')},
@@ -204,7 +204,7 @@ def attacks(tmp: Path) -> dict[str, dict[str, str]]:
             import sys
 
             def stable_hash(key):
-                channel = next(iter(sys.modules["harness.grade.rpc"]._CHANNELS.values()))
+                channel = next(iter(sys.modules["sysdesign.grade.rpc"]._CHANNELS.values()))
                 me = channel.conversation()
                 # a reply for another conversation, then one to a request never made
                 channel.pipe.send({"c": me + 1, "r": 1, "ok": 0})
@@ -551,7 +551,7 @@ def test_the_deciding_side_never_defers_its_calls_to_learner_code(wire):
     {"mod": "_pytest.outcomes", "qual": "XFailed", "type": "XFailed", "base": "Exception"},
     {"mod": "builtins", "qual": "SystemExit", "type": "SystemExit", "base": "BaseException"},
     {"mod": "builtins", "qual": "KeyboardInterrupt", "type": "KeyboardInterrupt", "base": "BaseException"},
-    {"mod": "harness.grade.provider", "qual": "WorkerTimedOut", "type": "WorkerTimedOut", "base": "Exception"},
+    {"mod": "sysdesign.grade.provider", "qual": "WorkerTimedOut", "type": "WorkerTimedOut", "base": "Exception"},
 ])
 def test_a_forged_error_is_an_ordinary_learner_exception(wire, forged):
     channel, raw = wire
@@ -616,7 +616,7 @@ def test_constants_and_deferral_only_travel_from_the_deciding_side(wire):
 
 
 def test_a_node_name_is_constant_and_cannot_be_set(wire):
-    from harness.cluster.node import Node
+    from sysdesign.cluster.node import Node
 
     channel, raw = wire
     node = Node.__new__(Node)
@@ -630,7 +630,7 @@ def test_a_node_name_is_constant_and_cannot_be_set(wire):
 def test_only_a_nodes_memory_and_its_nested_containers_are_live(wire):
     """A suite dict read by learner code is a copy, and nothing read out of it is live; a
     container read out of a node's memory is live, and writing it changes that container only."""
-    from harness.cluster.node import Node
+    from sysdesign.cluster.node import Node
 
     channel, raw = wire
     thing = SuiteThing()
@@ -662,7 +662,7 @@ def test_only_a_nodes_memory_and_its_nested_containers_are_live(wire):
 def test_a_short_batch_reply_is_refused(wire):
     """A worker answering a batch of reads with fewer values than reads (so that a suite's
     ``zip`` over them checks nothing) breaks the protocol; it earns nothing."""
-    from harness.reads import contains, length, read_all
+    from sysdesign.reads import contains, length, read_all
 
     channel, raw = wire
     cache = channel._proxy_for(5, None, "Cache")
@@ -674,7 +674,7 @@ def test_a_short_batch_reply_is_refused(wire):
 def test_stored_pieces_takes_only_bytes_from_the_worker(wire):
     """The worker's answer to ``walk.stored_pieces`` is taken only as [path, bytes]: an int
     never makes the grader allocate that many bytes."""
-    from harness import walk
+    from sysdesign import walk
 
     channel, raw = wire
     blob = channel._proxy_for(5, None, "BlobStore")

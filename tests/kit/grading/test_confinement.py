@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from harness import KIT_ROOT
-from harness.grade import confinement
-from harness.grade.batch import grade_batch
-from harness.grade.runner import GradeError, GradeOptions, grade
+from sysdesign import KIT_ROOT
+from sysdesign.grade import confinement
+from sysdesign.grade.batch import grade_batch
+from sysdesign.grade.runner import GradeError, GradeOptions, grade
 
 from .conftest import STUB, write_submission
 
@@ -54,20 +54,20 @@ def attacks(tmp: Path, classmate: Path, hidden_file: Path, canary: Path) -> dict
         "reference_by_path": f"_take_over(lambda: open({str(REFERENCE)!r}).read())\n",
         "reference_by_path_search": textwrap.dedent('''
             def _search():
-                import harness, pathlib
-                kit = pathlib.Path(harness.__file__).resolve().parent.parent
+                import sysdesign, pathlib
+                kit = pathlib.Path(sysdesign.__file__).resolve().parent.parent
                 return (kit / "solutions" / "hashing.py").read_text()
             _take_over(_search)
         '''),
         "reference_through_the_kit_api": textwrap.dedent('''
             def _api():
-                from harness.plugin_manager import shared_kit
+                from sysdesign.plugin_manager import shared_kit
                 return shared_kit().exercise("hashing").reference.read_text()
             _take_over(_api)
         '''),
         "reference_release_blob": textwrap.dedent('''
             def _blob():
-                from harness.grade.release import read_reference
+                from sysdesign.grade.release import read_reference
                 return read_reference("hashing")
             _take_over(_blob)
         '''),

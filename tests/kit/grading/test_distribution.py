@@ -7,11 +7,12 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
-from harness.grade.release import BLOB_DIR, build_release, read_reference
-from harness.plugin_manager import shared_kit
+from sysdesign.grade.release import BLOB_DIR, build_release, read_reference
+from sysdesign.plugin_manager import shared_kit
 
 KIT = shared_kit()
 CORE = [e for e in KIT.exercises if e.pack == "core"]
@@ -45,12 +46,41 @@ def test_release_without_solutions_has_no_blobs(tmp_path):
     assert not (tmp_path / "kit" / BLOB_DIR).exists()
 
 
+#: Imports ``sysdesign`` from a kit folder that is not installed, as an editable install would
+#: (its ``harness/`` is the package ``sysdesign``, its ``plugins/`` is ``sysdesign.plugins``).
+IMPORT_FROM_FOLDER = """
+import importlib.abc, importlib.util, os, sys
+ROOT = os.environ["SYSDESIGN_TEST_KIT"]
+PACKAGES = {"sysdesign": os.path.join(ROOT, "harness"), "sysdesign.plugins": os.path.join(ROOT, "plugins")}
+class _FromFolder(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name not in PACKAGES:
+            return None
+        folder = PACKAGES[name]
+        return importlib.util.spec_from_file_location(name, os.path.join(folder, "__init__.py"),
+                                                      submodule_search_locations=[folder])
+sys.meta_path.insert(0, _FromFolder())
+"""
+
+
+def env_for_folder(kit: Path, tmp: Path) -> dict[str, str]:
+    """An environment whose Python imports the kit in ``kit`` (a release, not installed)."""
+    boot = tmp / "boot"
+    boot.mkdir(exist_ok=True)
+    (boot / "sitecustomize.py").write_text(IMPORT_FROM_FOLDER, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PYTEST_"))}
+    env.update({"PYTHONPATH": str(boot), "SYSDESIGN_TEST_KIT": str(kit), "SYSDESIGN_STATE_DIR": str(tmp / "state")})
+    return env
+
+
 def test_release_imports_lists_and_grades_a_copy_of_the_references(release, tmp_path):
     copy = tmp_path / "solutions-copy"
     shutil.copytree(KIT.exercise("hashing").reference.parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PYTEST_"))}
-    env["SYSDESIGN_STATE_DIR"] = str(tmp_path / "state")
-    listed = subprocess.run([sys.executable, "-m", "harness.cli", "list"], cwd=release, env=env,
+    env = env_for_folder(release, tmp_path)
+    where = subprocess.run([sys.executable, "-c", "import sysdesign; print(sysdesign.KIT_ROOT)"], cwd=release,
+                           env=env, capture_output=True, text=True, timeout=60)
+    assert where.stdout.strip() == str(release), where.stderr
+    listed = subprocess.run([sys.executable, "-m", "sysdesign.cli", "list"], cwd=release, env=env,
                             capture_output=True, text=True, timeout=120)
     assert listed.returncode == 0, listed.stderr
     assert all(f" {e.slug} " in listed.stdout for e in CORE)

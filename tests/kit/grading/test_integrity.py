@@ -27,16 +27,16 @@ from pathlib import Path
 
 import pytest
 
-from harness import KIT_ROOT, wallclock
-from harness.exercise import Exercise
-from harness.grade import rpc
-from harness.grade.batch import grade_batch
-from harness.grade.provider import WorkerProvider
-from harness.grade.runner import ChildRun, Expected, GradeOptions, merge, merge_uncollected
-from harness.grading import GradeReport
-from harness.interpreters import FreshInterpreters, InterpreterError
-from harness.plugin_manager import shared_kit
-from harness.providers import ImplementationLoadError, load_module_from
+from sysdesign import KIT_ROOT, wallclock
+from sysdesign.exercise import Exercise
+from sysdesign.grade import rpc
+from sysdesign.grade.batch import grade_batch
+from sysdesign.grade.provider import WorkerProvider
+from sysdesign.grade.runner import ChildRun, Expected, GradeOptions, merge, merge_uncollected
+from sysdesign.grading import GradeReport
+from sysdesign.interpreters import FreshInterpreters, InterpreterError
+from sysdesign.plugin_manager import shared_kit
+from sysdesign.providers import ImplementationLoadError, load_module_from
 
 from .conftest import HASHING, STUB, write_submission
 
@@ -496,7 +496,7 @@ def test_an_exercise_that_does_not_collect_scores_zero_and_its_maximum_is_unknow
 
 
 def test_a_declared_maximum_is_kept_when_the_suite_does_not_collect(tmp_path, monkeypatch):
-    from harness.grade import runner
+    from sysdesign.grade import runner
 
     monkeypatch.setattr(runner, "declared_points", lambda exercise: 50.0)
     expected = _expected_hashing().tests["hashing"][:2]
@@ -506,7 +506,7 @@ def test_a_declared_maximum_is_kept_when_the_suite_does_not_collect(tmp_path, mo
 
 
 def _expected_hashing() -> Expected:
-    from harness.grading import TestResult
+    from sysdesign.grading import TestResult
 
     tests = [TestResult(nodeid=f"tests/hashing/test_a.py::test_{i}", name=f"test_{i}", exercise="hashing", task=1,
                         max_points=2.0, status="missing") for i in range(4)]
@@ -540,7 +540,7 @@ def test_a_suite_that_does_not_collect_keeps_the_total_honest(tmp_path):
     reference.mkdir()
     (reference / "hashing.py").write_text(HASHING.reference.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "harness.cli", "grade", "--impl", str(reference), "--exercise",
+    run = subprocess.run([sys.executable, "-m", "sysdesign.cli", "grade", "--impl", str(reference), "--exercise",
                           "hashing", "--hidden", str(tmp_path / "hidden"), "--timeout", "120",
                           "--json", str(out / "r.json"), "--markdown", str(out / "r.md"),
                           "--gradescope", str(out / "g.json"), "--exercism", str(out / "e.json"),
@@ -560,6 +560,6 @@ def test_a_threshold_check_never_passes_on_an_unknown_maximum(tmp_path):
     report = _report_with(known)
     model = tmp_path / "model.json"
     model.write_text(report.to_json(), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "harness.cli", "grade-check", str(model), "--fail-under", "0"],
+    run = subprocess.run([sys.executable, "-m", "sysdesign.cli", "grade-check", str(model), "--fail-under", "0"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode == 1 and "Points 0/?" in run.stdout and "cannot check" in run.stdout, run.stdout + run.stderr

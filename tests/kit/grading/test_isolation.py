@@ -10,13 +10,13 @@ import pytest
 import requests
 import responses
 
-from harness import wallclock
-from harness.clock import VirtualClock
-from harness.exercise import Exercise
-from harness.grade.provider import WorkerLoadError, WorkerProvider, WorkerTimedOut
-from harness.grade import rpc
-from harness.grade.rpc import Proxy, RemoteError
-from harness.reads import attr, call, call_each, contains, length, map_calls, read_all
+from sysdesign import wallclock
+from sysdesign.clock import VirtualClock
+from sysdesign.exercise import Exercise
+from sysdesign.grade.provider import WorkerLoadError, WorkerProvider, WorkerTimedOut
+from sysdesign.grade import rpc
+from sysdesign.grade.rpc import Proxy, RemoteError
+from sysdesign.reads import attr, call, call_each, contains, length, map_calls, read_all
 
 PROBE = textwrap.dedent('''
     import collections, os, time
@@ -120,11 +120,11 @@ PROBE = textwrap.dedent('''
         return ack.result(timeout=1.0)
 
     def make_op(key):
-        from harness.cluster.services import etcd
+        from sysdesign.cluster.services import etcd
         return etcd.put_op(key, 1)
 
     def is_real_kv(kv):
-        from harness.cluster.services import etcd
+        from sysdesign.cluster.services import etcd
         return isinstance(kv, etcd.KeyValue) and kv.value
 
     def send_to(node, dest):
@@ -292,7 +292,7 @@ def test_a_synchronous_put_in_learner_code_waits_for_its_ack(probe, cluster):
 
 
 def test_kit_records_cross_by_value_as_their_own_class(probe):
-    from harness.cluster.services.etcd import KeyValue, Op
+    from sysdesign.cluster.services.etcd import KeyValue, Op
 
     op = probe.make_op("k")
     assert type(op) is Op and op == Op("put", "k", 1, 0)  # rebuilt here, not a proxy

@@ -29,8 +29,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.grading import GradeReport
-from harness.plugin_manager import shared_kit
+from sysdesign.grading import GradeReport
+from sysdesign.plugin_manager import shared_kit
 
 KIT = shared_kit()
 ENV_VALUE_LIMIT = 128 * 1024
@@ -43,13 +43,13 @@ def weak_sandbox_option() -> str:
     """The option that lets ``sysdesign grade`` run where learner code cannot be fully confined
     (this test's interpreter lives in root's home, which an unprivileged user cannot read); on
     a GitHub runner the grader is not root and needs none."""
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "grade", "--help"], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "sysdesign.cli", "grade", "--help"], capture_output=True, text=True)
     return "--allow-weak-sandbox" if "--allow-weak-sandbox" in done.stdout else ""
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "SYSDESIGN_STATE_DIR": str(cwd / "state")}
-    return subprocess.run([sys.executable, "-m", "harness.cli", *args], cwd=cwd, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "sysdesign.cli", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=120)
 
 
@@ -107,8 +107,8 @@ def points_line(stdout: str) -> str:
 def unreachable_pack_specs() -> list[str]:
     """``--pack-spec`` options for installed packs a runner could not install as they were
     installed here (e.g. from a scratch folder outside the kit repository)."""
-    from harness.grade import bundles
-    from harness.grade.release import ReleaseError
+    from sysdesign.grade import bundles
+    from sysdesign.grade.release import ReleaseError
 
     options = []
     for pack in bundles.pack_sources(KIT):
@@ -257,8 +257,8 @@ def test_plain_workflow_summary_artifacts_and_threshold(plain):
 
 
 def test_workflows_refuse_a_pack_they_cannot_install(tmp_path):
-    from harness.grade import bundles
-    from harness.grade.release import ReleaseError
+    from sysdesign.grade import bundles
+    from sysdesign.grade.release import ReleaseError
 
     packs = bundles.pack_sources(KIT)
     if not packs:
@@ -270,7 +270,7 @@ def test_workflows_refuse_a_pack_they_cannot_install(tmp_path):
                                         pack_specs={p.name: f"{p.dist_name}==1.0" for p in packs})
     assert f"{packs[0].dist_name}==1.0" in written.read_text()
     # Without --kit-repo the learner's repository is a release: its packs are wheels in packs/.
-    from harness.grade.release import build_release
+    from sysdesign.grade.release import build_release
 
     shipped = {Path(f).name for f in build_release(tmp_path / "release", kit=KIT, solutions=False)}
     own = bundles.classroom_workflow(tmp_path / "w", kit=KIT).read_text()

@@ -14,8 +14,8 @@ import sys
 
 import pytest
 
-from harness.grade.batch import Row, gradebook_header, spreadsheet_safe, write_gradebook
-from harness.plugin_manager import shared_kit
+from sysdesign.grade.batch import Row, gradebook_header, spreadsheet_safe, write_gradebook
+from sysdesign.plugin_manager import shared_kit
 
 KIT = shared_kit()
 EXERCISE = KIT.exercise("http_basics")
@@ -27,7 +27,7 @@ FOLDER = '=HYPERLINK("http:x","A")'
 def weak_sandbox_option() -> list[str]:
     """The option that lets ``sysdesign grade`` run where learner code cannot be fully confined
     (an interpreter in root's home, which an unprivileged user cannot read)."""
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "grade", "--help"], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "sysdesign.cli", "grade", "--help"], capture_output=True, text=True)
     return ["--allow-weak-sandbox"] if "--allow-weak-sandbox" in done.stdout else []
 
 
@@ -62,7 +62,7 @@ def test_grade_batch_gradebook_with_a_formula_named_submission(tmp_path):
     (submissions / "-rm" / "exercises" / f"{EXERCISE.slug}.py").write_text("def broken(:\n", encoding="utf-8")
     out = tmp_path / "gradebook.csv"
     env = {**os.environ, "SYSDESIGN_STATE_DIR": str(tmp_path / "state")}
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "grade-batch", str(submissions), "--out", str(out),
+    done = subprocess.run([sys.executable, "-m", "sysdesign.cli", "grade-batch", str(submissions), "--out", str(out),
                            "--exercise", EXERCISE.slug, "--jobs", "2", "--timeout", "60", *weak_sandbox_option()],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]

@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import KIT_ROOT
-from harness.grade.bundles import gradescope_bundle
-from harness.plugin_manager import shared_kit
+from sysdesign import KIT_ROOT
+from sysdesign.grade.bundles import gradescope_bundle
+from sysdesign.plugin_manager import shared_kit
 
 KIT = shared_kit()
 PACK_SLUG = "circuit_breaker"
@@ -51,7 +51,7 @@ def test_hidden_get(http_basics):
 def weak_sandbox_option() -> str:
     """The option that lets ``sysdesign grade`` run where learner code cannot be fully confined
     (this test's interpreter lives in root's home, which an unprivileged user cannot read)."""
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "grade", "--help"], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "sysdesign.cli", "grade", "--help"], capture_output=True, text=True)
     return "--allow-weak-sandbox" if "--allow-weak-sandbox" in done.stdout else ""
 
 
@@ -214,7 +214,7 @@ def test_run_autograder_always_leaves_a_results_file(tmp_path):
     """Without a working installation, Gradescope still gets a results.json saying so."""
     import json
 
-    from harness.grade.bundles import RUN_AUTOGRADER
+    from sysdesign.grade.bundles import RUN_AUTOGRADER
 
     script = tmp_path / "source" / "run_autograder"
     (tmp_path / "source" / "kit").mkdir(parents=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-from harness.plugin_manager import shared_kit
+from sysdesign.plugin_manager import shared_kit
 
 KIT = shared_kit()
 EXERCISE = KIT.exercise("http_basics")
@@ -52,7 +52,7 @@ HIDDEN_TEST = textwrap.dedent('''
 def weak_sandbox_option() -> list[str]:
     """The option that lets ``sysdesign grade`` run where learner code cannot be fully confined
     (an interpreter in root's home, which an unprivileged user cannot read)."""
-    done = subprocess.run([sys.executable, "-m", "harness.cli", "grade", "--help"], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "sysdesign.cli", "grade", "--help"], capture_output=True, text=True)
     return ["--allow-weak-sandbox"] if "--allow-weak-sandbox" in done.stdout else []
 
 
@@ -62,7 +62,7 @@ def grade_cli(tmp: Path, impl: Path, hidden: Path) -> tuple[subprocess.Completed
     summary = tmp / "step-summary.md"
     summary.write_text("earlier steps\n", encoding="utf-8")
     env = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary), "SYSDESIGN_STATE_DIR": str(tmp / "state")}
-    args = [sys.executable, "-m", "harness.cli", "grade", "--impl", str(impl), "--exercise", EXERCISE.slug,
+    args = [sys.executable, "-m", "sysdesign.cli", "grade", "--impl", str(impl), "--exercise", EXERCISE.slug,
             "--hidden", str(hidden), "--timeout", "60", *weak_sandbox_option()]
     for fmt, path in paths.items():
         args += [f"--{fmt}", str(path)]

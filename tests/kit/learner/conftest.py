@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from harness import KIT_ROOT
-from harness.exercise import Exercise, Task
-from harness.grading import FAILED, NOT_STARTED, PASSED, ExerciseResult, GradeReport, TestResult
-from harness.runner import SuiteOutcome
+from sysdesign import KIT_ROOT
+from sysdesign.exercise import Exercise, Task
+from sysdesign.grading import FAILED, NOT_STARTED, PASSED, ExerciseResult, GradeReport, TestResult
+from sysdesign.runner import SuiteOutcome
 
 FAILURE_MESSAGE = "AssertionError: called ring.node_for('k')\n  got:      'a'\n  expected: 'b'\n  why: wrap round"
 
@@ -102,7 +102,7 @@ class FakeRunner:
     error: Exception | None = None
 
     def __call__(self, exercise: Exercise, impl_args: list) -> SuiteOutcome:
-        from harness import state
+        from sysdesign import state
 
         self.calls.append(exercise.slug)
         if self.error is not None:
@@ -150,7 +150,7 @@ class ScriptedKeys:
 
 @dataclass
 class Watching:
-    """Runs ``harness.learner.watch.run`` on the fake kit with polling on a fake clock."""
+    """Runs ``sysdesign.learner.watch.run`` on the fake kit with polling on a fake clock."""
 
     kit: FakeKit
     runner: FakeRunner
@@ -165,8 +165,8 @@ class Watching:
         return lambda: self.path(slug).write_text(text, encoding="utf-8")
 
     def __call__(self, steps: list, slug: str | None = "alpha", max_cycles: int | None = None, **kw) -> int:
-        from harness.learner import watch
-        from harness.learner.sources import PollingSource
+        from sysdesign.learner import watch
+        from sysdesign.learner.sources import PollingSource
 
         keys = ScriptedKeys(self.clock, steps)
         start = self.kit.exercise(slug) if slug else self.kit.exercises[0]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.learner.hints import hint, target_task
-from harness.plugin_manager import build_kit
+from sysdesign.learner.hints import hint, target_task
+from sysdesign.plugin_manager import build_kit
 
 KIT = build_kit(load_packs=False)
 

@@ -12,9 +12,9 @@ import sys
 
 import pytest
 
-from harness import KIT_ROOT
-from harness.cli import main
-from harness.plugin_manager import build_kit
+from sysdesign import KIT_ROOT
+from sysdesign.cli import main
+from sysdesign.plugin_manager import build_kit
 
 KIT = build_kit(load_packs=False)
 SLUG = "hashing"
@@ -30,7 +30,7 @@ def learner(workspace_copy, tmp_path, monkeypatch):
 
 
 def sysdesign(*args: str, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "harness.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "sysdesign.cli", *args], capture_output=True, text=True,
                           input=input, env=dict(os.environ), cwd=KIT_ROOT, timeout=300)
 
 
@@ -83,7 +83,7 @@ def test_reset_on_a_terminal_asks_first(learner):
     master, slave = pty.openpty()
     try:
         os.write(master, b"n\n")
-        done = subprocess.run([sys.executable, "-m", "harness.cli", "reset", SLUG], stdin=slave,
+        done = subprocess.run([sys.executable, "-m", "sysdesign.cli", "reset", SLUG], stdin=slave,
                               capture_output=True, text=True, env=dict(os.environ), cwd=KIT_ROOT, timeout=60)
     finally:
         os.close(master)
@@ -145,9 +145,9 @@ def test_watch_on_a_pipe_prints_plain_lines_and_reads_keys_as_lines(learner):
 
 
 def test_a_pass_recorded_by_a_partial_pytest_run_does_not_unlock_the_solution(learner, capsys):
-    from harness import state
-    from harness.grading import ExerciseResult, GradeReport
-    from harness.grading import TestResult as GradedTest
+    from sysdesign import state
+    from sysdesign.grading import ExerciseResult, GradeReport
+    from sysdesign.grading import TestResult as GradedTest
 
     test = GradedTest(f"tests/{SLUG}/test_x.py::test_one", "test_one", SLUG, 1, 1.0)
     state.record_results(GradeReport("x", [ExerciseResult(SLUG, EXERCISE.title, tests=[test])]))

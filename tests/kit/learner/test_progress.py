@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from harness import progress, state
+from sysdesign import progress, state
 
 DAY = dt.date(2026, 2, 3)
 LATER = dt.date(2026, 2, 9)

@@ -3,11 +3,11 @@ for an exception, colour only on a terminal and never with NO_COLOR."""
 
 from __future__ import annotations
 
-from harness.grading import FAILED, ExerciseResult, GradeReport
-from harness.grading import TestResult as GradedTest
-from harness.learner.render import result_lines, traceback_frames
-from harness.runner import SuiteOutcome
-from harness.term import progress_bar, style, use_colour
+from sysdesign.grading import FAILED, ExerciseResult, GradeReport
+from sysdesign.grading import TestResult as GradedTest
+from sysdesign.learner.render import result_lines, traceback_frames
+from sysdesign.runner import SuiteOutcome
+from sysdesign.term import progress_bar, style, use_colour
 
 OUTPUT = '''\
 =================================== FAILURES ===================================

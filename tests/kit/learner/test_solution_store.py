@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 
-from harness.solution_store import SolutionUnavailable, decode, encode, read_reference, write_blob
+from sysdesign.solution_store import SolutionUnavailable, decode, encode, read_reference, write_blob
 
 
 def test_blob_is_zlib_then_base64():

@@ -10,8 +10,8 @@ import termios
 
 import pytest
 
-from harness.learner.sources import LineKeys, PollingSource, TerminalKeys, is_remote, mount_type, open_source
-from harness.term import cbreak
+from sysdesign.learner.sources import LineKeys, PollingSource, TerminalKeys, is_remote, mount_type, open_source
+from sysdesign.term import cbreak
 
 
 class Clock:
@@ -92,7 +92,7 @@ def test_poll_option_forces_polling(tmp_path):
 
 def test_file_events_arrive_for_the_watched_file_only(tmp_path):
     pytest.importorskip("watchdog")
-    from harness.learner.sources import EventSource
+    from sysdesign.learner.sources import EventSource
 
     path, other = tmp_path / "m.py", tmp_path / "other.py"
     path.write_text("a")

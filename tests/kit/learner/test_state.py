@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from harness import state
-from harness.grading import ExerciseResult, GradeReport
-from harness.grading import TestResult as GradedTest
+from sysdesign import state
+from sysdesign.grading import ExerciseResult, GradeReport
+from sysdesign.grading import TestResult as GradedTest
 
 
 def report(status: str = "passed") -> GradeReport:

@@ -9,10 +9,10 @@ import textwrap
 
 import pytest
 
-from harness import KIT_ROOT
-from harness.exercise import Exercise, Task
-from harness.hookspecs import hookimpl
-from harness.plugin_manager import build_kit
+from sysdesign import KIT_ROOT
+from sysdesign.exercise import Exercise, Task
+from sysdesign.hookspecs import hookimpl
+from sysdesign.plugin_manager import build_kit
 
 SUITE = '''
 import pytest
@@ -61,8 +61,8 @@ class _Toy:
 
 @pytest.fixture
 def toy(tmp_path, monkeypatch, request):
-    from harness import cli, plugin_manager
-    from plugins import pytest_plugin
+    from sysdesign import cli, plugin_manager
+    from sysdesign.plugins import pytest_plugin
 
     root = tmp_path / "toy"
     for folder in ("suite", "stub", "ref", "impl"):
@@ -114,7 +114,7 @@ def test_the_hint_under_a_failure_is_the_failed_tests(pytester, toy, source, fai
 
 
 def test_check_and_sysdesign_hint_show_the_failed_tests_own_levels(toy, capsys):
-    from harness.cli import main
+    from sysdesign.cli import main
 
     exercise, impl = toy
     (impl / "toy.py").write_text(WRONG_ADD, encoding="utf-8")

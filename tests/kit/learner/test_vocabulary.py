@@ -13,10 +13,10 @@ import sys
 
 import pytest
 
-from harness import KIT_ROOT
-from harness.grading import FAILED, MISSING, NOT_STARTED, PASSED, ExerciseResult
-from harness.grading import TestResult as Result
-from harness.plugin_manager import build_kit
+from sysdesign import KIT_ROOT
+from sysdesign.grading import FAILED, MISSING, NOT_STARTED, PASSED, ExerciseResult
+from sysdesign.grading import TestResult as Result
+from sysdesign.plugin_manager import build_kit
 
 from ..stubbed import reference_up_to
 
@@ -65,7 +65,7 @@ def test_check_list_and_progress_say_in_progress(task_one_done):
     project, env = task_one_done
 
     def sysdesign(*args):
-        return subprocess.run([sys.executable, "-m", "harness.cli", *args], capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-m", "sysdesign.cli", *args], capture_output=True, text=True,
                               env=env, cwd=KIT_ROOT, timeout=300)
 
     check = sysdesign("check", "hashing")

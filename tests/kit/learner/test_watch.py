@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 
-from harness import progress, state
+from sysdesign import progress, state
 
 IDLE = [None] * 8  # enough cycles for the 0.5 s poll and the debounce to pass on the fake clock
 
@@ -179,7 +179,7 @@ def test_without_a_slug_the_first_unfinished_exercise_is_watched(watching, fake_
 
 
 def test_screen_mode_clears_before_each_run_and_plain_mode_never_does(watching):
-    from harness.term import CLEAR_SCREEN
+    from sysdesign.term import CLEAR_SCREEN
 
     watching(["\n", "q"], screen=True)
     assert watching.text.count(CLEAR_SCREEN) == 2

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import KIT_ROOT
-from harness.plugin_manager import shared_kit
+from sysdesign import KIT_ROOT
+from sysdesign.plugin_manager import shared_kit
 
 EXAMPLE_PACK = KIT_ROOT / "examples" / "circuit_breaker_pack"
 

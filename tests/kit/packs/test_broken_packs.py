@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from harness import KIT_ROOT
-from harness.plugin_manager import build_kit
+from sysdesign import KIT_ROOT
+from sysdesign.plugin_manager import build_kit
 
 from .conftest import run_child, write_dist_info
 
@@ -24,7 +24,7 @@ def broken_site(tmp_path_factory):
     bad = site / "sdk_bad_metadata"
     (bad / "oops").mkdir(parents=True)
     (bad / "__init__.py").write_text(
-        "from harness.packs import exercises_hook\n"
+        "from sysdesign.packs import exercises_hook\n"
         "sysdesign_exercises = exercises_hook(__file__, pack='bad-metadata')\n")
     (bad / "oops" / "exercise.toml").write_text('format = 1\nslug = "oops"\ntitle = "No order, no tasks"\n')
     (site / "sdk_unknown_hook.py").write_text("def sysdesign_exercise():\n    return []\n")
@@ -42,7 +42,7 @@ def _pack_lines(stderr: str, pack: str) -> list[str]:
 
 def test_list_names_each_broken_pack_in_one_line_and_lists_the_core(broken_site, tmp_path):
     # a scratch workspace and state: list may give installed packs' exercises working copies
-    done = run_child(["-m", "harness.cli", "list"], [broken_site], NO_COLOR="1",
+    done = run_child(["-m", "sysdesign.cli", "list"], [broken_site], NO_COLOR="1",
                      SYSDESIGN_WORKSPACE=str(tmp_path / "exercises"), SYSDESIGN_STATE_DIR=str(tmp_path / "state"))
     assert done.returncode == 0, done.stderr
     for pack in BROKEN:
@@ -67,14 +67,14 @@ def test_pytest_still_grades_the_core_with_broken_packs_installed(broken_site):
 
 @pytest.mark.parametrize("pack", ["broken-import", "bad-metadata"])
 def test_dev_check_fails_a_broken_pack_with_its_line(broken_site, pack):
-    done = run_child(["-m", "harness.cli", "dev", "check", "--pack", pack], [broken_site], NO_COLOR="1")
+    done = run_child(["-m", "sysdesign.cli", "dev", "check", "--pack", pack], [broken_site], NO_COLOR="1")
     assert done.returncode == 1, done.stdout + done.stderr
     problems = [line for line in done.stdout.splitlines() if line.startswith("  - ")]
     assert len(problems) == 1 and f"pack '{pack}'" in problems[0], done.stdout
 
 
 def test_dev_check_of_an_unknown_pack_is_a_usage_error(broken_site):
-    done = run_child(["-m", "harness.cli", "dev", "check", "--pack", "no-such-pack"], [broken_site])
+    done = run_child(["-m", "sysdesign.cli", "dev", "check", "--pack", "no-such-pack"], [broken_site])
     assert done.returncode == 2
     assert "no pack named 'no-such-pack'" in done.stderr and "core" in done.stderr
 
@@ -89,9 +89,9 @@ def test_a_pack_claiming_a_core_slug_is_reported_by_dev_check(tmp_path):
     shutil.copy(KIT_ROOT / "plugins" / "pristine" / "hashing.py", folder / "stub.py")
     shutil.copy(KIT_ROOT / "solutions" / "hashing.py", folder / "reference.py")
     (site / "sdk_thief" / "__init__.py").write_text(
-        "from harness.packs import exercises_hook\nsysdesign_exercises = exercises_hook(__file__, pack='thief')\n")
+        "from sysdesign.packs import exercises_hook\nsysdesign_exercises = exercises_hook(__file__, pack='thief')\n")
     write_dist_info(site, "sdk_thief", {"thief": "sdk_thief"})
-    done = run_child(["-m", "harness.cli", "dev", "check", "--pack", "thief", "--exercise", "hashing",
+    done = run_child(["-m", "sysdesign.cli", "dev", "check", "--pack", "thief", "--exercise", "hashing",
                       "--no-coverage"], [site], NO_COLOR="1")
     assert "pack 'thief': exercise 'hashing' clashes with the core exercise of that slug" in done.stdout
     assert done.returncode == 1

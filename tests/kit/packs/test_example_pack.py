@@ -21,7 +21,7 @@ def test_the_example_pack_is_an_installable_distribution():
 
 def test_sysdesign_list_shows_the_pack(example_pack_paths, tmp_path):
     # a scratch workspace: list gives the pack's exercise its working copy there
-    done = run_child(["-m", "harness.cli", "list"], example_pack_paths, NO_COLOR="1",
+    done = run_child(["-m", "sysdesign.cli", "list"], example_pack_paths, NO_COLOR="1",
                      SYSDESIGN_STATE_DIR=str(tmp_path), SYSDESIGN_WORKSPACE=str(tmp_path / "exercises"))
     assert done.returncode == 0 and "circuit-breaker" not in done.stderr, done.stderr
     (line,) = [line for line in done.stdout.splitlines() if " circuit_breaker " in line]
@@ -30,7 +30,7 @@ def test_sysdesign_list_shows_the_pack(example_pack_paths, tmp_path):
 
 
 def test_dev_check_proves_the_example_pack(example_pack_paths):
-    done = run_child(["-m", "harness.cli", "dev", "check", "--pack", "circuit-breaker"], example_pack_paths,
+    done = run_child(["-m", "sysdesign.cli", "dev", "check", "--pack", "circuit-breaker"], example_pack_paths,
                      NO_COLOR="1")
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "checking circuit_breaker [circuit-breaker] ... ok (9 known-wrong variants)" in done.stdout

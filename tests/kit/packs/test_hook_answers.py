@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from harness.commands.cmd_dev import pack_name_problems
-from harness.hookspecs import hookimpl
-from harness.packs import cluster_extensions
-from harness.plugin_manager import build_kit
-from harness.selfcheck import slug_clashes
+from sysdesign.commands.cmd_dev import pack_name_problems
+from sysdesign.hookspecs import hookimpl
+from sysdesign.packs import cluster_extensions
+from sysdesign.plugin_manager import build_kit
+from sysdesign.selfcheck import slug_clashes
 
 CORE_HASHING = build_kit(load_packs=False).exercise("hashing")
 

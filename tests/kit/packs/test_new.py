@@ -9,10 +9,10 @@ import tomllib
 
 import pytest
 
-from harness.cli import main
-from harness.commands.cmd_new import scaffold_core
-from harness.exercise import load_exercise_toml, validate
-from harness.selfcheck import expected_failures
+from sysdesign.cli import main
+from sysdesign.commands.cmd_new import scaffold_core
+from sysdesign.exercise import load_exercise_toml, validate
+from sysdesign.selfcheck import expected_failures
 
 from .conftest import fake_install, run_child
 
@@ -51,7 +51,7 @@ def test_the_scaffold_is_a_pack(scaffolded):
 
 def test_a_scaffolded_pack_passes_dev_check_at_once(scaffolded):
     _, paths = scaffolded
-    done = run_child(["-m", "harness.cli", "dev", "check", "--pack", "course"], paths, NO_COLOR="1")
+    done = run_child(["-m", "sysdesign.cli", "dev", "check", "--pack", "course"], paths, NO_COLOR="1")
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "checking token_box [course] ... ok" in done.stdout
     assert "checking second_box [course] ... ok" in done.stdout

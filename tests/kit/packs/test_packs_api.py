@@ -1,5 +1,5 @@
-"""harness.packs: reading a pack's exercises, the learner's working copies, merging the packs'
-cluster extensions; harness.selfcheck: slug clashes."""
+"""sysdesign.packs: reading a pack's exercises, the learner's working copies, merging the packs'
+cluster extensions; sysdesign.selfcheck: slug clashes."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from dataclasses import replace
 
 import pytest
 
-from harness.exercise import ExerciseDefinitionError
-from harness.hookspecs import hookimpl
-from harness.packs import cluster_extensions, exercises_from_directory, exercises_hook, materialise_workspace
-from harness.plugin_manager import build_kit
-from harness.selfcheck import slug_clashes
+from sysdesign.exercise import ExerciseDefinitionError
+from sysdesign.hookspecs import hookimpl
+from sysdesign.packs import cluster_extensions, exercises_from_directory, exercises_hook, materialise_workspace
+from sysdesign.plugin_manager import build_kit
+from sysdesign.selfcheck import slug_clashes
 
 from .conftest import EXAMPLE_PACK
 
@@ -202,7 +202,7 @@ def test_the_example_pack_extends_a_real_cluster(clock, tmp_path, monkeypatch):
 
     monkeypatch.syspath_prepend(str(EXAMPLE_PACK / "src"))
 
-    from harness.cluster import Cluster
+    from sysdesign.cluster import Cluster
     from sysdesign_pack_circuit_breaker import plugin  # noqa: F401  (importable from the checkout)
 
     kit = build_kit(load_packs=False, extra_plugins=(pack_module("circuit-breaker", **{

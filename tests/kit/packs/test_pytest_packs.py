@@ -10,9 +10,9 @@ import json
 
 import pytest
 
-import harness.packs
-from harness import KIT_ROOT
-from harness.commands.cmd_new import scaffold_pack
+import sysdesign.packs
+from sysdesign import KIT_ROOT
+from sysdesign.commands.cmd_new import scaffold_pack
 
 from .conftest import fake_install
 
@@ -65,7 +65,7 @@ def test_a_learner_run_copies_missing_pack_stubs(pytester, monkeypatch, tmp_path
     kit = with_packs(*probe_pack)
     workspace = tmp_path / "exercises"
     workspace.mkdir()
-    monkeypatch.setattr(harness.packs, "default_workspace", lambda: workspace)
+    monkeypatch.setattr(sysdesign.packs, "default_workspace", lambda: workspace)
     (workspace / "kept.py").write_text("# untouched\n")
     _run_at_kit_root(pytester, monkeypatch, tmp_path, "--co", "-q", "-k", "sysdesign_pack_kitprobe")
     copy = workspace / f"{SLUG}.py"
@@ -79,7 +79,7 @@ def test_a_learner_run_copies_missing_pack_stubs(pytester, monkeypatch, tmp_path
 def test_a_learner_run_of_other_suites_copies_nothing(pytester, monkeypatch, tmp_path, with_packs, probe_pack):
     with_packs(*probe_pack)
     workspace = tmp_path / "exercises"
-    monkeypatch.setattr(harness.packs, "default_workspace", lambda: workspace)
+    monkeypatch.setattr(sysdesign.packs, "default_workspace", lambda: workspace)
     monkeypatch.chdir(KIT_ROOT)
     monkeypatch.setenv("SYSDESIGN_STATE_DIR", str(tmp_path / "state"))
     pytester.runpytest_inprocess("tests/hashing/test_stable_hash.py", "--co", "-q", "-p", "no:cacheprovider")
@@ -91,6 +91,6 @@ def test_grading_something_else_leaves_the_workspace_alone(pytester, monkeypatch
                                                            probe_pack, option):
     with_packs(*probe_pack)
     workspace = tmp_path / "exercises"
-    monkeypatch.setattr(harness.packs, "default_workspace", lambda: workspace)
+    monkeypatch.setattr(sysdesign.packs, "default_workspace", lambda: workspace)
     _run_at_kit_root(pytester, monkeypatch, tmp_path, "--co", "-q", "-k", "sysdesign_pack_kitprobe", *option)
     assert not workspace.exists()

@@ -18,13 +18,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from harness.cluster.http import HttpRequest
-from harness.cluster.services.base import Service
-from harness.hookspecs import hookimpl
+from sysdesign.api import HttpRequest, Service, hookimpl
 
 if TYPE_CHECKING:
-    from harness.cluster.cluster import Cluster
-    from harness.cluster.node import Node
+    from sysdesign.api import Cluster, Node
 
 
 class FlakyBackend(Service):

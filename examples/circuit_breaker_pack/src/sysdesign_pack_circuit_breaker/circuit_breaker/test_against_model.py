@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from harness.messages import explain
+from sysdesign.api import explain
 
 pytestmark = [pytest.mark.task(3), pytest.mark.points(3)]
 

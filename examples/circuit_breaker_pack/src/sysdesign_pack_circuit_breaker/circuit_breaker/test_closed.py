@@ -2,19 +2,19 @@
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.api import expect_equal
 
 pytestmark = pytest.mark.task(1)
 
 
 def test_starts_closed_and_passes_calls_through(cb, dep, clock):
     breaker = cb.CircuitBreaker(failure_threshold=3, reset_timeout=10.0)
-    expect_equal("CircuitBreaker(3, 10.0).state", breaker.state, "closed", "a new breaker lets calls through")
+    expect_equal("CircuitBreaker(3, 10.0).state", breaker.state, "closed", why="a new breaker lets calls through")
     expect_equal("CircuitBreaker(3, 10.0).failure_count", breaker.failure_count, 0)
     got = breaker.call(dep.ok, "v1")
-    expect_equal("breaker.call(ok, 'v1')", got, "v1", "call() returns what the function returns")
+    expect_equal("breaker.call(ok, 'v1')", got, "v1", why="call() returns what the function returns")
     got = breaker.call(lambda a, *, b: (a, b), 1, b=2)
-    expect_equal("breaker.call(lambda a, *, b: (a, b), 1, b=2)", got, (1, 2), "arguments are passed on")
+    expect_equal("breaker.call(lambda a, *, b: (a, b), 1, b=2)", got, (1, 2), why="arguments are passed on")
 
 
 def test_failures_are_reraised_and_counted(cb, dep, clock):
@@ -23,7 +23,7 @@ def test_failures_are_reraised_and_counted(cb, dep, clock):
         breaker.call(dep.fail)
     expect_equal("failure_count after one failure (threshold 3)", breaker.failure_count, 1)
     expect_equal("state after one failure (threshold 3)", breaker.state, "closed",
-                 "one failure is below the threshold")
+                 why="one failure is below the threshold")
     expect_equal("calls that reached the dependency", dep.calls, 1)
 
 
@@ -34,7 +34,7 @@ def test_opens_at_exactly_the_threshold(cb, dep, clock):
     expect_equal("state after 2 consecutive failures (threshold 3)", breaker.state, "closed")
     dep.trip(breaker, 1)
     expect_equal("state after 3 consecutive failures (threshold 3)", breaker.state, "open",
-                 "the failure that makes the count reach failure_threshold opens the breaker")
+                 why="the failure that makes the count reach failure_threshold opens the breaker")
 
 
 @pytest.mark.points(2)
@@ -43,10 +43,10 @@ def test_a_success_resets_the_failure_count(cb, dep, clock):
     dep.trip(breaker, 2)
     breaker.call(dep.ok)
     expect_equal("failure_count after fail, fail, ok", breaker.failure_count, 0,
-                 "the threshold counts consecutive failures: a success starts again from 0")
+                 why="the threshold counts consecutive failures: a success starts again from 0")
     dep.trip(breaker, 2)
     expect_equal("state after fail, fail, ok, fail, fail (threshold 3)", breaker.state, "closed",
-                 "only 2 consecutive failures since the success")
+                 why="only 2 consecutive failures since the success")
 
 
 def test_threshold_one_opens_on_the_first_failure(cb, dep, clock):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.api import expect_equal
 
 pytestmark = pytest.mark.task(4)
 
@@ -14,12 +14,12 @@ def test_uncounted_exceptions_are_not_failures(cb, dep, clock):
         with pytest.raises(dep.BadRequest):
             breaker.call(dep.reject)
     expect_equal("state after 3 BadRequest (counted=(Boom,), threshold 2)", breaker.state, "closed",
-                 "an exception outside `counted` is re-raised but is not a failure")
+                 why="an exception outside `counted` is re-raised but is not a failure")
     dep.trip(breaker, 1)
     with pytest.raises(dep.BadRequest):
         breaker.call(dep.reject)
     expect_equal("failure_count after Boom, BadRequest", breaker.failure_count, 0,
-                 "an uncounted exception means the dependency answered: it counts as a success")
+                 why="an uncounted exception means the dependency answered: it counts as a success")
 
 
 def test_an_uncounted_exception_ends_a_trial_as_a_success(cb, dep, clock):
@@ -36,4 +36,4 @@ def test_counted_subclasses_are_failures(cb, dep, clock):
     with pytest.raises(ConnectionRefusedError):
         breaker.call(dep.refuse)
     expect_equal("state after ConnectionRefusedError (counted=(ConnectionError,))", breaker.state, "open",
-                 "isinstance(), not type() ==: a subclass of a counted type is a failure")
+                 why="isinstance(), not type() ==: a subclass of a counted type is a failure")

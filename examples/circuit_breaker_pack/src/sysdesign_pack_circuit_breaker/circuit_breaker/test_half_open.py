@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.messages import expect_equal
+from sysdesign.api import expect_equal
 
 pytestmark = pytest.mark.task(3)
 
@@ -19,7 +19,7 @@ def half_open(cb, dep, clock, **kwargs):
 def test_a_successful_trial_closes(cb, dep, clock):
     breaker = half_open(cb, dep, clock)
     got = breaker.call(dep.ok, "trial")
-    expect_equal("breaker.call(ok, 'trial') while half-open", got, "trial", "a trial is a real call")
+    expect_equal("breaker.call(ok, 'trial') while half-open", got, "trial", why="a trial is a real call")
     expect_equal("state after a successful trial", breaker.state, "closed")
     expect_equal("failure_count after a successful trial", breaker.failure_count, 0)
 
@@ -33,7 +33,7 @@ def test_a_failed_trial_reopens_for_a_full_timeout(cb, dep, clock):
     expect_equal("state right after a failed trial", breaker.state, "open")
     clock.tick(9.5)
     expect_equal("state 9.5 s after a failed trial (reset_timeout 10)", breaker.state, "open",
-                 "a failed trial opens the breaker for a full reset_timeout from the trial's failure")
+                 why="a failed trial opens the breaker for a full reset_timeout from the trial's failure")
     clock.tick(0.5)
     expect_equal("state 10 s after a failed trial", breaker.state, "half_open")
 
@@ -57,11 +57,11 @@ def test_half_open_admits_limited_trials(cb, dep, clock):
     expect_equal("a trial that makes a second trial, which makes a third call (max 2 trials)",
                  breaker.call(second_trial), "first")
     expect_equal("what the second trial got", seen.get("second"), "third",
-                 "with half_open_max_calls=2, a second trial in flight is allowed")
+                 why="with half_open_max_calls=2, a second trial in flight is allowed")
     expect_equal("retry_after of the third call (both trial slots taken)", seen.get("retry_after"), 0.0,
-                 "the third call fails fast with CircuitOpenError(0.0) while 2 trials run")
+                 why="the third call fails fast with CircuitOpenError(0.0) while 2 trials run")
     expect_equal("calls that reached the dependency", dep.calls - calls_before, 0,
-                 "the third call must not reach the dependency")
+                 why="the third call must not reach the dependency")
     expect_equal("state after the trials succeeded", breaker.state, "closed")
 
 
@@ -72,4 +72,4 @@ def test_a_trial_slot_is_freed_when_the_trial_fails(cb, dep, clock):
     clock.tick(10.0)
     got = breaker.call(dep.ok, "again")
     expect_equal("the next trial after a failed one and another reset_timeout", got, "again",
-                 "a finished trial, failed or not, frees its slot")
+                 why="a finished trial, failed or not, frees its slot")

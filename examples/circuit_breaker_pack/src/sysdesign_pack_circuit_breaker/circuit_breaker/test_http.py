@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from harness.messages import expect_equal
+from sysdesign.api import expect_equal
 
 pytestmark = pytest.mark.task(5)
 
@@ -38,14 +38,14 @@ def test_5xx_answers_open_the_breaker_and_then_nothing_is_sent(cb, cluster, back
         with pytest.raises(cb.ServerError):
             cb.guarded_get(breaker, URL, timeout=1.0)
     expect_equal("what the backend answered", backend.answers, [503, 503, 503],
-                 "each 5xx answer raises ServerError(response)")
+                 why="each 5xx answer raises ServerError(response)")
     expect_equal("breaker.state after 3 answers of 503 (threshold 3)", breaker.state, "open")
     sent = backend.requests
     for _ in range(3):
         with pytest.raises(cb.CircuitOpenError):
             cb.guarded_get(breaker, URL, timeout=1.0)
     expect_equal("requests that reached the backend while the breaker was open", backend.requests - sent, 0,
-                 "the request must be made inside breaker.call: an open breaker sends nothing")
+                 why="the request must be made inside breaker.call: an open breaker sends nothing")
 
 
 @pytest.mark.points(2)
@@ -54,9 +54,9 @@ def test_4xx_answers_are_not_failures(cb, cluster, backend):
     for _ in range(3):
         response = cb.guarded_get(breaker, "http://backend/items/missing", timeout=1.0)
         expect_equal("guarded_get(breaker, '.../items/missing').status_code", response.status_code, 404,
-                     "a 4xx answer is returned, not raised")
+                     why="a 4xx answer is returned, not raised")
     expect_equal("breaker.state after three 404 answers (threshold 2)", breaker.state, "closed",
-                 "a 4xx is the client's mistake: the backend is healthy")
+                 why="a 4xx is the client's mistake: the backend is healthy")
     expect_equal("breaker.failure_count after three 404 answers", breaker.failure_count, 0)
 
 
@@ -99,7 +99,7 @@ def test_the_breaker_probes_until_the_backend_is_back(cb, cluster, backend):
     answers = backend.answers
     expect_equal("answers the backend gave (500 for 15 s, then healthy; threshold 2, reset 10 s)",
                  answers[:4], [500, 500, 500, 200],
-                 "two failures open; the trial after 10 s fails and reopens; the next trial succeeds")
+                 why="two failures open; the trial after 10 s fails and reopens; the next trial succeeds")
     expect_equal("every answer after the backend recovered", set(answers[3:]), {200})
     expect_equal("requests failed fast while the breaker was open", fast, 30 - len(answers),
-                 "every request is either sent or failed fast")
+                 why="every request is either sent or failed fast")
