@@ -224,6 +224,29 @@ def load_module_from(path: Path, exercise: Exercise, provider_name: str) -> Modu
     return module
 
 
+class _ReferencePackageFinder:
+    """Serves the kit's ``solutions`` folder as the package ``solutions``. It is not an installed
+    package (nothing else in the environment can import the references); the reference
+    provider and ``--impl DIR`` (where the known-wrong variants, which import the reference
+    they change, are graded) put this finder in place before they load a module."""
+
+    @staticmethod
+    def find_spec(fullname: str, path=None, target=None):
+        if fullname != "solutions":
+            return None
+        folder = KIT_ROOT / "solutions"
+        if not (folder / "__init__.py").is_file():
+            return None
+        return importlib.util.spec_from_file_location("solutions", folder / "__init__.py",
+                                                      submodule_search_locations=[str(folder)])
+
+
+def reference_package_importable() -> None:
+    """Let the modules loaded from now on ``import solutions`` (see :class:`_ReferencePackageFinder`)."""
+    if _ReferencePackageFinder not in sys.meta_path:
+        sys.meta_path.append(_ReferencePackageFinder)
+
+
 class _CachingProvider:
     """Loads each exercise's module once per provider; remembers load errors too."""
 
@@ -269,6 +292,7 @@ class ReferenceProvider(_CachingProvider):
     description = "the reference solutions"
 
     def path_for(self, exercise: Exercise) -> Path:
+        reference_package_importable()
         return exercise.reference
 
 
@@ -292,4 +316,5 @@ class DirectoryProvider(_CachingProvider):
         self.description = f"modules in {display_path(self.directory)}"
 
     def path_for(self, exercise: Exercise) -> Path:
+        reference_package_importable()
         return self.directory / f"{exercise.slug}.py"

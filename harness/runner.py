@@ -60,7 +60,7 @@ class _Collector:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        from sysdesign.plugins.pytest_plugin import STATE
+        from sysdesign.run_state import STATE
 
         state = session.config.stash.get(STATE, None)
         if state is not None:

@@ -129,7 +129,7 @@ class ReportCollector:
         if self.directory is None:
             return
         try:
-            from sysdesign.plugins.pytest_plugin import STATE
+            from sysdesign.run_state import STATE
         except ImportError:
             return
         state = session.config.stash.get(STATE, None)

@@ -53,7 +53,7 @@ def test_the_example_pack_imports_the_kit_only_through_the_public_api():
     assert {module for _, module in imports} == {"sysdesign.api"}, imports
 
 
-@pytest.mark.parametrize("name", ["harness", "plugins"])
+@pytest.mark.parametrize("name", ["harness", "plugins", "solutions", "exercises"])
 def test_installing_the_kit_adds_no_generic_top_level_name(name, tmp_path):
     # -I: no current folder on the path, as in any other project's environment
     done = subprocess.run([sys.executable, "-I", "-c", f"import {name}"], cwd=tmp_path, capture_output=True,
