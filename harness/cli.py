@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from sysdesign.exercise import Exercise
-from sysdesign.grading import fmt_points  # noqa: F401  (the commands import it from here)
+from sysdesign.results import fmt_points  # noqa: F401  (the commands import it from here)
 from sysdesign.plugin_manager import ImplementationNotFound, Kit, shared_kit
 from sysdesign.providers import ImplementationProvider
 

@@ -19,7 +19,7 @@ loop that process is the test process; under ``sysdesign grade`` it is the gradi
 
 :func:`recording` and :func:`crash_files` choose the way: in-process calls locally, the
 worker's kit operations (:data:`WORKER_OPERATIONS`, asked for through
-``sysdesign.grade.provider.worker_call``) in grade mode, where a learner object is a proxy and the
+``sysdesign.grade.worker_provider.worker_call``) in grade mode, where a learner object is a proxy and the
 worker's ``os.fsync`` calls :class:`SyncPoints` back across the boundary.
 
 Trust (grade mode): only the reports of sync points and the dropping of open files come from
@@ -435,7 +435,7 @@ WORKER_OPERATIONS = {"install": install, "uninstall": uninstall, "crash_files": 
 # -- choosing the process -------------------------------------------------------------------------
 def _worker(obj: Any) -> Any:
     """The grading provider module when ``obj`` lives in a grading worker, else None."""
-    provider = sys.modules.get("sysdesign.grade.provider")
+    provider = sys.modules.get("sysdesign.grade.worker_provider")
     if provider is None or provider.worker_of(obj) is None:
         return None
     return provider

@@ -12,7 +12,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from sysdesign.exercise import Exercise
-    from sysdesign.grading import GradeReport
+    from sysdesign.results import GradeReport
     from sysdesign.providers import ImplementationProvider
 
 PROJECT = "sysdesign"

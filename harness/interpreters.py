@@ -31,8 +31,10 @@ OUTPUT_LIMIT = 32 * 1024 * 1024
 
 _LOADER = """
 import json, sys
-from sysdesign.providers import load_source_module, no_bytecode_process
+from sysdesign.providers import load_source_module, no_bytecode_process, reference_package_importable
 no_bytecode_process()
+if {references!r}:
+    reference_package_importable()
 m = load_source_module({path!r}, "subject")
 {snippet}
 sys.stdout.write("\\n" + {mark!r} + json.dumps(result) + "\\n")
@@ -60,7 +62,10 @@ class FreshInterpreters:
 
     def __init__(self, module_path: str | Path, snippet: str, *, hashseeds: tuple[int, ...] = (1, 2)) -> None:
         self.module_path = Path(module_path).resolve()
-        code = _LOADER.format(path=str(self.module_path), snippet=snippet, mark=RESULT_MARK)
+        from sysdesign import providers  # the child may import ``solutions`` when this process may
+
+        code = _LOADER.format(path=str(self.module_path), snippet=snippet, mark=RESULT_MARK,
+                              references=providers.reference_package_is_importable())
         self._children: dict[int, tuple[subprocess.Popen, Any, Any]] = {}
         for seed in hashseeds:
             env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}

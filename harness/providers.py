@@ -241,6 +241,11 @@ class _ReferencePackageFinder:
                                                       submodule_search_locations=[str(folder)])
 
 
+def reference_package_is_importable() -> bool:
+    """Whether :func:`reference_package_importable` was called in this process."""
+    return _ReferencePackageFinder in sys.meta_path
+
+
 def reference_package_importable() -> None:
     """Let the modules loaded from now on ``import solutions`` (see :class:`_ReferencePackageFinder`)."""
     if _ReferencePackageFinder not in sys.meta_path:

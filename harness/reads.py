@@ -68,7 +68,7 @@ def read_all(obj: Any, reads: Iterable[Read]) -> list[Any]:
     """The values of ``reads`` on ``obj``, in order (one round trip when ``obj`` is remote)."""
     __tracebackhide__ = True
     reads = list(reads)
-    rpc, provider = sys.modules.get("sysdesign.grade.rpc"), sys.modules.get("sysdesign.grade.provider")
+    rpc, provider = sys.modules.get("sysdesign.grade.rpc"), sys.modules.get("sysdesign.grade.worker_provider")
     if rpc is not None:
         remote = obj.__dict__["_sysdesign_remote"] if provider and isinstance(obj, provider.RemoteModule) else obj
         if isinstance(remote, rpc.Proxy) and not isinstance(remote, rpc.LiveContainer):

@@ -1,7 +1,7 @@
 """What one pytest run of the kit knows (:class:`RunState`, kept in the config's stash under
 :data:`STATE`): the kit, the active provider, the results so far, the test running now, and
 each graded test's wall-clock budget and own hints. The pytest plugin fills it; the engine
-(:mod:`sysdesign.runner`, the HTML report) reads it after the run."""
+(:mod:`sysdesign.suite_run`, the HTML report) reads it after the run."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sysdesign.exercise import Exercise
-from sysdesign.grading import ExerciseResult, GradeReport, TestResult
+from sysdesign.results import ExerciseResult, GradeReport, TestResult
 from sysdesign.plugin_manager import Kit
 from sysdesign.providers import ImplementationProvider
 

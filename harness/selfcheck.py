@@ -34,7 +34,7 @@ from pathlib import Path
 
 from sysdesign import KIT_ROOT
 from sysdesign.exercise import Exercise
-from sysdesign.grading import FAILED, NOT_STARTED, PASSED, GradeReport
+from sysdesign.results import FAILED, NOT_STARTED, PASSED, GradeReport
 
 MIN_BRANCH_COVERAGE = 90.0
 #: Known-wrong variants every core exercise ships (writing-exercises.md asks the same of packs).

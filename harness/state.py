@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 
 from sysdesign import KIT_ROOT
-from sysdesign.grading import ExerciseResult, GradeReport
+from sysdesign.results import ExerciseResult, GradeReport
 
 _warned: set[str] = set()
 

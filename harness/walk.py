@@ -5,7 +5,7 @@ A capstone suite counts the bytes a node stores (a cost objective) and corrupts 
 (a blob store, a dict of blocks) may be a learner object: in-process a plain object, in
 ``sysdesign grade`` a proxy of an object in the worker, where walking its attributes from here
 is impossible. :func:`stored_pieces` and :func:`replace_piece` walk what lives here and hand
-each learner object found on the way to the worker (``sysdesign.grade.provider.worker_call``),
+each learner object found on the way to the worker (``sysdesign.grade.worker_provider.worker_call``),
 which walks it with the same code (``WORKER_OPERATIONS``). Paths are lists of steps
 ``["k", key]`` (a dict key), ``["i", index]`` (a list or tuple item) and ``["a", name]`` (an
 attribute), so they travel as data.
@@ -48,7 +48,7 @@ def _walk(root: Any, delegate: bool) -> list[tuple[Path, bytes]]:
         seen.add(id(obj))
         if _remote(obj):
             if delegate:
-                from sysdesign.grade.provider import worker_call
+                from sysdesign.grade.worker_provider import worker_call
 
                 for item in worker_call(obj, "walk.stored_pieces", obj):
                     sub, value = item if type(item) in (list, tuple) and len(item) == 2 else (None, None)
@@ -96,7 +96,7 @@ def _replaced(obj: Any, path: Path, new: bytes, delegate: bool) -> Any:
         if _remote(child):
             if not delegate:
                 raise TypeError("a path through an object of the other process")
-            from sysdesign.grade.provider import worker_call
+            from sysdesign.grade.worker_provider import worker_call
 
             worker_call(child, "walk.replace_piece", child, rest, new)
             return obj

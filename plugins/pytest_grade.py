@@ -4,7 +4,7 @@
 ``-p sysdesign.plugins.pytest_grade`` and a grading spec named by ``$SYSDESIGN_GRADE_SPEC``. This plugin
 then:
 
-- registers the worker provider (:mod:`sysdesign.grade.provider`) as the run's only
+- registers the worker provider (:mod:`sysdesign.grade.worker_provider`) as the run's only
   implementation, so ``impl(slug)`` returns a module whose objects live in the worker;
 - gives the tests of ``--hidden`` folders their exercise, task, points and visibility;
 - turns the worker's failures into statuses (``timed_out``, ``out_of_memory``, ``crashed``);
@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from sysdesign import wallclock
-from sysdesign.grading import TestResult
+from sysdesign.results import TestResult
 from sysdesign.hookspecs import hookimpl
 from sysdesign.plugins.pytest_plugin import graded_result
 
@@ -37,7 +37,7 @@ class GradeSession:
     """What one deciding process knows: its spec, the provider, and where events go."""
 
     def __init__(self, spec: dict) -> None:
-        from sysdesign.grade.provider import WorkerProvider
+        from sysdesign.grade.worker_provider import WorkerProvider
 
         self.spec = spec
         self.events = open(spec["events"], "a", encoding="utf-8")  # noqa: SIM115 - open for the whole run

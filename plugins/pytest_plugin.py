@@ -35,7 +35,7 @@ import pytest
 from sysdesign import KIT_ROOT, wallclock
 from sysdesign.clock import VirtualClock, threads_refused
 from sysdesign.exercise import Exercise
-from sysdesign.grading import (ERROR, FAILED, MISSING, NOT_STARTED, PASSED, STATUS_LABELS, TIMED_OUT, TestResult,
+from sysdesign.results import (ERROR, FAILED, MISSING, NOT_STARTED, PASSED, STATUS_LABELS, TIMED_OUT, TestResult,
                                fmt_points)
 from sysdesign.plugin_manager import ImplementationNotFound, shared_kit
 from sysdesign.providers import ImplementationLoadError, display_path
@@ -546,7 +546,7 @@ def _record_slo(item: pytest.Item, result: TestResult) -> None:
     in its ``user_properties``; the last one when it recorded several) goes on its result, so
     every report shows it."""
     from sysdesign.capstone import SLO_PROPERTY
-    from sysdesign.grading import slo_row
+    from sysdesign.results import slo_row
 
     rows = [value for key, value in item.user_properties if key == SLO_PROPERTY]
     if rows:

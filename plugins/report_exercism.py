@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sysdesign.grade.reporting import (ERROR_STATUSES, capped, is_visible, label, learner_message, slo_line, source_of_test,
                                      split_output)
-from sysdesign.grading import PASSED, GradeReport, TestResult
+from sysdesign.results import PASSED, GradeReport, TestResult
 from sysdesign.hookspecs import hookimpl
 
 #: The interface's caps: a test's ``output``, and the top-level ``message``.

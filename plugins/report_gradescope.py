@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from sysdesign.grade.reporting import fmt, label, learner_message, slo_line
-from sysdesign.grading import PASSED, GradeReport
+from sysdesign.results import PASSED, GradeReport
 from sysdesign.hookspecs import hookimpl
 
 VISIBILITY = {"visible": "visible", "hidden": "hidden", "after_due_date": "after_due_date", "after_published": "after_published"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sysdesign.grading import GradeReport
+from sysdesign.results import GradeReport
 from sysdesign.hookspecs import hookimpl
 
 

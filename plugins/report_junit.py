@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from sysdesign.grade.reporting import ERROR_STATUSES, fmt, label, slo_line, xml_safe
-from sysdesign.grading import PASSED, GradeReport
+from sysdesign.results import PASSED, GradeReport
 from sysdesign.hookspecs import hookimpl
 
 

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from sysdesign.grade.reporting import fmt, label, learner_message, slo_markdown, slo_tests
-from sysdesign.grading import PASSED, GradeReport
+from sysdesign.results import PASSED, GradeReport
 from sysdesign.hookspecs import hookimpl
 
 

@@ -43,8 +43,9 @@ class Escape(BaseException):
     """Carries an exception raised by *another* event out through code that waits nested.
 
     A wait nests when the test body runs code as a node (``node.execute``) and that code
-    blocks, or, in ``sysdesign grade``, when learner code in the worker blocks (its wait runs
-    the event loop on the waiting task's stack: see :mod:`sysdesign.cluster.tasks`). An
+    blocks: its wait runs the event loop on the test body's stack (see
+    :mod:`sysdesign.cluster.tasks`; in ``sysdesign grade`` learner code that blocks is a
+    suspended task like any other, never a nested wait). An
     exception raised by another event meanwhile (a failed assertion in a suite's handler, a
     stub's ``NotImplementedError``) must reach the test, not the waiting learner code's
     ``except Exception``. The cluster unwraps it where the test called in (``run_for``, a

@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from sysdesign import state
     from sysdesign.learner import core, render
-    from sysdesign.runner import coverage_lines, run_exercise
+    from sysdesign.suite_run import coverage_lines, run_exercise
     from sysdesign.term import progress_bar
 
     kit = load_learner_kit()
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"\nWell done. Next: sysdesign check {later[0].slug}")
     if cov is not None:
         from sysdesign.learner.render import group_status
-        from sysdesign.runner import stub_lines
+        from sysdesign.suite_run import stub_lines
         from sysdesign.term import TABLE_WIDTH, fit
 
         path = str(provider.path_for(exercise))

@@ -108,7 +108,7 @@ def run_github_workflow(args: argparse.Namespace) -> int:
 
 
 def _load_model(path: Path):
-    from sysdesign.grading import GradeReport
+    from sysdesign.results import GradeReport
 
     try:
         return GradeReport.from_dict(json.loads(path.read_text(encoding="utf-8")))

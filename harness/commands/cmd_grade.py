@@ -43,12 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def options_from(args: argparse.Namespace, impl: Path | None):
-    from sysdesign.grade.runner import GradeOptions
+    from sysdesign.grade.grader import GradeOptions
 
     if args.timeout <= 0 or args.memory <= 0 or args.jobs < 1:
         raise CliError("--timeout and --memory must be positive, --jobs at least 1")
     if args.allow_weak_sandbox:
-        from sysdesign.grade.runner import confinement_problem
+        from sysdesign.grade.grader import confinement_problem
 
         problem = confinement_problem()
         if problem:
@@ -110,7 +110,7 @@ def append_step_summary(kit, report) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sysdesign.grade.runner import GradeError, grade
+    from sysdesign.grade.grader import GradeError, grade
 
     kit = load_kit()
     targets = report_targets(args)

@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from sysdesign.grade.batch import grade_batch
-    from sysdesign.grade.runner import GradeError
+    from sysdesign.grade.grader import GradeError
 
     kit = load_kit()
     if not args.directory.is_dir():

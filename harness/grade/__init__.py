@@ -5,8 +5,8 @@ kit's pristine suites in a separate deciding process, reports written by the par
 - :mod:`~sysdesign.grade.codec`: the JSON encoding of everything that crosses the boundary;
 - :mod:`~sysdesign.grade.rpc`: the channel between the deciding process and the worker, proxies;
 - :mod:`~sysdesign.grade.worker`: the worker process (imports the submission, serves calls);
-- :mod:`~sysdesign.grade.provider`: the implementation provider of the deciding process;
-- :mod:`~sysdesign.grade.runner`: the parent (one deciding process per exercise, the merge);
+- :mod:`~sysdesign.grade.worker_provider`: the implementation provider of the deciding process;
+- :mod:`~sysdesign.grade.grader`: the parent (one deciding process per exercise, the merge);
 - :mod:`~sysdesign.grade.reporting`: what the report writers share (``plugins/report_*.py``);
 - :mod:`~sysdesign.grade.batch`, :mod:`~sysdesign.grade.release`, :mod:`~sysdesign.grade.bundles`:
   ``grade-batch``, ``release``, ``classroom-workflow``, ``github-workflow`` and ``gradescope-bundle``.

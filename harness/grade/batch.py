@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sysdesign.grade.runner import GradeOptions, expected_for, grade, select_exercises
-from sysdesign.grading import GradeReport
+from sysdesign.grade.grader import GradeOptions, expected_for, grade, select_exercises
+from sysdesign.results import GradeReport
 from sysdesign.plugin_manager import Kit, shared_kit
 
 

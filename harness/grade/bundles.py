@@ -34,7 +34,7 @@ from sysdesign.exercise import Exercise
 from sysdesign.grade.release import (PackSource, ReleaseError, build_release, pack_sources, pack_wheel, wheel_name,
                                    write_wheel)
 from sysdesign.grade.reporting import ERROR_STATUSES, capped, fmt, learner_message
-from sysdesign.grading import PASSED, GradeReport, TestResult
+from sysdesign.results import PASSED, GradeReport, TestResult
 from sysdesign.plugin_manager import Kit, shared_kit
 
 #: The per-variable cap of Linux (MAX_ARG_STRLEN), and the size a runner's payload is kept under.

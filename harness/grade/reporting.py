@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from sysdesign.grading import PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult
+from sysdesign.results import PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult
 
 #: Statuses that mean "the test could not run to a verdict" (an error, not a wrong answer).
 ERROR_STATUSES = frozenset({"error", "crashed", "timed_out", "out_of_memory", "missing"})
@@ -58,7 +58,7 @@ def walk(report: GradeReport):
 
 
 # -- what learner code printed, and the test's source ------------------------------------------------
-#: The line ``sysdesign.grade.runner`` puts between a test's message and what learner code printed.
+#: The line ``sysdesign.grade.grader`` puts between a test's message and what learner code printed.
 OUTPUT_MARKER = "\n--- what your code printed (first "
 
 

@@ -91,7 +91,7 @@ def safe_str(value: Any) -> str:
 class Pipe:
     """Length-prefixed JSON frames over a read fd and a write fd, with blocking I/O. The
     deciding side bounds waiting by killing the worker when its time is up (a watchdog in
-    :mod:`sysdesign.grade.provider`): a blocked read then ends with :class:`PipeClosed`."""
+    :mod:`sysdesign.grade.worker_provider`): a blocked read then ends with :class:`PipeClosed`."""
 
     def __init__(self, rfd: int, wfd: int, *, max_frame: int = MAX_FRAME) -> None:
         self.rfd, self.wfd, self.max_frame = rfd, wfd, max_frame

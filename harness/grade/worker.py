@@ -173,7 +173,7 @@ class WorkerChannel(rpc.Channel):
         return {"h": self.export(module), "missing": missing}
 
     def _h_kit(self, msg: dict) -> Any:
-        """A kit operation the deciding process asks for (``sysdesign.grade.provider.worker_call``):
+        """A kit operation the deciding process asks for (``sysdesign.grade.worker_provider.worker_call``):
         instrumentation that must run where learner code runs, from the fixed table below."""
         name, args = msg.get("n"), self._decode(msg.get("a", []))
         operation = _kit_operations().get(name) if type(name) is str else None

@@ -25,7 +25,7 @@ from collections import defaultdict
 from typing import Any
 
 from sysdesign.grade.reporting import SLO_COLUMNS, fmt, is_visible, label, slo_cells, slo_tests
-from sysdesign.grading import ERROR, NOT_STARTED, PASSED, GradeReport, TestResult
+from sysdesign.results import ERROR, NOT_STARTED, PASSED, GradeReport, TestResult
 from sysdesign.htmlreport import charts, timeline
 from sysdesign.htmlreport.capture import RunData, TestCapture
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sysdesign import progress, state
 from sysdesign.exercise import Exercise
-from sysdesign.grading import ExerciseResult
+from sysdesign.results import ExerciseResult
 from sysdesign.providers import display_path
-from sysdesign.runner import SuiteOutcome
+from sysdesign.suite_run import SuiteOutcome
 
-#: ``runner(exercise, impl_args) -> SuiteOutcome``; :func:`sysdesign.runner.run_exercise` by default.
+#: ``runner(exercise, impl_args) -> SuiteOutcome``; :func:`sysdesign.suite_run.run_exercise` by default.
 Runner = Callable[[Exercise, list], SuiteOutcome]
 
 #: pytest exit codes after which the grading model is incomplete (interrupted, internal or usage error).
@@ -20,7 +20,7 @@ UNTRUSTED_EXIT_CODES = (2, 3, 4)
 
 
 def default_runner(exercise: Exercise, impl_args: list) -> SuiteOutcome:
-    from sysdesign.runner import run_exercise
+    from sysdesign.suite_run import run_exercise
 
     return run_exercise(exercise, impl_args)
 

@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 from sysdesign.exercise import Exercise
-from sysdesign.grading import MISSING, NOT_STARTED, PASSED, ExerciseResult, TestResult, fmt_points
+from sysdesign.results import MISSING, NOT_STARTED, PASSED, ExerciseResult, TestResult, fmt_points
 from sysdesign.providers import display_path
-from sysdesign.runner import SuiteOutcome
+from sysdesign.suite_run import SuiteOutcome
 from sysdesign.term import TABLE_WIDTH, fit, status_colour, style
 
 MORE_FAILURES_SHOWN = 6

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sysdesign.distribution import moved_fraction
+from sysdesign.spread import moved_fraction
 from sysdesign.messages import expect_equal, expect_true
 from sysdesign.reads import call_each
 

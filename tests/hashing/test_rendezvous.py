@@ -2,7 +2,7 @@
 
 import pytest
 
-from sysdesign.distribution import max_over_mean, moved_keys, shares
+from sysdesign.spread import max_over_mean, moved_keys, shares
 from sysdesign.messages import expect_equal, expect_true
 from sysdesign.reads import call, call_each, read_all
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from sysdesign import KIT_ROOT
-from sysdesign.grading import GradeReport
+from sysdesign.results import GradeReport
 from sysdesign.selfcheck import statuses, variant_as_impl  # noqa: F401  (re-exported for the tests)
 
 

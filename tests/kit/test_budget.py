@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sysdesign import KIT_ROOT
-from sysdesign.grading import MISSING, TIMED_OUT
+from sysdesign.results import MISSING, TIMED_OUT
 from sysdesign.plugin_manager import build_kit
 from sysdesign.plugins import pytest_plugin
 
@@ -46,7 +46,7 @@ def test_an_endless_loop_times_out_naming_the_learners_line_and_the_rest_still_r
     grade = tmp_path / "grade.json"
     result = run(pytester, str(KIT_ROOT / MOD_TESTS), "--impl", str(impl), "--test-budget", "0.3",
                  "--grade-json", str(grade))
-    from sysdesign.grading import GradeReport
+    from sysdesign.results import GradeReport
     import json
 
     report = GradeReport.from_dict(json.loads(grade.read_text()))
@@ -117,7 +117,7 @@ def test_the_budget_comes_from_exercise_toml_and_grows_with_the_load(tmp_path, m
 
 def test_check_shows_a_timeout_as_the_first_problem_with_its_line(tmp_path, monkeypatch):
     from sysdesign.learner import render
-    from sysdesign.runner import run_exercise
+    from sysdesign.suite_run import run_exercise
 
     monkeypatch.setenv("SYSDESIGN_STATE_DIR", str(tmp_path / "state"))
     impl = patched_reference(tmp_path, "while True:\n    pass")
@@ -132,7 +132,7 @@ def test_check_shows_a_timeout_as_the_first_problem_with_its_line(tmp_path, monk
 def test_ctrl_c_names_the_running_test_and_the_rest_are_not_run(tmp_path, monkeypatch):
     """KeyboardInterrupt raised at a line of the learner's code is what Ctrl-C does there."""
     from sysdesign.learner import render
-    from sysdesign.runner import run_exercise
+    from sysdesign.suite_run import run_exercise
 
     monkeypatch.setenv("SYSDESIGN_STATE_DIR", str(tmp_path / "state"))
     impl = patched_reference(tmp_path, "raise KeyboardInterrupt")

@@ -17,8 +17,8 @@ import pytest
 
 from sysdesign import KIT_ROOT
 from sysdesign.grade.reporting import slo_line, slo_text_table, text_table
-from sysdesign.grading import ExerciseResult, GradeReport, slo_row
-from sysdesign.grading import TestResult as Result
+from sysdesign.results import ExerciseResult, GradeReport, slo_row
+from sysdesign.results import TestResult as Result
 from sysdesign.selfcheck import variant_as_impl
 from sysdesign.capstone import SLO, Ledger, Parts, Request, Spec, WiringError, builds_on, percentile, slo_table, unmet, within
 from sysdesign.cluster import Cluster

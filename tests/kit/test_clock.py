@@ -157,7 +157,7 @@ def test_a_timer_thread_library_fails_the_same_way_every_time():
 def test_the_grading_worker_refuses_threads_with_the_same_message(tmp_path):
     from sysdesign import wallclock
     from sysdesign.exercise import Exercise
-    from sysdesign.grade.provider import WorkerProvider
+    from sysdesign.grade.worker_provider import WorkerProvider
 
     (tmp_path / "threads.py").write_text(
         "import threading\n\ndef start():\n    threading.Timer(0.01, print).start()\n", encoding="utf-8")

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from sysdesign import KIT_ROOT
-from sysdesign import grading
-from sysdesign.grading import FAILED, PASSED, ExerciseResult, GradeReport
+from sysdesign import results as grading
+from sysdesign.results import FAILED, PASSED, ExerciseResult, GradeReport
 from sysdesign.htmlreport import page
 from sysdesign.htmlreport.capture import RunData, capture_cluster, figure
 from sysdesign.selfcheck import variant_as_impl

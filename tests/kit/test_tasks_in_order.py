@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from sysdesign.grading import NOT_STARTED, PASSED
+from sysdesign.results import NOT_STARTED, PASSED
 from sysdesign.plugin_manager import build_kit
 
 from .stubbed import reference_up_to, stub_tasks

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from sysdesign.distribution import shares
+from sysdesign.spread import shares
 from sysdesign.messages import expect_equal, expect_true
 from sysdesign.reads import call_times
 

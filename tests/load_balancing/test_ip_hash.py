@@ -2,7 +2,7 @@
 
 import pytest
 
-from sysdesign.distribution import max_over_mean
+from sysdesign.spread import max_over_mean
 from sysdesign.messages import expect_equal, expect_true
 
 pytestmark = pytest.mark.task(5)

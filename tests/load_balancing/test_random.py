@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from sysdesign.distribution import shares
+from sysdesign.spread import shares
 from sysdesign.messages import expect_equal, expect_true
 from sysdesign.reads import call_times
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sysdesign.distribution import max_over_mean, moved_keys
+from sysdesign.spread import max_over_mean, moved_keys
 from sysdesign.messages import expect_equal, expect_true
 from sysdesign.reads import call_each
 

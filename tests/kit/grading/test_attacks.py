@@ -22,8 +22,8 @@ from greenlet import greenlet
 
 from sysdesign.grade import rpc
 from sysdesign.grade.batch import grade_batch
-from sysdesign.grade.provider import DecidingChannel, WorkerCrashed
-from sysdesign.grade.runner import GradeOptions
+from sysdesign.grade.worker_provider import DecidingChannel, WorkerCrashed
+from sysdesign.grade.grader import GradeOptions
 
 from .conftest import STUB, write_submission
 
@@ -152,10 +152,10 @@ def attacks(tmp: Path) -> dict[str, dict[str, str]]:
         "monkeypatch_at_import": {"hashing.py": STUB + textwrap.dedent('''
             import contextlib
             import _pytest.runner, pytest
-            import sysdesign.grading, sysdesign.messages
+            import sysdesign.results, sysdesign.messages
             sysdesign.messages.expect_equal = lambda *a, **k: None
             sysdesign.messages.expect_true = lambda *a, **k: None
-            sysdesign.grading.TestResult.points = property(lambda self: self.max_points)
+            sysdesign.results.TestResult.points = property(lambda self: self.max_points)
             pytest.raises = lambda *a, **k: contextlib.nullcontext()
             _pytest.runner.call_and_report = lambda *a, **k: None
         ''')},
@@ -551,7 +551,7 @@ def test_the_deciding_side_never_defers_its_calls_to_learner_code(wire):
     {"mod": "_pytest.outcomes", "qual": "XFailed", "type": "XFailed", "base": "Exception"},
     {"mod": "builtins", "qual": "SystemExit", "type": "SystemExit", "base": "BaseException"},
     {"mod": "builtins", "qual": "KeyboardInterrupt", "type": "KeyboardInterrupt", "base": "BaseException"},
-    {"mod": "sysdesign.grade.provider", "qual": "WorkerTimedOut", "type": "WorkerTimedOut", "base": "Exception"},
+    {"mod": "sysdesign.grade.worker_provider", "qual": "WorkerTimedOut", "type": "WorkerTimedOut", "base": "Exception"},
 ])
 def test_a_forged_error_is_an_ordinary_learner_exception(wire, forged):
     channel, raw = wire

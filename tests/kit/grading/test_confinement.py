@@ -19,7 +19,7 @@ import pytest
 from sysdesign import KIT_ROOT
 from sysdesign.grade import confinement
 from sysdesign.grade.batch import grade_batch
-from sysdesign.grade.runner import GradeError, GradeOptions, grade
+from sysdesign.grade.grader import GradeError, GradeOptions, grade
 
 from .conftest import STUB, write_submission
 

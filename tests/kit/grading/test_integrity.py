@@ -31,9 +31,9 @@ from sysdesign import KIT_ROOT, wallclock
 from sysdesign.exercise import Exercise
 from sysdesign.grade import rpc
 from sysdesign.grade.batch import grade_batch
-from sysdesign.grade.provider import WorkerProvider
-from sysdesign.grade.runner import ChildRun, Expected, GradeOptions, merge, merge_uncollected
-from sysdesign.grading import GradeReport
+from sysdesign.grade.worker_provider import WorkerProvider
+from sysdesign.grade.grader import ChildRun, Expected, GradeOptions, merge, merge_uncollected
+from sysdesign.results import GradeReport
 from sysdesign.interpreters import FreshInterpreters, InterpreterError
 from sysdesign.plugin_manager import shared_kit
 from sysdesign.providers import ImplementationLoadError, load_module_from
@@ -496,7 +496,7 @@ def test_an_exercise_that_does_not_collect_scores_zero_and_its_maximum_is_unknow
 
 
 def test_a_declared_maximum_is_kept_when_the_suite_does_not_collect(tmp_path, monkeypatch):
-    from sysdesign.grade import runner
+    from sysdesign.grade import grader as runner
 
     monkeypatch.setattr(runner, "declared_points", lambda exercise: 50.0)
     expected = _expected_hashing().tests["hashing"][:2]
@@ -506,7 +506,7 @@ def test_a_declared_maximum_is_kept_when_the_suite_does_not_collect(tmp_path, mo
 
 
 def _expected_hashing() -> Expected:
-    from sysdesign.grading import TestResult
+    from sysdesign.results import TestResult
 
     tests = [TestResult(nodeid=f"tests/hashing/test_a.py::test_{i}", name=f"test_{i}", exercise="hashing", task=1,
                         max_points=2.0, status="missing") for i in range(4)]

@@ -13,7 +13,7 @@ import responses
 from sysdesign import wallclock
 from sysdesign.clock import VirtualClock
 from sysdesign.exercise import Exercise
-from sysdesign.grade.provider import WorkerLoadError, WorkerProvider, WorkerTimedOut
+from sysdesign.grade.worker_provider import WorkerLoadError, WorkerProvider, WorkerTimedOut
 from sysdesign.grade import rpc
 from sysdesign.grade.rpc import Proxy, RemoteError
 from sysdesign.reads import attr, call, call_each, contains, length, map_calls, read_all

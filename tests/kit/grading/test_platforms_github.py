@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sysdesign.grading import GradeReport
+from sysdesign.results import GradeReport
 from sysdesign.plugin_manager import shared_kit
 
 KIT = shared_kit()

@@ -14,8 +14,8 @@ import pytest
 
 from sysdesign import KIT_ROOT
 from sysdesign.exercise import Exercise, Task
-from sysdesign.grading import FAILED, NOT_STARTED, PASSED, ExerciseResult, GradeReport, TestResult
-from sysdesign.runner import SuiteOutcome
+from sysdesign.results import FAILED, NOT_STARTED, PASSED, ExerciseResult, GradeReport, TestResult
+from sysdesign.suite_run import SuiteOutcome
 
 FAILURE_MESSAGE = "AssertionError: called ring.node_for('k')\n  got:      'a'\n  expected: 'b'\n  why: wrap round"
 

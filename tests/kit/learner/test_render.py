@@ -3,10 +3,10 @@ for an exception, colour only on a terminal and never with NO_COLOR."""
 
 from __future__ import annotations
 
-from sysdesign.grading import FAILED, ExerciseResult, GradeReport
-from sysdesign.grading import TestResult as GradedTest
+from sysdesign.results import FAILED, ExerciseResult, GradeReport
+from sysdesign.results import TestResult as GradedTest
 from sysdesign.learner.render import result_lines, traceback_frames
-from sysdesign.runner import SuiteOutcome
+from sysdesign.suite_run import SuiteOutcome
 from sysdesign.term import progress_bar, style, use_colour
 
 OUTPUT = '''\

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from sysdesign import state
-from sysdesign.grading import ExerciseResult, GradeReport
-from sysdesign.grading import TestResult as GradedTest
+from sysdesign.results import ExerciseResult, GradeReport
+from sysdesign.results import TestResult as GradedTest
 
 
 def report(status: str = "passed") -> GradeReport:

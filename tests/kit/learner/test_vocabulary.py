@@ -14,8 +14,8 @@ import sys
 import pytest
 
 from sysdesign import KIT_ROOT
-from sysdesign.grading import FAILED, MISSING, NOT_STARTED, PASSED, ExerciseResult
-from sysdesign.grading import TestResult as Result
+from sysdesign.results import FAILED, MISSING, NOT_STARTED, PASSED, ExerciseResult
+from sysdesign.results import TestResult as Result
 from sysdesign.plugin_manager import build_kit
 
 from ..stubbed import reference_up_to

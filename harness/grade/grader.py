@@ -33,7 +33,7 @@ from pathlib import Path
 from sysdesign import KIT_ROOT
 from sysdesign.exercise import Exercise
 from sysdesign.grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, OUTPUT_LIMIT, PROVIDER_NAME
-from sysdesign.grading import ERROR, PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult, slo_row
+from sysdesign.results import ERROR, PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult, slo_row
 from sysdesign.plugin_manager import Kit, shared_kit
 from sysdesign.providers import compiled_files, display_path
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from sysdesign.exercise import Exercise
-from sysdesign.grading import GradeReport
+from sysdesign.results import GradeReport
 
 
 @dataclass
