@@ -39,6 +39,10 @@ class ImplementationNotFound(LookupError):
     """``--impl`` names no directory and no registered implementation set."""
 
 
+class UnknownExercise(LookupError):
+    """A slug that names no exercise of the kit (the message lists the valid ones)."""
+
+
 def one_line(exc: BaseException) -> str:
     """``exc`` as one line: its type and the first line of its message."""
     text = str(exc).splitlines()[0] if str(exc) else ""
@@ -95,6 +99,20 @@ class Kit:
         if hook_name not in self._answers:
             self._answers[hook_name] = _ask_each(self.pm, hook_name)
         return self._answers[hook_name]
+
+    def select(self, slugs: list[str] | None) -> list[Exercise]:
+        """The exercises ``slugs`` names, each once, in curriculum order (every exercise when
+        none is named); :class:`UnknownExercise` for a slug the kit does not know."""
+        if not slugs:
+            return list(self.exercises)
+        chosen: list[Exercise] = []
+        for slug in slugs:
+            exercise = self.exercise(slug)
+            if exercise is None:
+                raise UnknownExercise(f"unknown exercise '{slug}'; valid: {', '.join(self.slugs)}")
+            if exercise not in chosen:
+                chosen.append(exercise)
+        return sorted(chosen, key=lambda e: (e.order, e.slug))
 
     @property
     def slugs(self) -> list[str]:

@@ -35,7 +35,7 @@ from sysdesign.grade.release import (PackSource, ReleaseError, build_release, pa
                                    write_wheel)
 from sysdesign.grade.reporting import ERROR_STATUSES, capped, fmt, learner_message
 from sysdesign.results import PASSED, GradeReport, TestResult
-from sysdesign.plugin_manager import Kit, shared_kit
+from sysdesign.plugin_manager import Kit, UnknownExercise, shared_kit
 
 #: The per-variable cap of Linux (MAX_ARG_STRLEN), and the size a runner's payload is kept under.
 ENV_VALUE_LIMIT = 128 * 1024
@@ -212,16 +212,10 @@ GRADESCOPE_PLATFORMS = [f"manylinux_2_{minor}_x86_64" for minor in range(35, 16,
 def selected_exercises(kit: Kit, slugs: list[str] | None) -> list[Exercise]:
     """The exercises ``--exercise`` names (default: every exercise, installed packs' included);
     :class:`ReleaseError` for an unknown slug."""
-    if not slugs:
-        return list(kit.exercises)
-    chosen = []
-    for slug in slugs:
-        exercise = kit.exercise(slug)
-        if exercise is None:
-            raise ReleaseError(f"unknown exercise '{slug}'; valid: {', '.join(kit.slugs)}")
-        if exercise not in chosen:
-            chosen.append(exercise)
-    return chosen
+    try:
+        return kit.select(slugs)
+    except UnknownExercise as exc:
+        raise ReleaseError(str(exc)) from None
 
 
 def _direct_url(pack: PackSource) -> dict | None:

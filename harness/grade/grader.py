@@ -34,7 +34,7 @@ from sysdesign import KIT_ROOT
 from sysdesign.exercise import Exercise
 from sysdesign.grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, OUTPUT_LIMIT, PROVIDER_NAME
 from sysdesign.results import ERROR, PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult, slo_row
-from sysdesign.plugin_manager import Kit, shared_kit
+from sysdesign.plugin_manager import Kit, UnknownExercise, shared_kit
 from sysdesign.providers import compiled_files, display_path
 
 #: Seconds a deciding process may run past ``--timeout`` before the parent kills it.
@@ -76,16 +76,10 @@ class Expected:
 
 
 def select_exercises(kit: Kit, slugs: list[str] | None) -> list[Exercise]:
-    if not slugs:
-        return list(kit.exercises)
-    chosen = []
-    for slug in slugs:
-        exercise = kit.exercise(slug)
-        if exercise is None:
-            raise GradeError(f"unknown exercise '{slug}'; valid: {', '.join(kit.slugs)}")
-        if exercise not in chosen:
-            chosen.append(exercise)
-    return sorted(chosen, key=lambda e: (e.order, e.slug))
+    try:
+        return kit.select(slugs)
+    except UnknownExercise as exc:
+        raise GradeError(str(exc)) from None
 
 
 def kit_pytest_plugins() -> list[str]:
