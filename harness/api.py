@@ -24,7 +24,8 @@ from sysdesign.cluster.node import Node
 from sysdesign.cluster.services.base import Service
 from sysdesign.exercise import Exercise
 from sysdesign.hookspecs import hookimpl
-from sysdesign.messages import explain
+from sysdesign.messages import expect_equal, explain
+from sysdesign.messages import expect_true as _expect_true
 from sysdesign.packs import exercises_from_directory, exercises_hook
 
 __all__ = [
@@ -37,13 +38,6 @@ __all__ = [
 ]
 
 
-def expect_equal(call: str, got: Any, expected: Any, *, why: str = "") -> None:
-    """Fail with the kit's message (called / got / expected / why) unless ``got == expected``."""
-    __tracebackhide__ = True  # a failure points at the test's line
-    if got != expected:
-        raise AssertionError(explain(call, got, expected, why))
-
-
 def expect_true(condition: bool, call: str, *, got: Any, expected: Any, why: str = "") -> None:
     """Fail with the kit's message unless ``condition`` holds; ``got`` and ``expected`` describe
     what was measured and what would have passed. ``condition`` must be a bool: anything else is
@@ -52,5 +46,4 @@ def expect_true(condition: bool, call: str, *, got: Any, expected: Any, why: str
     if type(condition) is not bool:
         raise TypeError(f"expect_true({call!r}, ...): the condition must be a bool, not "
                         f"{type(condition).__name__} {condition!r} (the first argument is the condition)")
-    if not condition:
-        raise AssertionError(explain(call, got, expected, why))
+    _expect_true(condition, call, got=got, expected=expected, why=why)

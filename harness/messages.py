@@ -24,15 +24,16 @@ def explain(call: str, got: Any, expected: Any, why: str = "") -> str:
     return "\n".join(lines)
 
 
-def expect_equal(call: str, got: Any, expected: Any, why: str = "") -> None:
-    """Assert ``got == expected`` with an :func:`explain` message."""
+def expect_equal(call: str, got: Any, expected: Any, *, why: str = "") -> None:
+    """Assert ``got == expected`` with an :func:`explain` message (``why`` by keyword)."""
     __tracebackhide__ = True  # a failure points at the test's line, not at this one
     if got != expected:
         raise AssertionError(explain(call, got, expected, why))
 
 
-def expect_true(condition: bool, call: str, got: Any, expected: Any, why: str = "") -> None:
-    """Assert ``condition``; ``got`` and ``expected`` describe it for the message."""
+def expect_true(condition: bool, call: str, *, got: Any, expected: Any, why: str = "") -> None:
+    """Assert ``condition``; ``got`` and ``expected`` (by keyword) describe it for the message.
+    (:func:`sysdesign.api.expect_true`, for packs, also refuses a condition that is not a bool.)"""
     __tracebackhide__ = True
     if not condition:
         raise AssertionError(explain(call, got, expected, why))

@@ -22,12 +22,12 @@ def test_a_miss_reads_the_database_once_then_hits_do_not(caching, make_db, suite
     db = make_db({"a": "alpha", "b": "beta"})
     ca = caching.CacheAside(db, suite_lru(10))
     expect_equal("CacheAside.get('a') (first time)", ca.get("a"), "alpha")
-    expect_equal("db.reads after the first get('a')", db.reads, 1, "a miss reads the database once")
+    expect_equal("db.reads after the first get('a')", db.reads, 1, why="a miss reads the database once")
     for _ in range(5):
         expect_equal("CacheAside.get('a') (again)", ca.get("a"), "alpha")
-    expect_equal("db.reads after five more get('a')", db.reads, 1, "the copy left in the cache answers them")
+    expect_equal("db.reads after five more get('a')", db.reads, 1, why="the copy left in the cache answers them")
     expect_equal("CacheAside (hits, misses) after six get('a')", (ca.hits, ca.misses), (5, 1))
-    expect_equal("db.writes after reads only", db.writes, 0, "reading never writes the database")
+    expect_equal("db.writes after reads only", db.writes, 0, why="reading never writes the database")
 
 
 @pytest.mark.points(3)
@@ -36,10 +36,10 @@ def test_misses_are_not_cached(caching, db, suite_lru):
     expect_equal("CacheAside.get('ghost') (not in the database)", ca.get("ghost"), None)
     expect_equal("CacheAside.get('ghost', 'dflt')", ca.get("ghost", "dflt"), "dflt")
     expect_equal("db.reads after get('ghost') twice", db.reads, 2,
-                 "a key the database does not have is not cached, so each get asks again")
+                 why="a key the database does not have is not cached, so each get asks again")
     db.data["ghost"] = "boo"  # another writer creates the key directly in the database
     expect_equal("CacheAside.get('ghost') after the key was written to the database", ca.get("ghost"), "boo",
-                 "a cached 'not found' would hide the new key forever")
+                 why="a cached 'not found' would hide the new key forever")
     expect_equal("CacheAside (hits, misses)", (ca.hits, ca.misses), (0, 3))
 
 
@@ -50,10 +50,10 @@ def test_put_writes_the_database_and_invalidates_the_cached_copy(caching, make_d
     ca = caching.CacheAside(db, cache)
     ca.get("a")
     ca.put("a", 2)
-    expect_equal("db.data['a'] after CacheAside.put('a', 2)", db.data.get("a"), 2, "writes go to the database")
+    expect_equal("db.data['a'] after CacheAside.put('a', 2)", db.data.get("a"), 2, why="writes go to the database")
     expect_equal("'a' in cache right after CacheAside.put('a', 2)", "a" in cache, False,
-                 "the write deletes the cached copy, which is now out of date")
-    expect_equal("CacheAside.get('a') after put('a', 2)", ca.get("a"), 2, "the next read fetches the new value")
+                 why="the write deletes the cached copy, which is now out of date")
+    expect_equal("CacheAside.get('a') after put('a', 2)", ca.get("a"), 2, why="the next read fetches the new value")
     ca.put("new", 7)
     expect_equal("CacheAside.get('new') after put('new', 7)", ca.get("new"), 7)
 
@@ -75,12 +75,12 @@ def test_cuts_database_calls_and_latency_on_a_skewed_workload(caching, clock, ma
     cached_time = clock.now() - start
 
     expect_equal("the values CacheAside returned for 2000 Zipf requests", answers == direct_answers, True,
-                 "a cache must return what the database would")
+                 why="a cache must return what the database would")
     expect_equal("CacheAside hits + misses", ca.hits + ca.misses, len(requests))
-    expect_equal("CacheAside misses vs db.reads", ca.misses, db.reads, "every miss reads the database exactly once")
+    expect_equal("CacheAside misses vs db.reads", ca.misses, db.reads, why="every miss reads the database exactly once")
     expect_true(db.reads <= 0.5 * direct_db.reads, "db.reads with CacheAside (50-entry LRU) vs going direct",
-                f"{db.reads} vs {direct_db.reads}", f"at most {direct_db.reads // 2}",
-                "on a skewed workload the popular keys stay cached: most reads never reach the database")
+                got=f"{db.reads} vs {direct_db.reads}", expected=f"at most {direct_db.reads // 2}",
+                why="on a skewed workload the popular keys stay cached: most reads never reach the database")
     expect_true(cached_time <= 0.5 * direct_time, "virtual time for 2000 reads with CacheAside vs direct",
-                f"{cached_time:.2f} s vs {direct_time:.2f} s", f"at most {direct_time / 2:.2f} s",
-                "a hit costs no database round trip (10 ms each here)")
+                got=f"{cached_time:.2f} s vs {direct_time:.2f} s", expected=f"at most {direct_time / 2:.2f} s",
+                why="a hit costs no database round trip (10 ms each here)")

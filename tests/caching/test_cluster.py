@@ -140,9 +140,9 @@ def test_local_caches_serve_stale_data_after_a_write_through_another_server(cach
     through_writer = session.get("http://web-1/items/item:1", timeout=5).json()["value"]
     through_other = session.get("http://web-2/items/item:1", timeout=5).json()["value"]
     expect_equal("GET web-1/items/item:1 right after PUT web-1/items/item:1 = 'item:1@new'", through_writer,
-                 "item:1@new", "the server that took the write updated the database and its own cache")
+                 "item:1@new", why="the server that took the write updated the database and its own cache")
     expect_equal("GET web-2/items/item:1 after that write through web-1 (web-2 had read it before)", through_other,
-                 first, "demonstration: web-2's local cache still holds the old copy and serves it; nothing told "
+                 first, why="demonstration: web-2's local cache still holds the old copy and serves it; nothing told "
                  "it about the write, and nothing will until the entry is evicted")
     expect_equal("the value in the database", db.data["item:1"], "item:1@new")
 
@@ -155,14 +155,14 @@ def test_local_caches_serve_stale_data_after_a_write_through_another_server(cach
     stale = stale_of(reads)
     expected = model_stale_reads(ops, suite_lru, data)
     expect_true(len(stale) >= 5, f"stale reads among {len(reads)} reads (3 servers, local LRU caches of "
-                f"{LOCAL_CAPACITY}, 12 keys, a quarter of the operations writes)", len(stale), "at least 5",
-                "local caches that nobody invalidates serve old values after writes through other servers")
+                f"{LOCAL_CAPACITY}, 12 keys, a quarter of the operations writes)", got=len(stale), expected="at least 5",
+                why="local caches that nobody invalidates serve old values after writes through other servers")
     expect_equal("indexes of the operations that read a stale value", [r[0] for r in stale], expected,
-                 "each server's LRUCache must hit and evict exactly like an LRU of capacity 8 "
+                 why="each server's LRUCache must hit and evict exactly like an LRU of capacity 8 "
                  "(the suite's model of the three caches predicts every stale read)")
     db_reads = db.counts["get"] - db_reads_before
-    expect_true(db_reads < len(reads) // 2, "database reads for the workload's reads", db_reads,
-                f"fewer than half of {len(reads)}", "the local caches still answer most reads")
+    expect_true(db_reads < len(reads) // 2, "database reads for the workload's reads", got=db_reads,
+                expected=f"fewer than half of {len(reads)}", why="the local caches still answer most reads")
 
 
 class SharedCacheNode:
@@ -245,17 +245,17 @@ def test_a_shared_cache_invalidated_on_write_never_serves_stale_data(caching, cl
     through_other = session.get("http://web-2/items/item:1", timeout=5).json()["value"]
     expect_equal(f"GET web-2/items/item:1 (it read {first!r} before) after PUT web-1/items/item:1 = 'item:1@new'",
                  through_other, "item:1@new",
-                 "one shared cache, and the write deleted its copy: the next read fetches the new value")
+                 why="one shared cache, and the write deleted its copy: the next read fetches the new value")
 
     ops = workload(seed=11)
     reads = drive(session, ops, db.data)
     stale = stale_of(reads)
     expect_equal("stale reads with one shared cache invalidated on write (same workload that made local caches "
                  "serve stale data, one request at a time)", [(i, s, k, got, want) for i, s, k, got, want in stale], [],
-                 "invariant: never a stale read; CacheAside.put writes the database, then deletes the cached copy")
+                 why="invariant: never a stale read; CacheAside.put writes the database, then deletes the cached copy")
     cache = shared.app.cache
-    expect_true(cache.hits >= len(reads) // 3, f"CacheAside.hits for {len(reads)} reads", cache.hits,
-                f"at least {len(reads) // 3}", "the shared cache still spares the database many reads")
+    expect_true(cache.hits >= len(reads) // 3, f"CacheAside.hits for {len(reads)} reads", got=cache.hits,
+                expected=f"at least {len(reads) // 3}", why="the shared cache still spares the database many reads")
 
 
 class Recorder:
@@ -332,7 +332,7 @@ def test_a_read_racing_a_write_does_not_leave_the_old_value_cached(caching, clus
     later = [o[3] for o in rec.ops if o[0] == "later"]
     expect_equal("GET item:1 at t=2.0 and t=2.5, after a GET (a miss, from t=1.0) and a PUT of 'item:1@new' "
                  "(from t=1.01) overlapped", later, ["item:1@new", "item:1@new"],
-                 "the miss read 'item:1@v0' from the database before the write, and its answer came back (200 ms "
+                 why="the miss read 'item:1@v0' from the database before the write, and its answer came back (200 ms "
                  "late) after the write's delete: if it puts what it read in the cache, every later read is a hit on the old value, for "
                  "good. A lease taken before the database read and revoked by the write stops that put")
 
@@ -344,7 +344,7 @@ def test_a_read_racing_a_write_does_not_leave_the_old_value_cached(caching, clus
     later = [o[3] for o in rec.ops if o[0] == "later" and o[2] == "item:2"]
     expect_equal("GET item:2 at t=4.0, after a PUT of 'item:2@new' (from t=3.0) and a GET (a miss, from t=3.01) "
                  "overlapped", later, ["item:2@new"],
-                 "the miss took its lease while the write was still on its way to the database and read the old "
+                 why="the miss took its lease while the write was still on its way to the database and read the old "
                  "value: a write must revoke leases *after* the database has the new value, or that miss's lease "
                  "is still valid and it caches the old value")
 
@@ -361,10 +361,10 @@ def test_a_read_racing_a_write_does_not_leave_the_old_value_cached(caching, clus
             else:
                 rec.at(t, f"client-{c}", "read", server, key)
     cluster.run_to(t + 20.0)
-    expect_equal("operations the four clients completed", len(rec.ops), 7 + 4 * 30, "every request answered")
+    expect_equal("operations the four clients completed", len(rec.ops), 7 + 4 * 30, why="every request answered")
     check_reads(rec.ops, data, "four clients reading and writing three hot keys at once")
     final = {key: requests.get(f"http://web-1/items/{key}", timeout=5).json()["value"] for key in hot}
     expect_equal("GET of each hot key once all clients are done", final, {key: db.data[key] for key in hot},
-                 "no stale copy is left in the shared cache when the traffic stops")
-    expect_true(shared.app.cache.hits >= 20, "CacheAside.hits over the concurrent workload", shared.app.cache.hits,
-                "at least 20", "the cache must still fill: a lease stops only the fills that raced a write")
+                 why="no stale copy is left in the shared cache when the traffic stops")
+    expect_true(shared.app.cache.hits >= 20, "CacheAside.hits over the concurrent workload", got=shared.app.cache.hits,
+                expected="at least 20", why="the cache must still fill: a lease stops only the fills that raced a write")

@@ -26,9 +26,9 @@ def test_capacity_zero_stores_nothing(make_cache, policy_name):
     cache.put("a", 1)
     cache.put("b", 2)
     expect_equal(f"len({policy_name}(0)) after put('a', 1), put('b', 2)", len(cache), 0,
-                 "capacity 0 stores nothing: every put is dropped")
+                 why="capacity 0 stores nothing: every put is dropped")
     expect_equal(f"'a' in {policy_name}(0)", "a" in cache, False)
-    expect_equal(f"{policy_name}(0).get('a')", cache.get("a"), None, "nothing was stored")
+    expect_equal(f"{policy_name}(0).get('a')", cache.get("a"), None, why="nothing was stored")
     expect_equal(f"{policy_name}(0).misses after one get", cache.misses, 1)
     with pytest.raises(KeyError):
         cache.popitem()
@@ -41,8 +41,8 @@ def test_capacity_one_keeps_the_latest_key(make_cache, policy_name):
     expect_equal(f"{policy_name}(1): put('a', 1); get('a')", cache.get("a"), 1)
     cache.put("b", 2)
     expect_equal(f"{policy_name}(1): put('a', 1); get('a'); put('b', 2); get('b')", cache.get("b"), 2,
-                 "a new key evicts the one entry there; the newcomer itself is never the victim")
-    expect_equal(f"'a' in {policy_name}(1) after put('b', 2)", "a" in cache, False, "only one entry fits")
+                 why="a new key evicts the one entry there; the newcomer itself is never the victim")
+    expect_equal(f"'a' in {policy_name}(1) after put('b', 2)", "a" in cache, False, why="only one entry fits")
     expect_equal(f"len({policy_name}(1))", len(cache), 1)
     cache.put("b", 3)
     expect_equal(f"{policy_name}(1): overwrite put('b', 3); get('b')", cache.get("b"), 3)
@@ -64,17 +64,17 @@ def test_len_never_exceeds_capacity(make_cache, policy_name):
             present = sum(answers)
             expect_true(size <= capacity and present == size,
                         f"len({policy_name}({capacity})) after {step + 1} random put/get operations (seed 40)",
-                        f"len {size}, {present} keys answer `in`", f"at most {capacity}, and the two agree",
-                        "the capacity is a hard limit: evict before inserting a new key")
+                        got=f"len {size}, {present} keys answer `in`", expected=f"at most {capacity}, and the two agree",
+                        why="the capacity is a hard limit: evict before inserting a new key")
 
 
 def test_get_returns_default_on_a_miss(make_cache, policy_name):
     cache = make_cache(policy_name, 2)
-    expect_equal(f"{policy_name}(2).get('nope')", cache.get("nope"), None, "the default default is None")
+    expect_equal(f"{policy_name}(2).get('nope')", cache.get("nope"), None, why="the default default is None")
     expect_equal(f"{policy_name}(2).get('nope', 'dflt')", cache.get("nope", "dflt"), "dflt")
     cache.put("falsy", 0)
     expect_equal(f"{policy_name}(2).get('falsy', 'dflt') after put('falsy', 0)", cache.get("falsy", "dflt"), 0,
-                 "a stored falsy value is still a hit")
+                 why="a stored falsy value is still a hit")
 
 
 @pytest.mark.points(2)
@@ -85,7 +85,7 @@ def test_hit_and_miss_counters(make_cache, policy_name):
     cache.put("b", 2)
     cache.put("a", 3)
     expect_equal(f"{policy_name}(3) (hits, misses) after three puts", (cache.hits, cache.misses), (0, 0),
-                 "put is not a lookup: it counts neither a hit nor a miss")
+                 why="put is not a lookup: it counts neither a hit nor a miss")
     cache.get("a")
     cache.get("b")
     cache.get("a")
@@ -100,7 +100,7 @@ def test_hit_and_miss_counters(make_cache, policy_name):
     cache.delete("zzz")
     cache.popitem()
     expect_equal(f"{policy_name}(3) (hits, misses) after `in`, len, delete and popitem",
-                 (cache.hits, cache.misses), (3, 1), "only get counts; questions and removals do not")
+                 (cache.hits, cache.misses), (3, 1), why="only get counts; questions and removals do not")
 
 
 def test_delete(make_cache, policy_name):
@@ -108,13 +108,13 @@ def test_delete(make_cache, policy_name):
     cache.put("a", 1)
     cache.put("b", 2)
     expect_equal(f"{policy_name}(3).delete('a') (present)", cache.delete("a"), True)
-    expect_equal(f"{policy_name}(3).delete('a') again", cache.delete("a"), False, "it is gone now")
+    expect_equal(f"{policy_name}(3).delete('a') again", cache.delete("a"), False, why="it is gone now")
     expect_equal(f"'a' in {policy_name}(3) after delete('a')", "a" in cache, False)
     expect_equal(f"len({policy_name}(3)) after delete('a')", len(cache), 1)
     cache.put("c", 3)
     cache.put("d", 4)
     expect_equal(f"keys in {policy_name}(3) after delete('a'); put c, d", sorted(k for k in "abcd" if k in cache),
-                 ["b", "c", "d"], "a deleted key frees its place: three keys fit, nothing was evicted")
+                 ["b", "c", "d"], why="a deleted key frees its place: three keys fit, nothing was evicted")
 
 
 def test_popitem_on_empty_raises_key_error(make_cache, policy_name):
@@ -123,7 +123,7 @@ def test_popitem_on_empty_raises_key_error(make_cache, policy_name):
         cache.popitem()
     cache.put("a", 1)
     expect_equal(f"{policy_name}(2): put('a', 1); popitem()", cache.popitem(), ("a", 1),
-                 "popitem removes and returns (key, value)")
+                 why="popitem removes and returns (key, value)")
     expect_equal(f"len({policy_name}(2)) after popitem", len(cache), 0)
     with pytest.raises(KeyError):
         cache.popitem()

@@ -23,7 +23,7 @@ def test_fifo_evicts_the_oldest_insertion(caching):
     for i, key in enumerate("abcd"):
         cache.put(key, i)
     expect_equal("FIFOCache(3): put a, b, c, d; which keys are left", present(cache), ["b", "c", "d"],
-                 "'a' went in first, so it comes out first")
+                 why="'a' went in first, so it comes out first")
 
 
 @pytest.mark.task(3)
@@ -36,10 +36,10 @@ def test_fifo_ignores_reads(caching):
         expect_equal("FIFOCache(3) holding a, b, c: get('a')", cache.get("a"), 0)
     cache.put("d", 3)
     expect_equal("FIFOCache(3): put a, b, c; get a (x3); put d; which keys are left", present(cache),
-                 ["b", "c", "d"], "FIFO does not care about reads: 'a' was still the oldest insertion")
+                 ["b", "c", "d"], why="FIFO does not care about reads: 'a' was still the oldest insertion")
     cache.get("b")
     expect_equal("... then get b; popitem() keys until empty", drain(cache), ["b", "c", "d"],
-                 "insertion order, whatever was read")
+                 why="insertion order, whatever was read")
 
 
 @pytest.mark.task(3)
@@ -52,10 +52,10 @@ def test_fifo_overwrite_keeps_its_place(caching):
     expect_equal("FIFOCache(3): put a, b, c; put('a', 10); get('a')", cache.get("a"), 10)
     cache.put("d", 3)
     expect_equal("FIFOCache(3): put a, b, c; put('a', 10); put d; which keys are left", present(cache),
-                 ["b", "c", "d"], "an overwrite is not a new insertion: 'a' kept its place at the front")
+                 ["b", "c", "d"], why="an overwrite is not a new insertion: 'a' kept its place at the front")
     cache.put("a", 11)
     expect_equal("... then put('a', 11) (a new insertion: 'a' had been evicted); popitem() keys until empty",
-                 drain(cache), ["c", "d", "a"], "a key put again after eviction joins at the back")
+                 drain(cache), ["c", "d", "a"], why="a key put again after eviction joins at the back")
 
 
 @pytest.mark.task(4)
@@ -66,7 +66,7 @@ def test_lifo_evicts_the_newest_insertion(caching):
         cache.put(key, i)
     cache.put("d", 3)
     expect_equal("LIFOCache(3): put a, b, c, d; which keys are left", present(cache), ["a", "b", "d"],
-                 "'c' was the newest key when 'd' arrived, so 'c' went; the newcomer 'd' stays")
+                 why="'c' was the newest key when 'd' arrived, so 'c' went; the newcomer 'd' stays")
     cache.put("e", 4)
     expect_equal("... then put e; which keys are left", present(cache), ["a", "b", "e"])
     expect_equal("... then get('e')", cache.get("e"), 4)
@@ -81,4 +81,4 @@ def test_lifo_ignores_reads_and_overwrites(caching):
     cache.get("a")
     cache.put("b", 10)
     expect_equal("LIFOCache(3): put a, b, c; get a; put('b', 10); popitem() keys until empty", drain(cache),
-                 ["c", "b", "a"], "newest insertion first; reads and overwrites do not change the order")
+                 ["c", "b", "a"], why="newest insertion first; reads and overwrites do not change the order")

@@ -19,7 +19,7 @@ def test_visible_until_just_before_set_time_plus_ttl(caching, clock):
     cache.put("a", 1)
     clock.tick(10 - MICRO)
     expect_equal("TTLCache(ttl=10): put('a', 1) at t; 'a' in cache at t + 9.999999", "a" in cache, True,
-                 "an entry set at t with ttl 10 is visible while now < t + 10")
+                 why="an entry set at t with ttl 10 is visible while now < t + 10")
     expect_equal("... get('a') at t + 9.999999", cache.get("a"), 1)
     expect_equal("... len(cache) at t + 9.999999", len(cache), 1)
 
@@ -30,10 +30,10 @@ def test_gone_at_exactly_set_time_plus_ttl(caching, clock):
     cache.put("a", 1)
     clock.tick(10)
     expect_equal("TTLCache(ttl=10): put('a', 1) at t; 'a' in cache at exactly t + 10", "a" in cache, False,
-                 "expired when now >= t + ttl: at t + 10 the entry is gone (like Redis SET a 1 EX 10)")
+                 why="expired when now >= t + ttl: at t + 10 the entry is gone (like Redis SET a 1 EX 10)")
     expect_equal("... get('a') at t + 10", cache.get("a"), None)
     expect_equal("... len(cache) at t + 10", len(cache), 0)
-    expect_equal("... (hits, misses)", (cache.hits, cache.misses), (0, 1), "reading an expired entry is a miss")
+    expect_equal("... (hits, misses)", (cache.hits, cache.misses), (0, 1), why="reading an expired entry is a miss")
 
 
 @pytest.mark.points(3)
@@ -45,7 +45,7 @@ def test_reads_do_not_extend_the_life_of_an_entry(caching, clock):
         expect_equal(f"TTLCache(ttl=10): put('a', 1) at t; get('a') at t + {when}", cache.get("a"), 1)
     clock.tick(0.25)
     expect_equal("TTLCache(ttl=10): put('a', 1) at t; get('a') at t + 5 and t + 9.75; get('a') at t + 10",
-                 cache.get("a"), None, "the TTL runs from the put, never from the last read")
+                 cache.get("a"), None, why="the TTL runs from the put, never from the last read")
 
 
 @pytest.mark.points(2)
@@ -56,7 +56,7 @@ def test_a_new_put_sets_a_new_expiry(caching, clock):
     cache.put("a", 2)
     clock.tick(9.5)
     expect_equal("TTLCache(ttl=10): put('a', 1) at t; put('a', 2) at t + 6; get('a') at t + 15.5", cache.get("a"), 2,
-                 "the second put set a new expiry, t + 16")
+                 why="the second put set a new expiry, t + 16")
     clock.tick(0.5)
     expect_equal("... get('a') at t + 16", cache.get("a"), None)
 
@@ -69,10 +69,10 @@ def test_per_entry_ttl(caching, clock):
     cache.put("default", 3)
     clock.tick(0.5)
     expect_equal("TTLCache(ttl=10): put short (ttl=0.5), long (ttl=30), default; keys at t + 0.5",
-                 present(cache, ["short", "long", "default"]), ["long", "default"], "'short' expired at t + 0.5")
+                 present(cache, ["short", "long", "default"]), ["long", "default"], why="'short' expired at t + 0.5")
     clock.tick(9.5)
     expect_equal("... keys at t + 10", present(cache, ["short", "long", "default"]), ["long"],
-                 "'default' used the cache's ttl of 10")
+                 why="'default' used the cache's ttl of 10")
     clock.tick(20)
     expect_equal("... keys at t + 30", present(cache, ["short", "long", "default"]), [])
 
@@ -95,13 +95,13 @@ def test_a_full_cache_evicts_the_entry_expiring_soonest(caching, clock):
     cache.put("c", 3, ttl=50)
     cache.put("d", 4)
     expect_equal("TTLCache(3, ttl=100): put a, b (ttl=5), c (ttl=50), d; which keys are left", present(cache),
-                 ["a", "c", "d"], "'b' would expire soonest, so it made room")
+                 ["a", "c", "d"], why="'b' would expire soonest, so it made room")
     cache.put("e", 5, ttl=100)
     expect_equal("... then put e; which keys are left", present(cache), ["a", "d", "e"],
-                 "'c' expired soonest now ('a', 'd' and 'e' live 100 s)")
+                 why="'c' expired soonest now ('a', 'd' and 'e' live 100 s)")
     cache.put("f", 6)
     expect_equal("... then put f; which keys are left", present(cache), ["d", "e", "f"],
-                 "'a', 'd' and 'e' expire together; 'a' was set earliest")
+                 why="'a', 'd' and 'e' expire together; 'a' was set earliest")
 
 
 @pytest.mark.points(2)
@@ -112,10 +112,10 @@ def test_expired_entries_make_room_before_live_ones_go(caching, clock):
     clock.tick(1)
     cache.put("c", 3)
     expect_equal("TTLCache(2, ttl=100): put a, b (ttl=1); 1 s later put c; which keys are left", present(cache),
-                 ["a", "c"], "'b' had expired: its place was free, so no live entry had to go")
+                 ["a", "c"], why="'b' had expired: its place was free, so no live entry had to go")
     expect_equal("... len(cache)", len(cache), 2)
     expect_equal("... popitem() twice", [cache.popitem(), cache.popitem()], [("a", 1), ("c", 3)],
-                 "two live entries, equal TTL: the one set earlier goes first")
+                 why="two live entries, equal TTL: the one set earlier goes first")
     with pytest.raises(KeyError):
         cache.popitem()
 
@@ -127,8 +127,8 @@ def test_popitem_and_delete_ignore_expired_entries(caching, clock):
     cache.put("c", 3, ttl=6)
     clock.tick(2)
     expect_equal("TTLCache: put a (ttl 2), b (ttl 4), c (ttl 6); at t + 2: delete('a')", cache.delete("a"), False,
-                 "'a' expired at t + 2; there was nothing live to delete")
-    expect_equal("... at t + 2: popitem()", cache.popitem(), ("b", 2), "the live entry expiring soonest")
+                 why="'a' expired at t + 2; there was nothing live to delete")
+    expect_equal("... at t + 2: popitem()", cache.popitem(), ("b", 2), why="the live entry expiring soonest")
     clock.tick(4)
     with pytest.raises(KeyError):
         cache.popitem()

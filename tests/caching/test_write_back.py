@@ -20,11 +20,11 @@ def test_put_does_not_touch_the_database(caching, clock, db):
     cache.put("b", 2)
     cache.put("a", 3)
     expect_equal("db.writes after WriteBackCache: put a, b, a", db.writes, 0,
-                 "write-back: a put only changes the cache; the database hears about it later")
+                 why="write-back: a put only changes the cache; the database hears about it later")
     expect_equal("db.data", db.data, {})
     expect_equal("virtual seconds the three puts took", clock.now() - start, 0,
-                 "no database round trip, so the write is acknowledged at once")
-    expect_equal("WriteBackCache.get('a')", cache.get("a"), 3, "the cache serves its own (dirty) value")
+                 why="no database round trip, so the write is acknowledged at once")
+    expect_equal("WriteBackCache.get('a')", cache.get("a"), 3, why="the cache serves its own (dirty) value")
     expect_equal("db.reads", db.reads, 0)
     expect_equal("(hits, misses)", (cache.hits, cache.misses), (1, 0))
 
@@ -35,9 +35,9 @@ def test_repeated_writes_to_a_key_cost_one_database_write(caching, make_db):
     cache = caching.WriteBackCache(db, 4, flush_interval=60)
     for i in range(100):
         cache.put("counter", i)
-    expect_equal("WriteBackCache: put('counter', 0..99); flush()", cache.flush(), 1, "one dirty entry to write")
+    expect_equal("WriteBackCache: put('counter', 0..99); flush()", cache.flush(), 1, why="one dirty entry to write")
     expect_equal("db.written (every database write, in order)", db.written, [("counter", 99)],
-                 "only the latest value is written, once")
+                 why="only the latest value is written, once")
 
 
 @pytest.mark.points(3)
@@ -49,10 +49,10 @@ def test_evicting_a_dirty_entry_writes_it(caching, make_db):
     cache.put("a", 10)
     cache.put("c", 3)
     expect_equal("WriteBackCache(capacity 2): put a, b, a=10, c; db.written", db.written, [("b", 2)],
-                 "'b' was the least recently used and dirty: it is written as it leaves the cache")
+                 why="'b' was the least recently used and dirty: it is written as it leaves the cache")
     expect_equal("keys cached", [k for k in "abc" if k in cache], ["a", "c"])
     cache.put("d", 4)
-    expect_equal("... then put d; db.data", db.data, {"b": 2, "a": 10}, "the evicted 'a' carried its latest value")
+    expect_equal("... then put d; db.data", db.data, {"b": 2, "a": 10}, why="the evicted 'a' carried its latest value")
 
 
 @pytest.mark.points(2)
@@ -62,13 +62,13 @@ def test_evicting_a_clean_entry_writes_nothing(caching, make_db):
     for key in "xyzx":
         cache.get(key)
     expect_equal("WriteBackCache(capacity 2): get x, y, z, x (all in the database); db.writes", db.writes, 0,
-                 "entries read from the database are clean: evicting them costs nothing")
+                 why="entries read from the database are clean: evicting them costs nothing")
     cache.put("a", 5)
     cache.flush()
     cache.get("y")
     cache.get("z")
     expect_equal("... put a; flush(); get y, z (evicting the flushed 'a'); db.written", db.written, [("a", 5)],
-                 "after a flush 'a' is clean: it is not written again when it leaves")
+                 why="after a flush 'a' is clean: it is not written again when it leaves")
 
 
 @pytest.mark.points(3)
@@ -79,24 +79,24 @@ def test_the_interval_flush_runs_at_the_next_get_or_put(caching, clock, make_db)
     clock.tick(9.75)
     cache.put("b", 2)
     expect_equal("WriteBackCache(flush_interval=10) created at t: put a at t, b at t + 9.75; db.data", db.data, {},
-                 "the interval has not passed yet")
+                 why="the interval has not passed yet")
     clock.tick(0.25)
     _ = "a" in cache
     len(cache)
     expect_equal("... at t + 10: `'a' in cache` and len(cache); db.data", db.data, {},
-                 "`in` and len only ask: they never flush")
+                 why="`in` and len only ask: they never flush")
     cache.get("a")
     expect_equal("... at t + 10: get('a'); db.data", db.data, {"a": 1, "b": 2},
-                 "at last flush + flush_interval (>=, not >) the next get or put flushes first")
+                 why="at last flush + flush_interval (>=, not >) the next get or put flushes first")
     cache.put("c", 3)
     clock.tick(9.75)
     cache.put("d", 4)
     expect_equal("... put c at t + 10; put d at t + 19.75; db.data", db.data, {"a": 1, "b": 2},
-                 "the flush at t + 10 restarted the interval: the next one is due at t + 20")
+                 why="the flush at t + 10 restarted the interval: the next one is due at t + 20")
     clock.tick(0.25)
     cache.put("e", 5)
     expect_equal("... put e at t + 20; db.data", db.data, {"a": 1, "b": 2, "c": 3, "d": 4},
-                 "the interval flush runs before the put, so 'e' itself is still only in the cache")
+                 why="the interval flush runs before the put, so 'e' itself is still only in the cache")
 
 
 @pytest.mark.points(2)
@@ -106,7 +106,7 @@ def test_flush_writes_each_dirty_entry_once_and_restarts_the_interval(caching, c
     cache.put("a", 1)
     cache.put("b", 2)
     expect_equal("WriteBackCache: put a, b; flush()", cache.flush(), 2)
-    expect_equal("WriteBackCache: put a, b; flush(); flush() again", cache.flush(), 0, "nothing is dirty any more")
+    expect_equal("WriteBackCache: put a, b; flush(); flush() again", cache.flush(), 0, why="nothing is dirty any more")
     expect_equal("db.writes", db.writes, 2)
     clock.tick(6)
     cache.flush()
@@ -114,7 +114,7 @@ def test_flush_writes_each_dirty_entry_once_and_restarts_the_interval(caching, c
     clock.tick(6)
     cache.put("y", 2)
     expect_equal("flush() at t + 6; put x; put y at t + 12; db.data", db.data, {"a": 1, "b": 2},
-                 "the explicit flush at t + 6 restarted the interval: nothing is due before t + 16")
+                 why="the explicit flush at t + 6 restarted the interval: nothing is due before t + 16")
 
 
 @pytest.mark.points(3)
@@ -129,7 +129,7 @@ def test_a_crash_loses_exactly_the_unflushed_writes(caching, make_db):
     cache = None  # the crash: the cache object, and every write only it held, is gone
     gc.collect()
     expect_equal("the database after put a, b; flush(); put a=10, c; crash", db.data, {"a": 1, "b": 2},
-                 "a=10 and c were never written: a crash of a write-back cache loses them (and nothing else); "
+                 why="a=10 and c were never written: a crash of a write-back cache loses them (and nothing else); "
                  "nothing may write them on the way down (__del__, atexit)")
     reborn = caching.WriteBackCache(db, 3, flush_interval=60)
     expect_equal("get a, b, c on a new WriteBackCache over the same database",
@@ -247,6 +247,6 @@ def test_capacity_zero_writes_straight_to_the_database_and_bad_arguments_raise(c
     cache = caching.WriteBackCache(db, 0, flush_interval=10)
     cache.put("a", 1)
     expect_equal("WriteBackCache(capacity 0): put('a', 1); db.data", db.data, {"a": 1},
-                 "nothing can be held, so the entry is evicted (and written) at once")
+                 why="nothing can be held, so the entry is evicted (and written) at once")
     expect_equal("len(cache)", len(cache), 0)
     expect_equal("get('a')", cache.get("a"), 1)

@@ -46,7 +46,7 @@ def expected(r):
 
 def grade(request, capstone, requirements, label):
     got = capstone.estimate(dict(requirements))
-    expect_true(isinstance(got, dict), f"estimate({label})", type(got).__name__, "a dict of figures")
+    expect_true(isinstance(got, dict), f"estimate({label})", got=type(got).__name__, expected="a dict of figures")
     want = expected(requirements)
     wrong = {k: (got.get(k), v) for k, v in want.items() if not within(got.get(k), v, TOLERANCE[k])}
     measured = f"{len(want) - len(wrong)} of {len(want)} within tolerance"

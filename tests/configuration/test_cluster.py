@@ -17,8 +17,8 @@ def expect_converged(cc, version, within=WATCH_DELAY, since=None, why=""):
     ok = cc.cluster.run_until(lambda: cc.all_at(version), timeout=max(0.0, start + within - cc.cluster.now()))
     behind = {n: cc.current(n) for n in cc.names if cc.current(n) < version}
     expect_true(ok, f"versions of the servers behind, {cc.cluster.now() - start:.3f}s after version {version} "
-                    f"was accepted", behind, f"every server at version {version} within {within:g}s",
-                f"invariant: all servers converge within the watch delay (poll_interval {POLL:g}s + 0.1s). {why}")
+                    f"was accepted", got=behind, expected=f"every server at version {version} within {within:g}s",
+                why=f"invariant: all servers converge within the watch delay (poll_interval {POLL:g}s + 0.1s). {why}")
 
 
 @pytest.mark.task(6)
@@ -35,7 +35,7 @@ def test_every_server_converges_within_the_watch_delay(config_cluster):
     for name in cc.names:
         expect_equal(f"versions {name} applied", cc.applied(name), [1, 2, 3])
         expect_equal(f"{name}'s ConfigWatcher: (version, config)", (cc.cluster[name].app.version, cc.cluster[name].app.config),
-                     (3, good(3)), "version and config hold what was applied last")
+                     (3, good(3)), why="version and config hold what was applied last")
 
 
 @pytest.mark.task(6)
@@ -54,7 +54,7 @@ def test_two_changes_close_together_are_both_applied(config_cluster):
     cc.cluster.run_for(2.5)
     for name in cc.names:
         expect_equal(f"versions {name} applied after puts at the same instant and 0.7 ms apart", cc.applied(name),
-                     [1, 2, 3, 4], "invariant: every server applies every version, in order; two changes close "
+                     [1, 2, 3, 4], why="invariant: every server applies every version, in order; two changes close "
                                    "together must not collapse into the later one")
     cc.check_in_order()
 
@@ -88,12 +88,12 @@ def test_a_partitioned_server_catches_up_in_order_after_the_heal(config_cluster)
     cc.cluster.run_for(0.001)
     cc.put(good(3))
     cc.cluster.run_for(5)
-    expect_equal("versions s1 applied while cut off", cc.applied("s1"), [1], "s1 cannot hear the store")
+    expect_equal("versions s1 applied while cut off", cc.applied("s1"), [1], why="s1 cannot hear the store")
     expect_equal("versions the others applied", [cc.applied(n) for n in cc.names[1:]], [[1, 2, 3]] * 3)
     cc.cluster.heal()
     expect_converged(cc, 3, why="after the heal, s1 must fetch what it missed")
     expect_equal("versions s1 applied after the heal", cc.applied("s1"), [1, 2, 3],
-                 "invariant: the missed versions are applied one by one, in order, not just the latest")
+                 why="invariant: the missed versions are applied one by one, in order, not just the latest")
     cc.check_in_order()
 
 
@@ -110,7 +110,7 @@ def test_a_restarted_server_replays_every_version(config_cluster):
     cc.cluster.restart("s2")
     expect_converged(cc, 4, why="a restarted server starts from version 0 and must catch up")
     expect_equal("versions s2 applied after its restart", cc.applied("s2"), [1, 2, 3, 4],
-                 "a watcher built after a restart starts again from version 1")
+                 why="a watcher built after a restart starts again from version 1")
     cc.check_in_order()
 
 
@@ -158,16 +158,16 @@ def test_a_bad_config_never_reaches_a_server(config_cluster):
     for bad in bad_ones:
         answer = http.put("http://config/config", json=bad, headers=admin, timeout=5)
         expect_equal(f"status of PUT http://config/config with {bad!r}", answer.status_code, 422,
-                     "the store refuses an invalid config (ConfigError)")
+                     why="the store refuses an invalid config (ConfigError)")
         cc.cluster.run_for(0.3)
     answer = http.put("http://config/config", json=good(2), headers=admin, timeout=5)
     expect_equal("PUT of a valid config after the refused ones", answer.json(), {"version": 2},
-                 "refused configs use up no version number")
+                 why="refused configs use up no version number")
     cc.cluster.run_for(3)
     for name in cc.names:
         configs = [c for run in cc.runs[name] for _, _, c in run]
         expect_equal(f"configs {name} applied", configs, [good(1), good(2)],
-                     "invariant: a bad config is never applied by any server; validation happens before the store "
+                     why="invariant: a bad config is never applied by any server; validation happens before the store "
                      "keeps or announces anything")
     cc.check_in_order()
 
@@ -181,20 +181,20 @@ def test_a_non_admin_write_over_http_is_refused_and_audited(config_cluster):
     cc.cluster.run_for(1.25)
     answer = http.put("http://config/config", json=good(2), headers={"X-User": "mallory", "X-Role": "viewer"}, timeout=5)
     expect_equal("status of PUT http://config/config as mallory (role viewer)", answer.status_code, 403,
-                 "only the admin role may write (PermissionError)")
+                 why="only the admin role may write (PermissionError)")
     answer = http.post("http://config/rollback/1", headers={"X-User": "eve", "X-Role": "Admin"}, timeout=5)
     expect_equal("status of POST http://config/rollback/1 as eve (role 'Admin')", answer.status_code, 403,
-                 "roles compare exactly")
+                 why="roles compare exactly")
     cc.cluster.run_for(3)
     expect_equal("versions each server applied", [cc.applied(n) for n in cc.names], [[1], [1]],
-                 "invariant: a refused write reaches no server")
+                 why="invariant: a refused write reaches no server")
     audit = [(e.time, e.user, e.role, e.action, e.version, e.accepted) for e in cc.store.audit]
     times = cc.http_times
     expect_equal("(time, user, role, action, version, accepted) of the store's audit log", audit, [
         (times[0], "ada", "admin", "put", 1, True),
         (times[1], "mallory", "viewer", "put", None, False),
         (times[2], "eve", "Admin", "rollback", None, False),
-    ], "every attempt is audited with who, when (the store's virtual time.time()) and the outcome")
+    ], why="every attempt is audited with who, when (the store's virtual time.time()) and the outcome")
 
 
 @pytest.mark.task(6)
@@ -212,9 +212,9 @@ def test_a_rollback_reaches_every_server(config_cluster):
     cc.cluster.run_for(2)
     for name in cc.names:
         expect_equal(f"config of {name} after rollback(1)", cc.cluster[name].app.config, good(1),
-                     "invariant: after a rollback every server runs the old content again")
+                     why="invariant: after a rollback every server runs the old content again")
     expect_equal("versions s1 applied", cc.applied("s1"), [1, 2, 3],
-                 "the rollback reaches servers as version 3; servers only move forward")
+                 why="the rollback reaches servers as version 3; servers only move forward")
     cc.check_in_order()
 
 
@@ -234,13 +234,13 @@ def test_a_staged_rollout_across_the_servers(config_cluster, cfg):
             inside[name] = {u for u in users if cfg.in_rollout(u, server_percent, "checkout")}
         sizes = {n: len(s) for n, s in inside.items()}
         expect_true(len({frozenset(s) for s in inside.values()}) == 1, f"users inside the rollout at {percent}% "
-                    "on each server (sizes)", sizes, "the same users on every server",
-                    "invariant: a user gets the same answer from every server")
+                    "on each server (sizes)", got=sizes, expected="the same users on every server",
+                    why="invariant: a user gets the same answer from every server")
         now = inside[cc.names[0]]
         expect_true(abs(len(now) - len(users) * percent / 100) <= max(25, 0.1 * len(users) * percent / 100),
-                    f"users inside at {percent}% of {len(users)}", len(now), f"about {len(users) * percent // 100}")
+                    f"users inside at {percent}% of {len(users)}", got=len(now), expected=f"about {len(users) * percent // 100}")
         expect_equal(f"users inside at the previous stage but not at {percent}%", sorted(previous - now)[:5], [],
-                     "invariant: growing the rollout only adds users")
+                     why="invariant: growing the rollout only adds users")
         previous = now
 
 

@@ -29,10 +29,10 @@ def test_buckets_are_in_range_and_deterministic(cfg):
         for salt in ("", "checkout"):
             bucket = cfg.rollout_bucket(user, salt)
             expect_true(isinstance(bucket, int) and 0 <= bucket < cfg.BUCKETS,
-                        f"rollout_bucket({user[:20]!r}, {salt!r})", bucket, f"an int in range({cfg.BUCKETS})")
+                        f"rollout_bucket({user[:20]!r}, {salt!r})", got=bucket, expected=f"an int in range({cfg.BUCKETS})")
             expect_equal(f"rollout_bucket({user[:20]!r}, {salt!r}) twice", cfg.rollout_bucket(user, salt), bucket)
     expect_equal("rollout_bucket('user-1') with the default salt", cfg.rollout_bucket("user-1"),
-                 cfg.rollout_bucket("user-1", ""), "the salt defaults to ''")
+                 cfg.rollout_bucket("user-1", ""), why="the salt defaults to ''")
 
 
 @pytest.mark.points(2)
@@ -43,10 +43,10 @@ def test_a_user_is_in_exactly_when_the_bucket_is_below_the_percentage(cfg):
         limit = round(percent * size / 100)
         for user, bucket, answer in zip(USERS[:1500], buckets, inside(cfg, USERS[:1500], percent)):
             expect_equal(f"in_rollout({user!r}, {percent}, 'checkout') with bucket {bucket}", answer, bucket < limit,
-                         f"in exactly when the bucket is below round({percent} * {size} / 100) = {limit}")
-    expect_equal("in_rollout(u, 0) for 1,500 users", sum(inside(cfg, USERS[:1500], 0, None)), 0, "0% is nobody")
+                         why=f"in exactly when the bucket is below round({percent} * {size} / 100) = {limit}")
+    expect_equal("in_rollout(u, 0) for 1,500 users", sum(inside(cfg, USERS[:1500], 0, None)), 0, why="0% is nobody")
     expect_equal("in_rollout(u, 100) for 1,500 users", sum(inside(cfg, USERS[:1500], 100, None)), 1500,
-                 "100% is everybody")
+                 why="100% is everybody")
     for bad in (-1, 100.5, 1000):
         with pytest.raises(ValueError):
             cfg.in_rollout("user-1", bad)
@@ -58,14 +58,14 @@ def test_close_to_the_percentage_over_ten_thousand_users(cfg):
         count = sum(inside(cfg, USERS, percent))
         expected = len(USERS) * percent / 100
         expect_true(abs(count - expected) <= tolerance * expected,
-                    f"users of {len(USERS)} inside in_rollout(u, {percent}, 'checkout')", count,
-                    f"{expected:.0f} within {tolerance:.0%}", "the hash spreads users evenly over the buckets")
+                    f"users of {len(USERS)} inside in_rollout(u, {percent}, 'checkout')", got=count,
+                    expected=f"{expected:.0f} within {tolerance:.0%}", why="the hash spreads users evenly over the buckets")
     buckets = buckets_of(cfg, USERS)
     distinct = len(set(buckets))
-    expect_true(distinct >= 5500, f"distinct buckets among {len(USERS)} users", distinct,
-                "about 6,300 (10,000 users thrown into 10,000 buckets)", "every bucket must be reachable")
+    expect_true(distinct >= 5500, f"distinct buckets among {len(USERS)} users", got=distinct,
+                expected="about 6,300 (10,000 users thrown into 10,000 buckets)", why="every bucket must be reachable")
     top = sum(b >= cfg.BUCKETS // 2 for b in buckets) / len(buckets)
-    expect_true(0.46 <= top <= 0.54, "share of users in the upper half of the buckets", round(top, 3), "about 0.5")
+    expect_true(0.46 <= top <= 0.54, "share of users in the upper half of the buckets", got=round(top, 3), expected="about 0.5")
 
 
 @pytest.mark.points(3)
@@ -76,7 +76,7 @@ def test_growing_the_percentage_only_adds_users(cfg):
         now = {u for u, answer in zip(USERS, inside(cfg, USERS, percent)) if answer}
         dropped = sorted(previous - now)
         expect_equal(f"users inside at the previous stage but outside at {percent}%", dropped[:5], [],
-                     "a user who saw the new feature at 1% must still see it at 10% and 100%, never flip back")
+                     why="a user who saw the new feature at 1% must still see it at 10% and 100%, never flip back")
         previous = now
 
 
@@ -84,8 +84,8 @@ def test_two_features_reach_different_users(cfg):
     first = {u for u, answer in zip(USERS, inside(cfg, USERS, 10)) if answer}
     second = {u for u, answer in zip(USERS, inside(cfg, USERS, 10, "dark-mode")) if answer}
     overlap = len(first & second)
-    expect_true(50 <= overlap <= 160, "users inside both 'checkout' and 'dark-mode' at 10% each", overlap,
-                "about 100 (10% of 10%)", "the salt (the feature's name) must change the buckets, or the same "
+    expect_true(50 <= overlap <= 160, "users inside both 'checkout' and 'dark-mode' at 10% each", got=overlap,
+                expected="about 100 (10% of 10%)", why="the salt (the feature's name) must change the buckets, or the same "
                 "unlucky tenth of the users gets every experiment")
 
 
@@ -96,6 +96,6 @@ def test_every_process_puts_a_user_in_the_same_bucket(cfg, other_processes):
         for what, label in (("buckets", "rollout_bucket(u, 'checkout')"), ("in_10", "in_rollout(u, 10, 'checkout')")):
             expect_equal(f"{label} for the first users in a fresh interpreter with PYTHONHASHSEED={seed}",
                          there[what][:4] if isinstance(there[what], list) else there[what], here[what][:4],
-                         "every server must put a user in the same bucket; Python's hash() is salted per process")
+                         why="every server must put a user in the same bucket; Python's hash() is salted per process")
             expect_true(there[what] == here[what], f"{label} for {len(ROLLOUT_USERS)} users in another process",
-                        "different answers for some users", "the same answer for every user")
+                        got="different answers for some users", expected="the same answer for every user")

@@ -20,23 +20,23 @@ def fields(version):
 @pytest.mark.points(2)
 def test_versions_count_from_one(cfg, schema, clock):
     store = cfg.ConfigStore(schema)
-    expect_equal("ConfigStore(schema).latest", store.latest, 0, "an empty store is at version 0")
-    expect_equal("ConfigStore(schema).history()", store.history(), [], "nothing accepted yet")
+    expect_equal("ConfigStore(schema).latest", store.latest, 0, why="an empty store is at version 0")
+    expect_equal("ConfigStore(schema).history()", store.history(), [], why="nothing accepted yet")
     t0 = clock.time()
     numbers = []
     for n in (1, 2, 3):
         numbers.append(store.put(good(n), user=f"admin-{n}", role="admin"))
         clock.tick(2.5)
-    expect_equal("put(...) three times", numbers, [1, 2, 3], "each accepted config gets the next number")
+    expect_equal("put(...) three times", numbers, [1, 2, 3], why="each accepted config gets the next number")
     expect_equal("store.latest", store.latest, 3)
-    expect_equal("store.get()", store.get(), good(3), "the latest version's config")
-    expect_equal("store.get(2)", store.get(2), good(2), "any version stays readable")
+    expect_equal("store.get()", store.get(), good(3), why="the latest version's config")
+    expect_equal("store.get(2)", store.get(2), good(2), why="any version stays readable")
     expect_equal("[fields of v for v in store.history()]", [fields(v) for v in store.history()],
                  [(n, good(n), f"admin-{n}", t0 + 2.5 * (n - 1), None) for n in (1, 2, 3)],
-                 "number, config, author, time.time() when accepted, rollback_of=None")
+                 why="number, config, author, time.time() when accepted, rollback_of=None")
     expect_equal("[v.number for v in store.changes_since(1)]", [v.number for v in store.changes_since(1)], [2, 3],
-                 "the versions after 1, oldest first")
-    expect_equal("store.changes_since(3)", store.changes_since(3), [], "nothing after the latest")
+                 why="the versions after 1, oldest first")
+    expect_equal("store.changes_since(3)", store.changes_since(3), [], why="nothing after the latest")
     expect_equal("[v.number for v in store.changes_since(0)]", [v.number for v in store.changes_since(0)], [1, 2, 3])
 
 
@@ -59,7 +59,7 @@ def test_defaults_are_filled_in_and_copies_handed_out(cfg, schema, clock):
     full = {"max_connections": 5, "timeout_s": 1, "regions": ["eu"], "log_level": "info", "maintenance": False,
             "checkout_percent": 0.0}
     expect_equal("store.get() after put of a config without its optional settings", store.get(), full,
-                 "the stored version is complete: every absent optional setting takes its default")
+                 why="the stored version is complete: every absent optional setting takes its default")
     mine["max_connections"] = 6
     mine["regions"].append("us")
     got = store.get()
@@ -67,7 +67,7 @@ def test_defaults_are_filled_in_and_copies_handed_out(cfg, schema, clock):
     got["regions"].append("asia")
     store.history()[0].config["max_connections"] = 7
     expect_equal("store.get() after changing the dict given to put, the one get returned, and history()[0].config",
-                 store.get(), full, "the store hands out and keeps copies, so nobody can edit a version behind its back")
+                 store.get(), full, why="the store hands out and keeps copies, so nobody can edit a version behind its back")
 
 
 @pytest.mark.task(3)
@@ -82,14 +82,14 @@ def test_a_bad_config_is_refused_before_anyone_sees_it(cfg, schema, clock):
         with pytest.raises(cfg.ConfigError) as caught:
             store.put(bad, user="ada", role="admin")
         expect_equal(f"settings named by ConfigError.problems from put({bad!r})", problem_keys(caught.value.problems),
-                     keys, "every problem validate finds")
+                     keys, why="every problem validate finds")
         expect_equal(f"(latest, len(history())) after the refused put({bad!r})", (store.latest, len(store.history())),
-                     (1, 1), "a refused config is never stored")
+                     (1, 1), why="a refused config is never stored")
         expect_equal(f"what the watcher heard after the refused put({bad!r})", heard, [(1, good(1))],
-                     "validation comes before anything is stored or announced: no server may ever see a bad config")
+                     why="validation comes before anything is stored or announced: no server may ever see a bad config")
     expect_equal("put(good(2)) after three refused puts", store.put(good(2), user="ada", role="admin"), 2,
-                 "a refused write uses up no version number")
-    expect_equal("what the watcher heard", heard, [(1, good(1)), (2, good(2))], "every accepted version, in order")
+                 why="a refused write uses up no version number")
+    expect_equal("what the watcher heard", heard, [(1, good(1)), (2, good(2))], why="every accepted version, in order")
 
 
 @pytest.mark.task(3)
@@ -104,7 +104,7 @@ def test_only_the_admin_role_writes(cfg, schema, clock):
     with pytest.raises(PermissionError):
         store.put(good(max_connections=0), user="mallory", role="viewer")
     expect_equal("(latest, heard) after non-admin puts", (store.latest, heard), (0, []),
-                 f"only role {cfg.ADMIN!r} (compared exactly) may write; the role is checked before the content")
+                 why=f"only role {cfg.ADMIN!r} (compared exactly) may write; the role is checked before the content")
     expect_equal("put(good(), role='admin')", store.put(good(), user="ada", role="admin"), 1)
 
 
@@ -118,7 +118,7 @@ def test_watchers_hear_every_version_in_order(cfg, schema, clock):
     for n in (2, 3, 4):
         store.put(good(n), user="bob", role="admin")
     expect_equal("versions the first watcher heard (registered after version 1)", first, [2, 3, 4],
-                 "a watcher hears each accepted version from then on, in order")
+                 why="a watcher hears each accepted version from then on, in order")
     expect_equal("what the second watcher heard", second, [(2, "bob"), (3, "bob"), (4, "bob")])
 
 
@@ -142,10 +142,10 @@ def test_the_audit_log_records_every_attempt(cfg, schema, clock):
         (1, "mallory", "viewer", "put", None, False, None),
         (2, "ada", "admin", "put", None, False, None),
         (3, "bob", "admin", "put", 2, True, None),
-    ], "every attempt, refused ones included, with who, when (time.time()), what, and the outcome")
+    ], why="every attempt, refused ones included, with who, when (time.time()), what, and the outcome")
     reasons = [(e.accepted, bool(e.reason)) for e in store.audit]
     expect_equal("(accepted, reason given) for each entry", reasons,
-                 [(a, not a) for a, _ in reasons], "a refused attempt says why; an accepted one has reason ''")
+                 [(a, not a) for a, _ in reasons], why="a refused attempt says why; an accepted one has reason ''")
 
 
 @pytest.mark.task(5)
@@ -168,10 +168,10 @@ def test_every_rollback_attempt_is_audited_with_its_target(cfg, schema, clock):
         (1, "mallory", "editor", "rollback", None, False, 1),
         (2, "ada", "admin", "rollback", None, False, 7),
         (3, "ada", "admin", "rollback", 3, True, 1),
-    ], "a rollback is audited like a put, refused or not, with target = the version asked for")
+    ], why="a rollback is audited like a put, refused or not, with target = the version asked for")
     reasons = [(e.accepted, bool(e.reason)) for e in store.audit[2:]]
     expect_equal("(accepted, reason given) for each rollback entry", reasons,
-                 [(a, not a) for a, _ in reasons], "a refused attempt says why; an accepted one has reason ''")
+                 [(a, not a) for a, _ in reasons], why="a refused attempt says why; an accepted one has reason ''")
 
 
 @pytest.mark.task(5)
@@ -185,19 +185,19 @@ def test_rollback_is_a_new_version_and_forgets_nothing(cfg, schema, clock):
     clock.tick(10)
     number = store.rollback(1, user="bob", role="admin")
     expect_equal("rollback(1) after versions 1..3", number, 4,
-                 "a rollback is a new version: servers only ever move forward")
-    expect_equal("store.get() after rollback(1)", store.get(), good(1), "the content of version 1 is current again")
+                 why="a rollback is a new version: servers only ever move forward")
+    expect_equal("store.get() after rollback(1)", store.get(), good(1), why="the content of version 1 is current again")
     expect_equal("[(number, config, rollback_of) for v in history()]",
                  [(v.number, v.config, v.rollback_of) for v in store.history()],
                  [(1, good(1), None), (2, good(2), None), (3, good(3), None), (4, good(1), 1)],
-                 "versions 2 and 3 stay in the history (the post-mortem needs them); the new one says what it restores")
+                 why="versions 2 and 3 stay in the history (the post-mortem needs them); the new one says what it restores")
     expect_equal("author and time of version 4", (store.history()[3].author, store.history()[3].time),
                  ("bob", clock.time()))
     expect_equal("what the watcher heard", heard, [(1, None), (2, None), (3, None), (4, 1)],
-                 "watchers hear of a rollback as of any other version")
+                 why="watchers hear of a rollback as of any other version")
     expect_equal("rollback(4) then put(good(5))",
                  (store.rollback(4, user="ada", role="admin"), store.put(good(5), user="ada", role="admin")), (5, 6),
-                 "numbers keep growing")
+                 why="numbers keep growing")
 
 
 @pytest.mark.task(5)
@@ -212,6 +212,6 @@ def test_refused_rollbacks_change_nothing(cfg, schema, clock):
         with pytest.raises(KeyError):
             store.rollback(missing, user="ada", role="admin")
     expect_equal("(latest, get()) after refused rollbacks", (store.latest, store.get()), (2, good(2)),
-                 "only an admin may roll back, and only to a version that exists")
-    expect_true(len(store.audit) == 2 + 3 + 3, "len(store.audit)", len(store.audit), 8,
-                "2 puts, 3 refused rollbacks by role, 3 to missing versions")
+                 why="only an admin may roll back, and only to a version that exists")
+    expect_true(len(store.audit) == 2 + 3 + 3, "len(store.audit)", got=len(store.audit), expected=8,
+                why="2 puts, 3 refused rollbacks by role, 3 to missing versions")

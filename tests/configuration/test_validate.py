@@ -17,9 +17,9 @@ pytestmark = pytest.mark.task(1)
 def check(cfg, schema, config, expected_keys, why):
     problems = cfg.validate(config, schema)
     expect_true(isinstance(problems, list) and all(isinstance(p, str) for p in problems),
-                f"validate({config!r}, schema)", problems, "a list of strings")
+                f"validate({config!r}, schema)", got=problems, expected="a list of strings")
     expect_equal(f"settings named by validate({config!r}, schema)", problem_keys(problems), sorted(expected_keys),
-                 why + " (each problem starts with the setting's name and a colon)")
+                 why=why + " (each problem starts with the setting's name and a colon)")
 
 
 def test_a_valid_config_has_no_problems(cfg, schema):
@@ -82,7 +82,7 @@ def test_something_that_is_not_a_mapping(cfg, schema):
     for config in (["max_connections", 5], "max_connections=5", None, 42):
         problems = cfg.validate(config, schema)
         expect_true(len(problems) == 1 and str(problems[0]).startswith("config:"),
-                    f"validate({config!r}, schema)", problems, "one problem starting with 'config:'")
+                    f"validate({config!r}, schema)", got=problems, expected="one problem starting with 'config:'")
 
 
 @pytest.mark.points(2)
@@ -107,6 +107,6 @@ def test_against_a_model_on_random_configs(cfg, schema):
         before = copy.deepcopy(config)
         problems = cfg.validate(config, schema)
         expect_equal(f"settings named by validate({config!r}, schema)", problem_keys(problems),
-                     oracle_problem_keys(config), "one problem per unknown key, absent required setting, wrong "
+                     oracle_problem_keys(config), why="one problem per unknown key, absent required setting, wrong "
                      "type, value out of [min, max], or value outside the choices")
-        expect_equal(f"the config after validate({before!r}, schema)", config, before, "validate never changes its input")
+        expect_equal(f"the config after validate({before!r}, schema)", config, before, why="validate never changes its input")

@@ -48,9 +48,9 @@ class CacheFarm:
     def owner(self, key):
         """The scheme's node for ``key``, checked to be the name of a current member."""
         got = self.scheme.node_for(key)
-        expect_true(isinstance(got, str) and got in self.members, f"{self.label}.node_for({key!r})", got,
-                    f"the name of a current member, one of {self.members}",
-                    "clients address cache nodes by name; an owner outside the membership cannot be reached")
+        expect_true(isinstance(got, str) and got in self.members, f"{self.label}.node_for({key!r})", got=got,
+                    expected=f"the name of a current member, one of {self.members}",
+                    why="clients address cache nodes by name; an owner outside the membership cannot be reached")
         return got
 
     def read(self, key):
@@ -65,7 +65,7 @@ class CacheFarm:
             owner = self.owner(key)
             answer = self.session.get(f"http://{owner}/cache/{key}", timeout=1.0)
         expect_equal(f"GET http://{owner}/cache/{key}", (answer.status_code, answer.text),
-                     (200, f"value of {key}"), "a cache answers with the database's value")
+                     (200, f"value of {key}"), why="a cache answers with the database's value")
 
     def pass_over_keys(self):
         """Read every key once; return the share of the reads the caches answered."""
@@ -82,7 +82,7 @@ class CacheFarm:
         nodes) right after one of the five crashes. Each pass starts from warm caches."""
         expect_equal(f"hit ratio of the first pass over {len(KEYS)} keys (cold caches)", self.pass_over_keys(), 0.0)
         expect_equal("hit ratio of a second pass (warm caches, same membership)", self.pass_over_keys(), 1.0,
-                     "every key was cached by its owner in the first pass")
+                     why="every key was cached by its owner in the first pass")
         self.add_cache("cache-5")
         self.scheme.add_node("cache-5")
         self.members.append("cache-5")
@@ -93,19 +93,19 @@ class CacheFarm:
         self.cluster.crash("cache-2")
         left = self.pass_over_keys()
         expect_equal("members after cache-2 crashed", self.members, ["cache-1", "cache-3", "cache-4", "cache-5"],
-                     "the client drops a node that refuses connections")
+                     why="the client drops a node that refuses connections")
         return joined, left
 
 
 def _scheme_keeps_its_hits(farm):
     joined, left = farm.join_and_leave()
     expect_true(joined >= 0.6, f"hit ratio right after cache-5 joined 4 cache nodes ({farm.label}, {len(KEYS)} keys)",
-                round(joined, 3), ">= 0.6 (about 4/5: only the keys cache-5 now owns miss)",
-                "invariant: a joining node takes only its share of the keys; every other key keeps its owner "
+                got=round(joined, 3), expected=">= 0.6 (about 4/5: only the keys cache-5 now owns miss)",
+                why="invariant: a joining node takes only its share of the keys; every other key keeps its owner "
                 "and stays a hit")
     expect_true(left >= 0.6, f"hit ratio right after cache-2 crashed out of 5 cache nodes ({farm.label})",
-                round(left, 3), ">= 0.6 (about 4/5: only cache-2's keys miss)",
-                "invariant: a leaving node's keys move; every other key keeps its owner and stays a hit")
+                got=round(left, 3), expected=">= 0.6 (about 4/5: only cache-2's keys miss)",
+                why="invariant: a leaving node's keys move; every other key keeps its owner and stays a hit")
 
 
 @pytest.mark.task(5)
@@ -125,7 +125,7 @@ def test_mod_hashing_cache_farm_loses_most_hits_when_a_node_joins_or_leaves(hash
     farm = CacheFarm(cluster, lambda nodes: hashing.ModHashing(nodes))
     joined, left = farm.join_and_leave()
     for event, ratio in (("cache-5 joined 4 cache nodes", joined), ("cache-2 crashed out of 5 cache nodes", left)):
-        expect_true(ratio <= 0.4, f"hit ratio right after {event} (ModHashing, {len(KEYS)} keys)", round(ratio, 3),
-                    "<= 0.4 (about 1/5: a key keeps its owner only when stable_hash(key) % n lands on the same index)",
-                    "changing n moves most keys, and each moved key is a miss the database has to serve; "
+        expect_true(ratio <= 0.4, f"hit ratio right after {event} (ModHashing, {len(KEYS)} keys)", got=round(ratio, 3),
+                    expected="<= 0.4 (about 1/5: a key keeps its owner only when stable_hash(key) % n lands on the same index)",
+                    why="changing n moves most keys, and each moved key is a miss the database has to serve; "
                     "this is the weakness consistent and rendezvous hashing fix")

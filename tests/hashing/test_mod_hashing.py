@@ -18,7 +18,7 @@ def test_owner_is_stable_hash_mod_node_count(hashing):
     for key, hashed, owner in zip(KEYS[:500], call_each(hashing, "stable_hash", KEYS[:500]), owners):
         expected = NODES[hashed % len(NODES)]
         expect_equal(f"ModHashing({len(NODES)} nodes).node_for({key!r})", owner, expected,
-                     "nodes[stable_hash(key) % len(nodes)], nodes in the order they were added")
+                     why="nodes[stable_hash(key) % len(nodes)], nodes in the order they were added")
 
 
 def test_errors(hashing):
@@ -37,13 +37,13 @@ def test_adding_a_node_moves_most_keys(hashing):
     def owner(key, members):
         got = ring.node_for(key)
         expect_true(isinstance(got, str) and got in members, f"ModHashing({len(members)} nodes).node_for({key!r})",
-                    got, f"the name of one of the nodes ({members[0]!r} ... {members[-1]!r})",
-                    "node_for names the owner; keys are compared by the node name they map to")
+                    got=got, expected=f"the name of one of the nodes ({members[0]!r} ... {members[-1]!r})",
+                    why="node_for names the owner; keys are compared by the node name they map to")
         return got
 
     before = {k: owner(k, NODES) for k in KEYS}
     ring.add_node("node-10")
     fraction = moved_fraction(before, lambda k: owner(k, [*NODES, "node-10"]))
     expect_true(fraction > 0.8, "ModHashing: add_node('node-10') to 10 nodes, fraction of keys whose owner changed",
-                round(fraction, 3), "> 0.8 (about 10/11 for mod hashing)",
-                "this is the weakness the ring fixes; if few keys move here, this is not mod hashing")
+                got=round(fraction, 3), expected="> 0.8 (about 10/11 for mod hashing)",
+                why="this is the weakness the ring fixes; if few keys move here, this is not mod hashing")

@@ -18,9 +18,9 @@ def test_stable_hash_agrees(hashing, cross_process):
     for seed, answers in cross_process.results.items():
         there = answers["stable_hash"]
         expect_equal(f"stable_hash(k) for the first keys in a fresh interpreter with PYTHONHASHSEED={seed}",
-                     there[:3], here[:3], "every process must compute the same hash; Python's hash() is salted per process")
+                     there[:3], here[:3], why="every process must compute the same hash; Python's hash() is salted per process")
         expect_true(there == here, f"stable_hash(k) for {len(here)} keys in two interpreters",
-                    "different values for some keys", "identical values for every key")
+                    got="different values for some keys", expected="identical values for every key")
 
 
 @pytest.mark.task(2)

@@ -15,11 +15,11 @@ def test_lookup_ignores_case(http_basics):
     headers = http_basics.Headers(FIELDS)
     for name in ("content-type", "CONTENT-TYPE", "Content-Type", "cOnTeNt-TyPe"):
         expect_equal(f"Headers({FIELDS}).get({name!r})", headers.get(name), "application/json",
-                     "header names are case-insensitive")
-        expect_equal(f"{name!r} in headers", name in headers, True, "header names are case-insensitive")
+                     why="header names are case-insensitive")
+        expect_equal(f"{name!r} in headers", name in headers, True, why="header names are case-insensitive")
     expect_equal("headers['x-request-id']", headers["x-request-id"], "r-17")
     expect_equal("headers.get_all('ACCEPT')", headers.get_all("ACCEPT"), ["text/html", "application/json"],
-                 "'accept' and 'Accept' are the same field, values in the order added")
+                 why="'accept' and 'Accept' are the same field, values in the order added")
     headers.add("CONTENT-LENGTH", "12")
     expect_equal("headers.get('content-length') after add('CONTENT-LENGTH', '12')", headers.get("content-length"), "12")
 
@@ -31,11 +31,11 @@ def test_order_spelling_and_repeats_are_kept(http_basics):
     headers.add("set-cookie", "b=2")
     expected = FIELDS + [("Set-Cookie", "a=1"), ("set-cookie", "b=2")]
     expect_equal("headers.items() after two add('Set-Cookie', ...) calls", headers.items(), expected,
-                 "every field, names spelled as added, in the order added")
+                 why="every field, names spelled as added, in the order added")
     expect_equal("list(headers)", list(headers), [n for n, _ in expected])
-    expect_equal("len(headers)", len(headers), 6, "a repeated name counts each time")
+    expect_equal("len(headers)", len(headers), 6, why="a repeated name counts each time")
     expect_equal("headers.get('Accept')", headers.get("Accept"), "text/html, application/json",
-                 "repeated fields combine with ', '")
+                 why="repeated fields combine with ', '")
 
 
 def test_absent_names(http_basics):

@@ -13,7 +13,7 @@ def test_status_line_headers_and_body(http_basics):
     expect_equal("serialize_response(200, {'Content-Type': 'text/plain', 'Cache-Control': 'no-store'}, b'hello')",
                  got, b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nCache-Control: no-store\r\n"
                       b"Content-Length: 5\r\n\r\nhello",
-                 "status line, headers in order, Content-Length last, an empty line, the body")
+                 why="status line, headers in order, Content-Length last, an empty line, the body")
     empty = http_basics.serialize_response(204)
     expect_equal("serialize_response(204)", empty, b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
 
@@ -28,7 +28,7 @@ def test_status_line_headers_and_body(http_basics):
 def test_reason_phrase(http_basics, status, reason, line):
     got = http_basics.serialize_response(status, {}, b"", reason=reason)
     expect_equal(f"serialize_response({status}, reason={reason!r}) status line", got.split(b"\r\n")[0] + b"\r\n", line,
-                 "the standard phrase from http.HTTPStatus, empty for an unknown code, or the one given")
+                 why="the standard phrase from http.HTTPStatus, empty for an unknown code, or the one given")
 
 
 @pytest.mark.points(2)
@@ -37,7 +37,7 @@ def test_content_length_counts_bytes_of_a_str_body(http_basics):
     expect_equal("serialize_response(200, ..., 'héllo wörld')", got,
                  b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 13\r\n\r\n"
                  + "héllo wörld".encode("utf-8"),
-                 "'héllo wörld' is 11 characters but 13 bytes in UTF-8; Content-Length counts bytes")
+                 why="'héllo wörld' is 11 characters but 13 bytes in UTF-8; Content-Length counts bytes")
 
 
 def test_callers_content_length_is_replaced_and_repeats_kept(http_basics):
@@ -45,11 +45,11 @@ def test_callers_content_length_is_replaced_and_repeats_kept(http_basics):
     got = http_basics.serialize_response(201, pairs, b"ok")
     expect_equal(f"serialize_response(201, {pairs}, b'ok')", got,
                  b"HTTP/1.1 201 Created\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nok",
-                 "a Content-Length from the caller is dropped; the real one is written last; repeated names stay")
+                 why="a Content-Length from the caller is dropped; the real one is written last; repeated names stay")
     headers = http_basics.Headers([("X-A", "1"), ("CONTENT-LENGTH", "0")])
     got = http_basics.serialize_response(200, headers, b"abc")
     expect_equal("serialize_response(200, Headers([('X-A', '1'), ('CONTENT-LENGTH', '0')]), b'abc')", got,
-                 b"HTTP/1.1 200 OK\r\nX-A: 1\r\nContent-Length: 3\r\n\r\nabc", "a Headers object works too")
+                 b"HTTP/1.1 200 OK\r\nX-A: 1\r\nContent-Length: 3\r\n\r\nabc", why="a Headers object works too")
 
 
 @pytest.mark.parametrize(("status", "headers", "why"), [

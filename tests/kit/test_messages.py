@@ -11,12 +11,19 @@ from sysdesign.messages import expect_equal, expect_true
 
 
 def test_equal():
-    expect_equal("cache.get('a')", 1, None, "put('c', 3) evicted it")  # the equal line
+    expect_equal("cache.get('a')", 1, None, why="put('c', 3) evicted it")  # the equal line
 
 
 def test_true():
-    expect_true(False, "len(cache)", 3, "at most 2")  # the true line
+    expect_true(False, "len(cache)", got=3, expected="at most 2")  # the true line
 '''
+
+
+def test_the_description_of_a_check_goes_by_keyword():
+    with pytest.raises(TypeError):
+        expect_equal("f()", 1, 1, "why")  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        expect_true(True, "f()", 1, 1)  # type: ignore[misc]
 
 
 def test_explain_has_the_one_shape():
@@ -25,9 +32,9 @@ def test_explain_has_the_one_shape():
 
 def test_expect_passes_quietly_and_fails_with_the_explanation():
     expect_equal("f()", 1, 1)
-    expect_true(True, "f()", 1, 1)
+    expect_true(True, "f()", got=1, expected=1)
     with pytest.raises(AssertionError) as raised:
-        expect_equal("f()", 1, 2, "why not")
+        expect_equal("f()", 1, 2, why="why not")
     assert str(raised.value) == explain("f()", 1, 2, "why not")
 
 

@@ -31,13 +31,13 @@ def test_keys_vanish_exactly_when_their_lease_expires(kv, clock, recorder):
     clock.tick(5 - JUST_BEFORE)
     expect_equal("store.keys() 1 us before the lease (ttl=5) expires", store.keys(), ["a", "b", "free"])
     expect_equal("store.ttl('a') 1 us before the lease expires", round(store.ttl("a"), 6), JUST_BEFORE,
-                 "a key on a lease expires with its lease")
+                 why="a key on a lease expires with its lease")
     clock.tick(JUST_BEFORE)
     expect_equal("store.keys() exactly 5 s after grant_lease(5)", store.keys(), ["free"],
-                 "expired when now >= grant time + ttl; its keys go with it")
+                 why="expired when now >= grant time + ttl; its keys go with it")
     expect_equal("delete events after the lease expired", [e for e in seen.events if e[0] == "delete"],
                  [("delete", "a", None, 0, 4, "lease"), ("delete", "b", None, 0, 5, "lease")],
-                 "one delete per attached key, reason 'lease', in key order")
+                 why="one delete per attached key, reason 'lease', in key order")
     with pytest.raises(kv.LeaseNotFound):
         store.lease_ttl(lease)
 
@@ -50,9 +50,9 @@ def test_refreshing_keeps_the_lease_alive(kv, clock):
     for _ in range(10):
         clock.tick(4)
         expect_equal(f"store.refresh_lease({lease}) 4 s after the last refresh", store.refresh_lease(lease), 5,
-                     "refresh returns the lease's ttl")
+                     why="refresh returns the lease's ttl")
     expect_equal("store.get('leader') after ten refreshes 4 s apart", store.get("leader"), "s1",
-                 "each refresh pushes the deadline to now + 5")
+                 why="each refresh pushes the deadline to now + 5")
     clock.tick(4.75)
     expect_equal(f"store.lease_ttl({lease}) 4.75 s after the last refresh", store.lease_ttl(lease), 0.25)
     expect_equal("store.ttl('leader') 4.75 s after the last refresh", store.ttl("leader"), 0.25)
@@ -69,14 +69,14 @@ def test_a_refresh_after_expiry_fails_and_does_not_revive_the_keys(kv, clock):
     expect_lease_not_found(kv, "store.refresh_lease(lease) 6 s after grant_lease(5)", lambda: store.refresh_lease(lease),
                            "the lease expired at 5 s; it no longer exists and cannot be refreshed")
     expect_equal("store.get('leader') after refresh_lease on the expired lease", store.get("leader"), None,
-                 "an expired lease is gone, and so are its keys: a late refresh must not bring them back")
+                 why="an expired lease is gone, and so are its keys: a late refresh must not bring them back")
     expect_equal("store.keys() after refresh_lease on the expired lease", store.keys(), [])
     expect_equal("len(store) after refresh_lease on the expired lease", len(store), 0)
     clock.tick(1)
     expect_equal("'leader' in store 1 s later", "leader" in store, False)
     with pytest.raises(kv.LeaseNotFound):
         store.put("leader", "s1", lease=lease)
-    expect_equal("store.keys() after put with the expired lease", store.keys(), [], "the put was rejected")
+    expect_equal("store.keys() after put with the expired lease", store.keys(), [], why="the put was rejected")
 
 
 @pytest.mark.points(2)
@@ -88,7 +88,7 @@ def test_a_refresh_at_the_deadline_is_too_late(kv, clock):
     expect_lease_not_found(kv, "store.refresh_lease(lease) exactly 2 s after grant_lease(2)",
                            lambda: store.refresh_lease(lease), "expired when now >= deadline: the refresh comes too late")
     expect_equal("store.get('k') after a refresh exactly at the deadline", store.get("k"), None,
-                 "at now == deadline the lease has already expired")
+                 why="at now == deadline the lease has already expired")
 
 
 def test_revoke_deletes_the_keys_at_once(kv, clock, recorder):
@@ -109,7 +109,7 @@ def test_revoke_deletes_the_keys_at_once(kv, clock, recorder):
         store.revoke_lease(lease)
     clock.tick(61)
     expect_equal("store.revision 61 s after the revoked lease's deadline", store.revision, 4,
-                 "a revoked lease never expires again")
+                 why="a revoked lease never expires again")
 
 
 @pytest.mark.points(2)
@@ -124,9 +124,9 @@ def test_a_key_put_again_leaves_its_lease(kv, clock):
     store.put("ttl", 2, ttl=10)
     clock.tick(5)
     expect_equal("store.keys() when the first lease expires", store.keys(), ["moved", "plain", "ttl"],
-                 "each put replaces the key's expiry: the keys are no longer on the first lease")
+                 why="each put replaces the key's expiry: the keys are no longer on the first lease")
     clock.tick(5)
-    expect_equal("store.keys() at 10 s", store.keys(), ["moved", "plain"], "'ttl' had its own 10 s TTL")
+    expect_equal("store.keys() at 10 s", store.keys(), ["moved", "plain"], why="'ttl' had its own 10 s TTL")
     clock.tick(10)
     expect_equal("store.keys() at 20 s, when the second lease expires", store.keys(), ["plain"])
 
@@ -141,7 +141,7 @@ def test_a_deleted_key_is_not_deleted_again_by_its_lease(kv, clock, recorder):
     clock.tick(5)
     store.sweep()
     expect_equal("events for 'a': put with lease, delete, lease expiry", [e[0] for e in seen.events], ["put", "delete"],
-                 "the key was already gone when the lease expired")
+                 why="the key was already gone when the lease expired")
     expect_equal("store.revision", store.revision, 2)
 
 
@@ -152,7 +152,7 @@ def test_lease_errors(kv, clock):
             store.grant_lease(ttl)
     lease = store.grant_lease(3)
     other = store.grant_lease(3)
-    expect_true(lease != other, "two grant_lease(3) calls", (lease, other), "two different ids")
+    expect_true(lease != other, "two grant_lease(3) calls", got=(lease, other), expected="two different ids")
     with pytest.raises(ValueError):
         store.put("a", 1, ttl=3, lease=lease)
     for call in (store.refresh_lease, store.revoke_lease, store.lease_ttl):
@@ -162,7 +162,7 @@ def test_lease_errors(kv, clock):
         store.put("a", 1, lease=987654)
     with pytest.raises(kv.LeaseNotFound):
         store.compare_and_set("a", 0, 1, lease=987654)
-    expect_true(issubclass(kv.LeaseNotFound, KeyError), "issubclass(LeaseNotFound, KeyError)", False, True)
+    expect_true(issubclass(kv.LeaseNotFound, KeyError), "issubclass(LeaseNotFound, KeyError)", got=False, expected=True)
     expect_equal("store.keys() after rejected writes", store.keys(), [])
 
 
@@ -189,7 +189,7 @@ def test_leader_election_over_a_lease(kv, clock, recorder):
         if seen.events:
             break
     expect_equal("seconds from s1's last refresh to the delete event s2 sees", clock.now() - crashed_at, 5,
-                 "the leader key goes exactly one lease ttl after the last refresh")
+                 why="the leader key goes exactly one lease ttl after the last refresh")
     expect_equal("the event s2 sees", seen.events, [("delete", "leader", None, 0, 2, "lease")])
     expect_equal("s2: compare_and_set('leader', 0, 's2', lease=...) after the delete",
                  store.compare_and_set("leader", 0, "s2", lease=s2_lease), True)

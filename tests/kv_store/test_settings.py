@@ -25,11 +25,11 @@ def test_the_shortest_ttl_is_accepted(kv, clock):
     expect_equal(f"store.put('k', 1, ttl={TINY})", accepted(f"store.put('k', 1, ttl={TINY})",
                                                             lambda: store.put("k", 1, ttl=TINY)), 1)
     expect_equal(f"store.keys() right after the put with ttl={TINY}", store.keys(), ["k"],
-                 "a key is alive until now >= put time + ttl")
+                 why="a key is alive until now >= put time + ttl")
     expect_equal("round(store.ttl('k'), 6) at the same instant", round(store.ttl("k"), 6), TINY)
     clock.tick(TINY)
     expect_equal(f"store.keys() {TINY} s after the put with ttl={TINY}", store.keys(), [],
-                 "expired exactly at the deadline")
+                 why="expired exactly at the deadline")
     expect_equal("store.revision after one put and its expiry", store.revision, 2)
 
 
@@ -40,12 +40,12 @@ def test_the_shortest_cas_ttl_is_accepted(kv, clock):
     expect_equal(f"store.compare_and_set('c', 0, 1, ttl={TINY})",
                  accepted(f"store.compare_and_set('c', 0, 1, ttl={TINY})",
                           lambda: store.compare_and_set("c", 0, 1, ttl=TINY)), True,
-                 "'c' did not exist, so a CAS at version 0 writes it")
+                 why="'c' did not exist, so a CAS at version 0 writes it")
     expect_equal(f"store.keys() right after the CAS with ttl={TINY}", store.keys(), ["c"],
-                 "a key is alive until now >= write time + ttl")
+                 why="a key is alive until now >= write time + ttl")
     clock.tick(TINY)
     expect_equal(f"store.keys() {TINY} s after the CAS with ttl={TINY}", store.keys(), [],
-                 "expired exactly at the deadline")
+                 why="expired exactly at the deadline")
     expect_equal("store.revision after one CAS and its expiry", store.revision, 2)
 
 
@@ -58,10 +58,10 @@ def test_the_shortest_lease_is_accepted(kv, clock):
     store.put("l", 1, lease=lease)
     expect_equal(f"round(store.lease_ttl(lease), 6) right after {call}", round(store.lease_ttl(lease), 6), TINY)
     expect_equal(f"store.refresh_lease(lease) at the instant of {call}", store.refresh_lease(lease), TINY,
-                 "a live lease can be refreshed; refresh returns the ttl it was granted with")
+                 why="a live lease can be refreshed; refresh returns the ttl it was granted with")
     expect_equal(f"store.keys() right after {call} and put('l', 1, lease=lease)", store.keys(), ["l"])
     clock.tick(TINY)
     expect_equal(f"store.keys() {TINY} s after {call}", store.keys(), [],
-                 "the lease expired at now >= deadline and took its key with it")
+                 why="the lease expired at now >= deadline and took its key with it")
     with pytest.raises(kv.LeaseNotFound):
         store.refresh_lease(lease)

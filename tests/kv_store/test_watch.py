@@ -23,7 +23,7 @@ def test_puts_and_deletes_reach_the_watcher_in_order(kv, recorder):
                  seen.events,
                  [("put", "a", 1, 2, 2, None), ("put", "a", 2, 3, 4, None),
                   ("delete", "a", None, 0, 5, "deleted"), ("put", "a", 3, 1, 6, None)],
-                 "(type, key, value, version, revision, reason): only changes to 'a' after the watch started, "
+                 why="(type, key, value, version, revision, reason): only changes to 'a' after the watch started, "
                  "each with the key's new version and the store's revision")
 
 
@@ -36,7 +36,7 @@ def test_several_watchers_each_get_every_event(kv, recorder):
     store.put("k", 2)
     expect_equal("events of the watcher added before put('k', 1)", first.revisions, [1, 2])
     expect_equal("events of the watcher added after put('k', 1)", second.revisions, [2],
-                 "a watch receives changes made after it started, not earlier ones")
+                 why="a watch receives changes made after it started, not earlier ones")
 
 
 @pytest.mark.points(3)
@@ -49,7 +49,7 @@ def test_expiry_deletes_are_events(kv, clock, recorder):
     store.get("unrelated")
     expect_equal("events for 'session' after put(ttl=2), 2 s, then a get of another key", seen.events,
                  [("put", "session", "alice", 1, 1, None), ("delete", "session", None, 0, 2, "expired")],
-                 "an expiry is a delete: the watcher must hear of it, at the latest at the next call on the store")
+                 why="an expiry is a delete: the watcher must hear of it, at the latest at the next call on the store")
 
 
 NEXT_CALLS = {
@@ -70,7 +70,7 @@ def test_the_next_call_of_any_kind_delivers_due_expiries(kv, clock, recorder, ca
     clock.tick(1.5)
     NEXT_CALLS[call](store)
     expect_equal(f"events for 's' after put('s', 1, ttl=1), 1.5 s, then a call of another kind ({call})", [e[0] for e in seen.events],
-                 ["put", "delete"], "every public method processes due expiries first")
+                 ["put", "delete"], why="every public method processes due expiries first")
 
 
 @pytest.mark.points(2)
@@ -85,7 +85,7 @@ def test_an_expiry_comes_before_the_call_that_noticed_it(kv, clock, recorder):
     expect_equal("events for watches on 'a' and 'b' (one callback): put('a', ttl=5), 10 s, put('b')",
                  seen.events,
                  [("put", "a", 1, 1, 1, None), ("delete", "a", None, 0, 2, "expired"), ("put", "b", 1, 1, 3, None)],
-                 "'a' expired at 5 s, before 'b' was written at 10 s: its delete comes first, with the lower revision")
+                 why="'a' expired at 5 s, before 'b' was written at 10 s: its delete comes first, with the lower revision")
 
 
 @pytest.mark.points(2)
@@ -103,7 +103,7 @@ def test_expiries_are_processed_oldest_deadline_first(kv, clock, recorder):
     deletes = [(e[1], e[4]) for e in seen.events if e[0] == "delete"]
     expect_equal("(key, revision) of the expiry deletes: put a ttl=3, b ttl=2, c ttl=1, d ttl=2, then sweep() at 5 s",
                  deletes, [("c", 5), ("b", 6), ("d", 7), ("a", 8)],
-                 "oldest deadline first, ties in key order, as if the store had been watching the clock")
+                 why="oldest deadline first, ties in key order, as if the store had been watching the clock")
 
 
 @pytest.mark.points(3)
@@ -122,7 +122,7 @@ def test_a_callback_that_writes_does_not_reorder_events(kv, recorder):
     expect_equal("events of the second watcher of 'leader' after delete('leader'), when the first watcher's "
                  "callback re-creates the key", seen.events,
                  [("delete", "leader", None, 0, 2, "deleted"), ("put", "leader", "s2", 1, 3, None)],
-                 "revision 2 must reach every watcher before revision 3: queue the events a callback causes "
+                 why="revision 2 must reach every watcher before revision 3: queue the events a callback causes "
                  "and deliver them after the current one")
     expect_equal("store.get('leader')", store.get("leader"), "s2")
 
@@ -146,7 +146,7 @@ def test_events_are_delivered_once_in_revision_order_with_nested_writes(kv, reco
     store.delete("x")
     for n, w in enumerate(watchers):
         expect_true(w.revisions == list(range(1, 13)), f"revisions seen by watcher {n} of 'x' and 'y'",
-                    w.revisions, list(range(1, 13)), "every change exactly once, in revision order")
+                    got=w.revisions, expected=list(range(1, 13)), why="every change exactly once, in revision order")
 
 
 def test_cancel_watch(kv, recorder):
@@ -156,7 +156,7 @@ def test_cancel_watch(kv, recorder):
     store.put("a", 1)
     store.cancel_watch(watch_id)
     store.put("a", 2)
-    expect_equal("events after cancel_watch", seen.revisions, [1], "a cancelled watch hears nothing more")
+    expect_equal("events after cancel_watch", seen.revisions, [1], why="a cancelled watch hears nothing more")
     with pytest.raises(KeyError):
         store.cancel_watch(watch_id)
 
@@ -169,7 +169,7 @@ def test_cancel_watch(kv, recorder):
     victim["id"] = store.watch("b", other)
     store.put("b", 1)
     expect_equal("events of a watch cancelled by an earlier watcher's callback for the same event", other.events, [],
-                 "once cancelled, a callback is not called again, not even for an event being delivered")
+                 why="once cancelled, a callback is not called again, not even for an event being delivered")
 
 
 def test_failed_operations_emit_nothing(kv, recorder):

@@ -17,26 +17,26 @@ def test_one_campaign_each_elects_exactly_one_leader(cluster, bench):
     cluster.run_to(10.0)
     won = {name: b.call(name, "campaign") for name in WORKERS}
     expect_equal("campaign() on n1, then n2, then n3", won, {"n1": True, "n2": False, "n3": False},
-                 "the first transaction creates the key; the others find it there and lose")
+                 why="the first transaction creates the key; the others find it there and lose")
     kv = b.holder()
     expect_true(kv is not None and kv.value == "n1", f"etcd.peek({KEY!r}) after n1 won",
-                None if kv is None else (kv.value, kv.version), "('n1', 1)", "the leader key's value is the winner's name")
-    expect_true(kv.lease != 0, f"etcd.peek({KEY!r}).lease", kv.lease, "a lease id",
-                "the key must be attached to the winner's lease, or it outlives a crashed leader")
+                got=None if kv is None else (kv.value, kv.version), expected="('n1', 1)", why="the leader key's value is the winner's name")
+    expect_true(kv.lease != 0, f"etcd.peek({KEY!r}).lease", got=kv.lease, expected="a lease id",
+                why="the key must be attached to the winner's lease, or it outlives a crashed leader")
     expect_equal(f"etcd.peek({KEY!r}).version after two lost campaigns", kv.version, 1,
-                 "a lost campaign must not write the key (compare version == 0 in one transaction)")
+                 why="a lost campaign must not write the key (compare version == 0 in one transaction)")
     expect_equal("n1.token", b.election("n1").token, kv.create_revision,
-                 "the fencing token is the leader key's create revision")
+                 why="the fencing token is the leader key's create revision")
     expect_equal("[n2.token, n3.token]", [b.election("n2").token, b.election("n3").token], [None, None],
-                 "a follower has no token")
+                 why="a follower has no token")
     expect_equal("is_leader() on each node", {n: b.call(n, "is_leader") for n in WORKERS},
                  {"n1": True, "n2": False, "n3": False})
     expect_equal("on_elected calls as (node, token)", [(t["node"], t["token"]) for t in b.terms],
-                 [("n1", kv.create_revision)], "on_elected(token) once, on the winner only")
+                 [("n1", kv.create_revision)], why="on_elected(token) once, on the winner only")
     expect_equal("campaign() again on n1, the leader", b.call("n1", "campaign"), True,
-                 "a leader campaigning again just stays leader")
+                 why="a leader campaigning again just stays leader")
     expect_equal(f"etcd.peek({KEY!r}) create revision after that", b.holder().create_revision, kv.create_revision,
-                 "no new lease, no new key")
+                 why="no new lease, no new key")
     expect_equal("on_elected calls after that", len(b.terms), 1)
     b.check_now()
 
@@ -49,7 +49,7 @@ def test_concurrent_campaigns_elect_exactly_one(run_cluster_seeds, bench):
         cluster.run_for(1.0)
         leaders = [name for name, _ in b.believers()]
         expect_equal("nodes whose is_leader() is True after three simultaneous campaigns", len(leaders), 1,
-                     "invariant: exactly one campaign creates the key")
+                     why="invariant: exactly one campaign creates the key")
         expect_equal("the leader key's holder", b.holder_name(), leaders[0])
         expect_equal("on_elected calls", [t["node"] for t in b.terms], leaders)
         b.check_now()
@@ -71,11 +71,11 @@ def test_staggered_campaigns_elect_exactly_one(run_cluster_seeds, bench):
         leaders = [name for name, _ in b.believers()]
         when = {name: round(at * 1000, 3) for name, at in starts.items()}
         expect_equal(f"nodes whose is_leader() is True after campaigns started at {when} ms", len(leaders), 1,
-                     "invariant: never two leaders; a read followed by a put leaves a gap in which another "
+                     why="invariant: never two leaders; a read followed by a put leaves a gap in which another "
                      "candidate reads too (compare and put in one transaction)")
         kv = b.holder()
         expect_equal(f"etcd.peek({KEY!r}) (holder, version) after those campaigns", (kv.value, kv.version),
-                     (leaders[0], 1), "exactly one campaign writes the key; the others find it taken and leave it")
+                     (leaders[0], 1), why="exactly one campaign writes the key; the others find it taken and leave it")
         b.check_now()
 
     run_cluster_seeds(scenario, n=8)
@@ -93,22 +93,22 @@ def test_leadership_ends_at_the_deadline_measured_before_the_grant(cluster, benc
     deadline = started + b.ttl - b.margin
     cluster.run_to(deadline - JUST)
     expect_equal(f"n1.is_leader() at t={deadline - JUST:.6f}", b.call("n1", "is_leader"), True,
-                 f"campaign() at t=10 with ttl={b.ttl:g}, safety_margin={b.margin:g}: leader until t={deadline:g}")
+                 why=f"campaign() at t=10 with ttl={b.ttl:g}, safety_margin={b.margin:g}: leader until t={deadline:g}")
     expect_true(abs(b.call("n1", "time_left") - JUST) < 1e-5, f"n1.time_left() at t={deadline - JUST:.6f}",
-                b.call("n1", "time_left"), JUST, "seconds left before the local deadline")
+                got=b.call("n1", "time_left"), expected=JUST, why="seconds left before the local deadline")
     cluster.run_to(deadline + JUST)
     expect_equal(f"n1.is_leader() at t={deadline + JUST:.6f}", b.call("n1", "is_leader"), False,
-                 "the deadline is time.monotonic() read just before the grant was sent + ttl - safety_margin: "
+                 why="the deadline is time.monotonic() read just before the grant was sent + ttl - safety_margin: "
                  "the store started the lease's clock later than that, never earlier; is_leader() compares "
                  "time.monotonic() with it on every call (no timer has to run for it to turn False)")
     expect_equal(f"n1.time_left() at t={deadline + JUST:.6f}", b.call("n1", "time_left"), 0.0)
     cluster.run_to(started + b.ttl + 1.0)
     expect_equal(f"etcd.peek({KEY!r}) after n1's lease ran out", b.holder(), None,
-                 "the key goes with the lease: that is what lets somebody else win")
+                 why="the key goes with the lease: that is what lets somebody else win")
     first = [t["token"] for t in b.terms]
     expect_equal("n2.campaign() after the key expired", b.call("n2", "campaign"), True)
-    expect_true(b.election("n2").token > first[0], "n2.token after n1's leadership", b.election("n2").token,
-                f"more than n1's token {first[0]}", "each leadership's create revision is larger than the last")
+    expect_true(b.election("n2").token > first[0], "n2.token after n1's leadership", got=b.election("n2").token,
+                expected=f"more than n1's token {first[0]}", why="each leadership's create revision is larger than the last")
     cluster.restart("n1")
     expect_equal("n1.campaign() (restarted) while n2 holds the key", b.call("n1", "campaign"), False)
 
@@ -120,11 +120,11 @@ def test_settings_are_checked_and_defaulted(cluster, le):
     election = le.LeaderElection(node, store, ttl=6.0)
     expect_equal("LeaderElection(node, store, ttl=6.0): (refresh_interval, safety_margin, retry_interval)",
                  (election.refresh_interval, election.safety_margin, election.retry_interval), (2.0, 0.6, 1.2),
-                 "defaults: ttl / 3, ttl / 10, ttl / 5")
+                 why="defaults: ttl / 3, ttl / 10, ttl / 5")
     expect_equal("a new LeaderElection: (is_leader(), time_left(), token)",
                  (election.is_leader(), election.time_left(), election.token), (False, 0.0, None))
     expect_equal("calls the constructor made", [e.data for e in cluster.trace.find(kind="call", node="n1")], [],
-                 "the constructor talks to nobody")
+                 why="the constructor talks to nobody")
     bad = [dict(ttl=0), dict(ttl=5.0, safety_margin=5.0), dict(ttl=5.0, safety_margin=-0.1),
            dict(ttl=5.0, refresh_interval=4.5, safety_margin=0.5), dict(ttl=5.0, refresh_interval=0),
            dict(ttl=5.0, retry_interval=0)]
@@ -146,14 +146,14 @@ def test_smallest_valid_settings_are_accepted(cluster, le):
     expect_equal(f"LeaderElection(node, store, **{edge}): (ttl, safety_margin, refresh_interval, retry_interval)",
                  (election.ttl, election.safety_margin, election.refresh_interval, election.retry_interval),
                  (5.0, 0.0, 4.75, 0.25),
-                 "the edges are allowed: 0 <= safety_margin < ttl, 0 < refresh_interval < ttl - safety_margin, "
+                 why="the edges are allowed: 0 <= safety_margin < ttl, 0 < refresh_interval < ttl - safety_margin, "
                  "retry_interval > 0")
     tiny = le.LeaderElection(node, store, ttl=0.25)
     got = (tiny.refresh_interval, tiny.safety_margin, tiny.retry_interval)
     expect_true(all(abs(a - b) < 1e-9 for a, b in zip(got, (0.25 / 3, 0.025, 0.05))),
-                "LeaderElection(node, store, ttl=0.25): (refresh_interval, safety_margin, retry_interval)", got,
-                (0.25 / 3, 0.025, 0.05), "any positive ttl is valid; the defaults scale with it")
+                "LeaderElection(node, store, ttl=0.25): (refresh_interval, safety_margin, retry_interval)", got=got,
+                expected=(0.25 / 3, 0.025, 0.05), why="any positive ttl is valid; the defaults scale with it")
     expect_equal("campaign() with safety_margin=0", node.execute(election.campaign), True)
     expect_true(abs(node.execute(election.time_left) - 5.0) < 0.01, "time_left() right after winning with "
-                "safety_margin=0", node.execute(election.time_left), "about ttl = 5.0",
-                "with no margin, the deadline is the grant's send time + ttl")
+                "safety_margin=0", got=node.execute(election.time_left), expected="about ttl = 5.0",
+                why="with no margin, the deadline is the grant's send time + ttl")

@@ -34,9 +34,9 @@ def test_every_due_period_is_charged_once_and_on_time(cluster, bench, make_subs)
     b.check_ledger(until=600.0, lateness=b.poll + 0.1)
     due = b.due(600.0)
     expect_equal("accepted charges in 10 minutes", len(b.payments.accepted()), len(due),
-                 "each due period once, nothing else")
+                 why="each due period once, nothing else")
     expect_equal(f"progress keys ({b.prefix}<id>) at the store", progress_in_store(b), accepted_per_sub(b),
-                 "after each accepted charge the leader records how many periods of that subscription are charged")
+                 why="after each accepted charge the leader records how many periods of that subscription are charged")
     leaders = {a.caller for a in b.payments.arrivals}
     expect_equal("nodes that charged (one leader, no fault)", leaders, {b.holder_name()})
 
@@ -57,7 +57,7 @@ def test_missed_periods_are_caught_up_oldest_first(cluster, bench, make_subs):
         periods = [int(a.reference.rpartition("/")[2]) for a in b.payments.arrivals
                    if a.accepted and a.reference.startswith(sid + "/")]
         expect_equal(f"periods of {sid} in the order they were charged", periods, sorted(periods),
-                     "catching up charges every missed period, oldest first")
+                     why="catching up charges every missed period, oldest first")
 
 
 @pytest.mark.points(2)
@@ -73,7 +73,7 @@ def test_a_new_leader_continues_from_the_recorded_progress(run_cluster_seeds, be
         cluster.run_to(600.0)
         b.check_ledger(until=600.0, lateness=b.poll + 0.1)
         callers = sorted({a.caller for a in b.payments.arrivals})
-        expect_true(len(callers) >= 2, "nodes that charged", callers, "several (the leader changed seven times)")
+        expect_true(len(callers) >= 2, "nodes that charged", got=callers, expected="several (the leader changed seven times)")
 
     run_cluster_seeds(scenario, n=3)
 
@@ -87,9 +87,9 @@ def test_a_lost_progress_write_is_retried_not_the_charge(cluster, bench, make_su
     b.cut_after_charge[leader] = 0.5  # the store is unreachable for 0.5 s right after a charge
     cluster.run_to(200.0)
     b.check_ledger(until=200.0)
-    expect_equal("the leader", b.holder_name(), leader, "a 0.5 s cut costs no leadership")
+    expect_equal("the leader", b.holder_name(), leader, why="a 0.5 s cut costs no leadership")
     expect_equal(f"progress keys ({b.prefix}<id>) at the store", progress_in_store(b), accepted_per_sub(b),
-                 "the record that failed was written later")
+                 why="the record that failed was written later")
 
 
 @pytest.mark.points(2)
@@ -104,7 +104,7 @@ def test_a_deposed_leaders_late_record_never_moves_progress_back(cluster, bench,
     b.lose_replies_after_charge[old] = 70.0
     cluster.run_to(125.0)
     new = b.holder_name()
-    expect_true(new not in (None, old), "the leader at t=125", new, f"not {old} (it hears nothing from the store)")
+    expect_true(new not in (None, old), "the leader at t=125", got=new, expected=f"not {old} (it hears nothing from the store)")
     cluster.run_to(140.0)  # the old leader hears the store again from t=132
     cluster.crash(new)     # and the next leader reads the progress
     cluster.after(20.0, cluster.restart, new)
@@ -112,7 +112,7 @@ def test_a_deposed_leaders_late_record_never_moves_progress_back(cluster, bench,
     b.check_progress()
     b.check_ledger(until=200.0)
     expect_equal(f"progress keys ({b.prefix}<id>) at the store", progress_in_store(b), accepted_per_sub(b),
-                 "invariant: the progress record only moves forward, and ends at what was charged")
+                 why="invariant: the progress record only moves forward, and ends at what was charged")
 
 
 def test_charges_wait_while_payments_is_unreachable(cluster, bench, make_subs):
@@ -136,8 +136,8 @@ def test_a_long_round_stops_when_the_deadline_passes(run_cluster_seeds, bench, m
         cluster.run_to(150.0)
         b.check_ledger(until=150.0)
         callers = sorted({a.caller for a in b.payments.arrivals})
-        expect_true(len(callers) >= 2, "nodes that charged", callers,
-                    "several: a round that outlasts the deadline stops, and the next leader finishes it")
+        expect_true(len(callers) >= 2, "nodes that charged", got=callers,
+                    expected="several: a round that outlasts the deadline stops, and the next leader finishes it")
 
     run_cluster_seeds(scenario, n=2)
 
@@ -151,18 +151,18 @@ def test_run_due_returns_how_many_charges_were_accepted(cluster, bench, make_sub
 
     cluster.run_to(10.0)
     expect_equal("run_due() on n1 before it campaigned (not leader)", run_due(), 0,
-                 "run_due returns how many charges were accepted: none, as an int")
+                 why="run_due returns how many charges were accepted: none, as an int")
     expect_equal("n1.campaign()", b.call("n1", "campaign"), True)
     expect_equal("run_due() on the leader at t=10, nothing due before t=62", run_due(), 0,
-                 "run_due returns how many charges were accepted: none, as an int")
+                 why="run_due returns how many charges were accepted: none, as an int")
     cluster.run_to(63.0)
     expect_equal("run_due() on the leader at t=63 (three periods due at t=62, 62.25, 62.5)", run_due(), 3,
-                 "run_due returns how many charges were accepted")
-    expect_equal("run_due() again right after", run_due(), 0, "everything due is charged already")
+                 why="run_due returns how many charges were accepted")
+    expect_equal("run_due() again right after", run_due(), 0, why="everything due is charged already")
     b.call("n1", "step_down")
     cluster.run_to(130.0)
     expect_equal("run_due() at t=130 after step_down() (three more periods due)", run_due(), 0,
-                 "only the leader charges; run_due still returns an int")
+                 why="only the leader charges; run_due still returns an int")
     b.check_ledger(until=63.0)
 
 
@@ -176,7 +176,7 @@ def test_charger_settings_are_checked(cluster, le):
     with pytest.raises(ValueError):
         le.SubscriptionCharger(election, store, None, [sub], poll_interval=0)
     charger = le.SubscriptionCharger(election, store, None, [sub])
-    expect_equal("charger.run_due() on a node that is not leader", charger.run_due(), 0, "only the leader charges")
+    expect_equal("charger.run_due() on a node that is not leader", charger.run_due(), 0, why="only the leader charges")
 
 
 def test_smallest_valid_charger_settings_are_accepted(cluster, le, bench):
@@ -192,10 +192,10 @@ def test_smallest_valid_charger_settings_are_accepted(cluster, le, bench):
                                      "settings (a service with no customers yet still runs)")) from None
     expect_equal("SubscriptionCharger(election, store, payments, [], poll_interval=0.25).run_due() "
                  "(no subscriptions, not leader)", node.execute(charger.run_due), 0,
-                 "no subscription is a valid (if idle) setting, and any positive poll_interval is")
+                 why="no subscription is a valid (if idle) setting, and any positive poll_interval is")
     expect_equal("n1.campaign()", node.execute(election.campaign), True)
     expect_equal("run_due() as leader with no subscriptions", node.execute(charger.run_due), 0,
-                 "nothing to charge")
+                 why="nothing to charge")
     one = le.SubscriptionCharger(election, store, payments, [le.Subscription("a", "alice", 100, 0.0, 60.0)],
                                  poll_interval=0.25)
     expect_equal("a charger with a single subscription: poll_interval", one.poll_interval, 0.25)

@@ -22,7 +22,7 @@ def test_every_charge_carries_its_leaderships_token(run_cluster_seeds, bench, ma
         b.check_ledger(until=600.0)
         tokens = [a.token for a in b.payments.arrivals]
         expect_equal("tokens of the charges, in arrival order", tokens, sorted(tokens),
-                     "a later leadership has a larger token (the leader key's create revision)")
+                     why="a later leadership has a larger token (the leader key's create revision)")
 
     run_cluster_seeds(scenario, n=3)
 
@@ -41,11 +41,11 @@ def test_a_leader_frozen_just_before_a_charge_is_fenced_off(run_cluster_seeds, b
         b.check_ledger(until=200.0)
         rejected = [(a.caller, a.reference) for a in b.payments.rejected()]
         expect_equal("charges the payments service rejected as stale", rejected, stalled,
-                     "the frozen leader's charge arrives after a new leader charged with a larger token")
+                     why="the frozen leader's charge arrives after a new leader charged with a larger token")
         woke = b.stalls[0][0] + b.stalls[0][4]
         late = [s for s in b.sends if s.node == old and s.time >= woke]
         expect_equal(f"charges {old} sent after it woke up at t={woke:g}", [(s.time, s.reference) for s in late], [],
-                     "StaleToken: the node is not the leader any more and does nothing a leader does")
+                     why="StaleToken: the node is not the leader any more and does nothing a leader does")
 
     run_cluster_seeds(scenario, n=3)
 
@@ -77,10 +77,10 @@ def test_a_stall_ending_before_the_new_token_reached_payments(run_cluster_seeds,
                      (sorted(node for node, _ in b.stalled_charges()), "new" in cut), ([old], True))
         late = [a for a in b.payments.arrivals if a.caller == old and a.accepted and a.holder != old]
         expect_equal(f"charges from {old} accepted after {cut['new']} took over", len(late), 1,
-                     "the old leader's late charge arrives before any newer token reached the payments "
+                     why="the old leader's late charge arrives before any newer token reached the payments "
                      "service: fencing cannot refuse it")
         expect_equal("payments.charged_twice() after the old leader's late charge", b.payments.charged_twice(), [],
-                     "invariant: no period charged twice: a new leader presents its token (payments.fence) and "
+                     why="invariant: no period charged twice: a new leader presents its token (payments.fence) and "
                      "reads the progress only after that, so a late charge of the old leader is either refused "
                      "or recorded by the time the progress is read")
         b.check_ledger(until=130.0)
@@ -217,12 +217,12 @@ def test_hours_of_crashes_pauses_and_partitions(run_cluster_seeds, bench, make_s
             cluster.at(minute * 60.0 + rng.uniform(10.0, latest), strike, b, rng, kind, expect)
         cluster.run_to(end)
         b.check_ledger(until=end - 60.0, lateness=b.ttl + 2.5)
-        expect_true(len(checks) >= len(minutes) // 3, "leader faults checked for liveness", len(checks),
-                    f"at least {len(minutes) // 3} in {len(minutes)} minutes")
+        expect_true(len(checks) >= len(minutes) // 3, "leader faults checked for liveness", got=len(checks),
+                    expected=f"at least {len(minutes) // 3} in {len(minutes)} minutes")
         seconds = [why for why in checks if " after it took over from " in why]
-        expect_true(seconds, "second losses of a leader shortly after a failover", seconds,
-                    "at least one (a check of the suite itself)")
-        expect_true(len(b.terms) >= len(minutes) // 4, "leaderships in the run", len(b.terms),
-                    "many (the leader keeps failing)")
+        expect_true(seconds, "second losses of a leader shortly after a failover", got=seconds,
+                    expected="at least one (a check of the suite itself)")
+        expect_true(len(b.terms) >= len(minutes) // 4, "leaderships in the run", got=len(b.terms),
+                    expected="many (the leader keeps failing)")
 
     run_cluster_seeds(scenario, n=SEEDS)

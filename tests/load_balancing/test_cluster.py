@@ -18,9 +18,9 @@ def test_round_robin_spreads_requests_exactly_evenly(lb, farm):
     answers = [f.get(f"/page/{i}") for i in range(60)]
     expect_equal("statuses of 60 requests through the balancer", Counter(a.status_code for a in answers), {200: 60})
     expect_equal("requests each server answered (60 requests, 4 servers, round robin)", dict(f.served),
-                 {"s1": 15, "s2": 15, "s3": 15, "s4": 15}, "invariant: round robin gives every server the same number")
+                 {"s1": 15, "s2": 15, "s3": 15, "s4": 15}, why="invariant: round robin gives every server the same number")
     expect_equal("the first 8 servers the balancer forwarded to", f.picks()[:8], ["s1", "s2", "s3", "s4"] * 2,
-                 "each server in turn, in the order added")
+                 why="each server in turn, in the order added")
     expect_equal("servers named by the X-Served-By header of the first 4 answers",
                  [a.text for a in answers[:4]], ["s1", "s2", "s3", "s4"])
 
@@ -34,12 +34,12 @@ def test_random_spreads_requests_within_tolerance_and_replays_from_its_seed(lb, 
     got = shares(f.picks())
     for server in f.servers:
         share = got.get(server, 0.0)
-        expect_true(abs(share - 1 / 3) <= 0.11, f"share of the 180 requests that went to {server}", round(share, 3),
-                    "1/3 +- 0.11", f"invariant: a uniform random choice spreads load evenly on average; shares {got}")
+        expect_true(abs(share - 1 / 3) <= 0.11, f"share of the 180 requests that went to {server}", got=round(share, 3),
+                    expected="1/3 +- 0.11", why=f"invariant: a uniform random choice spreads load evenly on average; shares {got}")
     replay = lb.RandomBalancer(f.servers, rng=cluster.random("balancer"))
     expect_equal("the 180 servers picked in the cluster, against a fresh RandomBalancer with the same seed",
                  f.picks() == call_times(replay, "pick", 180), True,
-                 "the same seed must replay the same choices, so an incident can be reproduced")
+                 why="the same seed must replay the same choices, so an incident can be reproduced")
 
 
 @pytest.mark.task(3)
@@ -50,10 +50,10 @@ def test_weighted_round_robin_exact_and_smooth(lb, farm):
     for i in range(60):
         f.get(f"/page/{i}")
     expect_equal("requests each server answered (60 requests, weights s1=1, s2=2, s3=3)", dict(f.served),
-                 {"s1": 10, "s2": 20, "s3": 30}, "invariant: exact weighted proportions")
+                 {"s1": 10, "s2": 20, "s3": 30}, why="invariant: exact weighted proportions")
     expect_equal("the first 12 servers the balancer forwarded to", f.picks()[:12],
                  ["s3", "s2", "s1", "s3", "s2", "s3"] * 2,
-                 "invariant: smooth interleaving; a server never gets its whole weight in one burst")
+                 why="invariant: smooth interleaving; a server never gets its whole weight in one burst")
 
 
 @pytest.mark.task(4)
@@ -71,14 +71,14 @@ def test_least_connections_sends_less_to_a_slow_server(lb, farm, cluster):
     cluster.run_for(2.0)
     total = len(f.forwards)
     share = f.counts()["s1"] / total
-    expect_true(total >= 60, "requests forwarded in 5 s by six clients", total, "at least 60")
+    expect_true(total >= 60, "requests forwarded in 5 s by six clients", got=total, expected="at least 60")
     expect_true(share <= 0.25, f"share of the {total} requests sent to s1 (300 ms per request; s2, s3: 20 ms)",
-                round(share, 3), "at most 0.25 (round robin would send 1/3)",
-                f"invariant: least connections avoids the server whose requests pile up; counts {dict(f.counts())}")
+                got=round(share, 3), expected="at most 0.25 (round robin would send 1/3)",
+                why=f"invariant: least connections avoids the server whose requests pile up; counts {dict(f.counts())}")
     balancer = cluster["lb"].app.balancer
     expect_equal("LeastConnections.active(s) for each server once every request has ended",
                  {s: balancer.active(s) for s in f.servers}, {s: 0 for s in f.servers},
-                 "invariant: every started() is matched by a finished(); counts must come back down")
+                 why="invariant: every started() is matched by a finished(); counts must come back down")
 
 
 class SmallLRU:
@@ -148,11 +148,11 @@ def test_ip_hash_stickiness_raises_the_cache_hit_ratio(lb, farm, cluster, suite_
     rr = ratio("round robin", lambda servers: suite_pool(servers))
     moved = sorted(c for c, s in servers_per_client.items() if len(s) > 1)
     expect_equal("clients whose requests reached more than one server under IP hash", moved, [],
-                 "invariant: IP hash sends each client to one server")
+                 why="invariant: IP hash sends each client to one server")
     expect_true(ip >= rr + 0.25 and ip >= 0.65, "cache hit ratio over the same 180 requests (24 clients, 3 keys each, "
-                "3 servers, 30 entries of cache each): IP hash vs round robin", f"IP hash {ip:.2f}, round robin {rr:.2f}",
-                "IP hash >= 0.65 and at least 0.25 above round robin",
-                "with round robin every server sees every client's keys and its cache cannot hold them all; "
+                "3 servers, 30 entries of cache each): IP hash vs round robin", got=f"IP hash {ip:.2f}, round robin {rr:.2f}",
+                expected="IP hash >= 0.65 and at least 0.25 above round robin",
+                why="with round robin every server sees every client's keys and its cache cannot hold them all; "
                 "with IP hash each server sees a third of the clients, and their keys fit")
 
 
@@ -172,6 +172,6 @@ def test_path_based_routes_every_request_into_its_pool(lb, farm, suite_pool):
         prefix = next((p for p in pools if forward.path == p or forward.path.startswith(p + "/")), None)
         expected = pools[prefix] if prefix else default
         expect_true(forward.server in expected, f"the server a request for {forward.path} was forwarded to",
-                    forward.server, f"one of {expected}", "invariant: a path is served only by its pool")
-    expect_true(all(f.served[s] > 0 for s in f.servers), "requests each server answered", dict(f.served),
-                "every server of every pool used", "each pool balances over its own servers")
+                    got=forward.server, expected=f"one of {expected}", why="invariant: a path is served only by its pool")
+    expect_true(all(f.served[s] > 0 for s in f.servers), "requests each server answered", got=dict(f.served),
+                expected="every server of every pool used", why="each pool balances over its own servers")

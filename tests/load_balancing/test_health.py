@@ -67,9 +67,9 @@ def test_taken_out_after_fall_failures_in_a_row(lb, suite_pool, results, out):
     feed(checker, "a", results)
     expect_equal(f"HealthChecker(fall=3, rise=2): record('a', ...) for checks {show(results)}; is_healthy('a')",
                  checker.is_healthy("a"), not out,
-                 "out only after 3 failed checks in a row; a good check in between starts the count again")
+                 why="out only after 3 failed checks in a row; a good check in between starts the count again")
     expect_equal(f"balancer calls after checks {show(results)} of 'a'", balancer.log, [("remove", "a")] if out else [],
-                 "taking a server out is one remove_server call")
+                 why="taking a server out is one remove_server call")
 
 
 @pytest.mark.points(3)
@@ -87,11 +87,11 @@ def test_put_back_after_rise_good_checks_in_a_row(lb, suite_pool, results, back)
     feed(checker, "a", results)
     expect_equal(f"HealthChecker(fall=3, rise=2): 'a' out after FFF, then checks {show(results)}; is_healthy('a')",
                  checker.is_healthy("a"), back,
-                 "back only after 2 good checks in a row; a failure in between starts the count again")
+                 why="back only after 2 good checks in a row; a failure in between starts the count again")
     expect_equal(f"balancer calls after FFF then {show(results)}", balancer.log,
                  [("remove", "a"), ("add", "a")] if back else [("remove", "a")])
     expect_equal("balancer.servers", balancer.servers, ["b", "a"] if back else ["b"],
-                 "a server put back is added to the balancer again")
+                 why="a server put back is added to the balancer again")
 
 
 @pytest.mark.points(2)
@@ -101,7 +101,7 @@ def test_streaks_start_again_after_each_change(lb, suite_pool):
     feed(checker, "a", [F, F, G, G, F, G, F, F, G, F, G, G])
     expect_equal("balancer calls for checks FF GG F G FF G F GG of 'a' (fall=2, rise=2)", balancer.log,
                  [("remove", "a"), ("add", "a"), ("remove", "a"), ("add", "a")],
-                 "out at FF, back at GG, one F is not enough, out at FF, a lone G is not enough, back at GG")
+                 why="out at FF, back at GG, one F is not enough, out at FF, a lone G is not enough, back at GG")
     expect_equal("HealthChecker.healthy()", checker.healthy(), ["a"])
 
 
@@ -112,7 +112,7 @@ def test_fall_and_rise_of_one(lb, suite_pool):
     expect_equal("HealthChecker(fall=1).healthy() after one failed check of b", checker.healthy(), ["a"])
     feed(checker, "b", [G])
     expect_equal("HealthChecker(rise=1).healthy() after one good check of b", checker.healthy(), ["a", "b"],
-                 "healthy() lists servers in the order they were watched")
+                 why="healthy() lists servers in the order they were watched")
 
 
 def test_errors(lb, suite_pool):
@@ -151,15 +151,15 @@ def test_a_check_is_an_http_get_of_the_health_path(lb, suite_pool, cluster):
                  "crashed one and a paused one", got,
                  {"ok": True, "accepted": True, "moved": False, "cached": False, "sick": False, "teapot": False,
                   "dead": False, "frozen": False},
-                 "good means a 2xx answer; any other status is a failure, a 3xx included (response.ok accepts "
+                 why="good means a 2xx answer; any other status is a failure, a 3xx included (response.ok accepts "
                  "every status below 400: a health path that redirects, to a login page say, is not reporting "
                  "healthy), and so are a refused connection and a timeout")
     expect_equal("requests the servers received", sorted(seen), sorted((n, "/healthz") for n in statuses),
-                 "GET http://<server><path>")
+                 why="GET http://<server><path>")
     expect_equal("HealthChecker.healthy() after those checks with fall=1", checker.healthy(), ["ok", "accepted"])
     spent = cluster.now()
-    expect_true(0.5 <= spent < 1.0, "virtual seconds the eight checks took (one server is paused)", spent,
-                "between 0.5 and 1.0", "check() must pass timeout=0.5 to requests, or a frozen server blocks it")
+    expect_true(0.5 <= spent < 1.0, "virtual seconds the eight checks took (one server is paused)", got=spent,
+                expected="between 0.5 and 1.0", why="check() must pass timeout=0.5 to requests, or a frozen server blocks it")
 
 
 @pytest.mark.points(2)
@@ -172,7 +172,7 @@ def test_check_all_checks_every_watched_server_even_those_out(lb, suite_pool, cl
     checker.record("b", False)
     checker.check_all()
     expect_equal("servers asked GET /health by check_all() with b out", hits, ["a", "b", "c"],
-                 "every watched server, in order: a server that is out comes back only by passing checks")
+                 why="every watched server, in order: a server that is out comes back only by passing checks")
     checker.check_all()
     expect_equal("balancer calls after b was taken out and then passed two check_all() rounds", balancer.log,
                  [("remove", "b"), ("add", "b")])
@@ -184,10 +184,10 @@ def test_over_path_routing_a_server_comes_back_to_its_own_pool(lb, suite_pool):
     checker = lb.HealthChecker(router, fall=1, rise=1)
     checker.record("api-2", False)
     expect_equal("HealthChecker(PathBased({'/api': [api-1, api-2]}, default [web-1]), fall=1, rise=1): "
-                 "record('api-2', False); the /api pool's servers", api.servers, ["api-1"], "taken out")
+                 "record('api-2', False); the /api pool's servers", api.servers, ["api-1"], why="taken out")
     checker.record("api-2", True)
     got = (api.servers, default.servers, sorted({router.pick(lb.RequestInfo(path="/api/x")) for _ in range(4)}))
     expect_equal("... record('api-2', True); (the /api pool's servers, the default pool's servers, servers picked "
                  "for /api/x)", got, (["api-1", "api-2"], ["web-1"], ["api-1", "api-2"]),
-                 "a recovered server comes back to the pool it was taken out of: put back in the default pool, "
+                 why="a recovered server comes back to the pool it was taken out of: put back in the default pool, "
                  "api-2 would get the site's other traffic and never an /api request again")

@@ -18,7 +18,7 @@ def test_a_client_always_gets_the_same_server(lb):
         for c in reversed(CLIENTS[:200]):
             got = balancer.pick(lb.RequestInfo(client=c, path=f"/page/{round_}"))
             expect_equal(f"IPHash.pick(client={c!r}) again (round {round_ + 2}, other clients in between)", got, first[c],
-                         "the server depends only on the client's address while the servers stay the same")
+                         why="the server depends only on the client's address while the servers stay the same")
 
 
 @pytest.mark.points(2)
@@ -28,8 +28,8 @@ def test_clients_spread_evenly(lb):
     for c in CLIENTS:
         counts[balancer.pick(lb.RequestInfo(client=c))] += 1
     ratio = max_over_mean(counts.values())
-    expect_true(ratio <= 1.15, f"max/mean clients per server, {len(CLIENTS)} clients over 4 servers", round(ratio, 3),
-                "<= 1.15", f"counts: {counts}; a good hash spreads addresses evenly")
+    expect_true(ratio <= 1.15, f"max/mean clients per server, {len(CLIENTS)} clients over 4 servers", got=round(ratio, 3),
+                expected="<= 1.15", why=f"counts: {counts}; a good hash spreads addresses evenly")
 
 
 @pytest.mark.points(3)
@@ -39,8 +39,8 @@ def test_two_fresh_interpreters_pick_the_same_servers(lb, cross_process):
     for seed, there in cross_process.results.items():
         shown = there if isinstance(there, str) else there[:5]
         expect_true(there == here, f"IPHash({cross_process.servers}).pick(...) for {len(here)} clients in a fresh "
-                    f"interpreter with PYTHONHASHSEED={seed}", shown, here[:5],
-                    "every balancer process (and the same one after a restart) must send a client to the same "
+                    f"interpreter with PYTHONHASHSEED={seed}", got=shown, expected=here[:5],
+                    why="every balancer process (and the same one after a restart) must send a client to the same "
                     "server; Python's hash() is salted per process, hashlib is not")
 
 
@@ -49,7 +49,7 @@ def test_a_removed_server_gets_no_client(lb):
     balancer.remove_server("s2")
     got = {balancer.pick(lb.RequestInfo(client=c)) for c in CLIENTS[:400]}
     expect_equal("servers IPHash picked for 400 clients after remove_server('s2')", sorted(got), ["s1", "s3", "s4"],
-                 "the removed server's clients move to the others; nobody is sent to s2")
+                 why="the removed server's clients move to the others; nobody is sent to s2")
     balancer.add_server("s5")
     expect_equal("IPHash.servers after remove s2, add s5", balancer.servers, ["s1", "s3", "s4", "s5"])
 

@@ -36,7 +36,7 @@ def test_idle_servers_are_taken_in_turn(lb):
         lc.finished(server)
         got.append(server)
     expect_equal("LeastConnections(a, b, c): pick, started, finished, five times", got, ["a", "b", "c", "a", "b"],
-                 "no request in progress anywhere: the least recently picked server wins, never-picked first")
+                 why="no request in progress anywhere: the least recently picked server wins, never-picked first")
 
 
 @pytest.mark.points(3)
@@ -56,9 +56,9 @@ def test_a_finished_request_frees_its_server(lb):
     script.append(f"pick {third}, started({third}), finished({third})")
     expect_equal("the first three picks of LeastConnections(a, b, c)", [first, second, third], ["a", "b", "c"])
     expect_equal(f"LeastConnections.active(...) for a, b, c after {'; '.join(script)}",
-                 [lc.active(s) for s in "abc"], [1, 0, 0], "started adds one, finished takes one away")
+                 [lc.active(s) for s in "abc"], [1, 0, 0], why="started adds one, finished takes one away")
     expect_equal(f"LeastConnections.pick() after {'; '.join(script)}", lc.pick(), "b",
-                 "a still has its long request; b and c have none, and b was picked longer ago than c")
+                 why="a still has its long request; b and c have none, and b was picked longer ago than c")
 
 
 @pytest.mark.points(2)
@@ -73,7 +73,7 @@ def test_the_busiest_server_waits(lb):
         lc.started(server)
         got.append(server)
     expect_equal("LeastConnections(a, b) with a: 3 and b: 1 in progress; pick+started twice", got, ["b", "b"],
-                 "b has fewer requests in progress both times (1, then 2, against 3)")
+                 why="b has fewer requests in progress both times (1, then 2, against 3)")
     expect_equal("LeastConnections.pick() with a: 3, b: 3 in progress (a picked longer ago)", lc.pick(), "a")
 
 
@@ -82,7 +82,7 @@ def test_pick_alone_changes_no_count(lb):
     lc.pick()
     lc.pick()
     expect_equal("LeastConnections.active('a'), active('b') after two picks and no started()",
-                 (lc.active("a"), lc.active("b")), (0, 0), "only started() and finished() change the counts")
+                 (lc.active("a"), lc.active("b")), (0, 0), why="only started() and finished() change the counts")
 
 
 def test_counts_never_go_negative_and_removed_servers_are_ignored(lb):
@@ -95,7 +95,7 @@ def test_counts_never_go_negative_and_removed_servers_are_ignored(lb):
     expect_equal("LeastConnections.servers after remove_server('b')", lc.servers, ["a"])
     lc.add_server("b")
     expect_equal("LeastConnections.active('b') after remove_server('b') and add_server('b')", lc.active("b"), 0,
-                 "a server added (again) starts with nothing in progress")
+                 why="a server added (again) starts with nothing in progress")
     with pytest.raises(KeyError):
         lc.started("zzz")
     with pytest.raises(KeyError):
@@ -123,9 +123,9 @@ def test_random_traffic_against_a_model(lb):
         expected = model.pick()
         got = lc.pick()
         expect_equal(f"LeastConnections.pick() at step {step}, in progress {model.active}", got, expected,
-                     "fewest in progress, then least recently picked")
+                     why="fewest in progress, then least recently picked")
         lc.started(got)
         model.active[got] += 1
         in_progress.append(got)
     expect_equal("LeastConnections.active(s) for every server at the end", dict(zip(servers, call_each(lc, "active", servers))),
-                 model.active, "each count is requests started minus requests finished")
+                 model.active, why="each count is requests started minus requests finished")

@@ -36,7 +36,7 @@ def test_the_longest_matching_prefix_wins(lb, suite_pool, path, pool):
     names = {id(p): prefix for prefix, p in pools.items()} | {id(default): "the default pool"}
     expect_equal(f"PathBased(prefixes {list(pools)}, default).pool_for({path!r})", names.get(id(got), repr(got)),
                  names[id(expected)],
-                 "a prefix matches the path itself or the path continued by '/'; the longest match wins; "
+                 why="a prefix matches the path itself or the path continued by '/'; the longest match wins; "
                  "no match goes to the default")
 
 
@@ -47,8 +47,8 @@ def test_pick_balances_inside_the_pool(lb, suite_pool):
            for p in ["/videos/1", "/api/x", "/videos/2", "/api/y", "/videos/3", "/videos/4", "/about"]]
     expect_equal("PathBased.pick(...) for /videos/1, /api/x, /videos/2, /api/y, /videos/3, /videos/4, /about", got,
                  ["vid-1", "api-1", "vid-2", "api-2", "vid-3", "vid-1", "web-1"],
-                 "each path goes to its pool, and the pool's own round robin chooses inside it")
-    expect_equal("PathBased.pick() with no request", router.pick(), "web-1", "no request: the path '/'")
+                 why="each path goes to its pool, and the pool's own round robin chooses inside it")
+    expect_equal("PathBased.pick() with no request", router.pick(), "web-1", why="no request: the path '/'")
 
 
 def test_a_root_prefix_catches_everything(lb, suite_pool):
@@ -56,24 +56,24 @@ def test_a_root_prefix_catches_everything(lb, suite_pool):
     expect_equal("PathBased({'/': ..., '/static': ...}).pick(path='/static/app.js')",
                  router.pick(lb.RequestInfo(path="/static/app.js")), "cdn")
     expect_equal("PathBased({'/': ..., '/static': ...}).pick(path='/checkout')",
-                 router.pick(lb.RequestInfo(path="/checkout")), "any", "'/' matches every path")
+                 router.pick(lb.RequestInfo(path="/checkout")), "any", why="'/' matches every path")
 
 
 def test_servers_add_and_remove(lb, suite_pool):
     router, pools, default = build(lb, suite_pool)
     expect_equal("PathBased.servers", router.servers,
                  ["api-1", "api-2", "admin-1", "vid-1", "vid-2", "vid-3", "web-1"],
-                 "the routes' pools in the order given, then the default pool")
+                 why="the routes' pools in the order given, then the default pool")
     router.add_server("api-3", "/api/")
     expect_equal("the /api pool's servers after PathBased.add_server('api-3', '/api/')", pools["/api"].servers,
-                 ["api-1", "api-2", "api-3"], "a trailing '/' on a prefix is ignored")
+                 ["api-1", "api-2", "api-3"], why="a trailing '/' on a prefix is ignored")
     router.add_server("web-2")
     expect_equal("the default pool's servers after PathBased.add_server('web-2')", default.servers, ["web-1", "web-2"])
     shared = lb.PathBased({"/a": suite_pool(["x", "y"]), "/b": suite_pool(["y", "z"])})
-    expect_equal("PathBased with 'y' in two pools: servers", shared.servers, ["x", "y", "z"], "each server once")
+    expect_equal("PathBased with 'y' in two pools: servers", shared.servers, ["x", "y", "z"], why="each server once")
     shared.remove_server("y")
     expect_equal("PathBased.servers after remove_server('y') (it was in two pools)", shared.servers, ["x", "z"],
-                 "removed from every pool that had it")
+                 why="removed from every pool that had it")
 
 
 def test_errors(lb, suite_pool):
@@ -99,7 +99,7 @@ def test_a_server_taken_out_goes_back_to_its_own_pools(lb, suite_pool):
     got = (pools["/api"].servers, default.servers)
     expect_equal("(the /api pool's servers, the default pool's servers) after PathBased.remove_server('api-2'); "
                  "add_server('api-2')", got, (["api-1", "api-2"], ["web-1"]),
-                 "add_server without a prefix puts a server that remove_server took out back where it was: a "
+                 why="add_server without a prefix puts a server that remove_server took out back where it was: a "
                  "health checker takes a failing server out and puts it back with these two calls")
     shared = lb.PathBased({"/a": suite_pool(["x", "y"]), "/b": suite_pool(["y", "z"])})
     shared.remove_server("y")
@@ -107,6 +107,6 @@ def test_a_server_taken_out_goes_back_to_its_own_pools(lb, suite_pool):
     expect_equal("PathBased({'/a': [x, y], '/b': [y, z]}) with no default: remove_server('y'); add_server('y'); "
                  "(pool_for('/a').servers, pool_for('/b').servers)",
                  (shared.pool_for("/a").servers, shared.pool_for("/b").servers), (["x", "y"], ["z", "y"]),
-                 "back into both pools it was taken out of (no default pool is needed for that)")
+                 why="back into both pools it was taken out of (no default pool is needed for that)")
     with pytest.raises(KeyError):
         shared.add_server("y")  # now a new server with no prefix and no default

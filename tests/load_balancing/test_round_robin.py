@@ -41,7 +41,7 @@ def test_takes_the_servers_in_turn(lb):
     rr = lb.RoundRobin(["a", "b", "c"])
     got = call_times(rr, "pick", 7)
     expect_equal("RoundRobin(['a','b','c']).pick() seven times", got, ["a", "b", "c", "a", "b", "c", "a"],
-                 "each server in the order added, then round again; the first pick is the first server")
+                 why="each server in the order added, then round again; the first pick is the first server")
 
 
 def test_the_turn_is_kept_between_calls(lb):
@@ -49,17 +49,17 @@ def test_the_turn_is_kept_between_calls(lb):
     info = lb.RequestInfo(client="10.0.0.1", path="/x")
     got = [rr.pick(info), rr.pick(None), rr.pick(info), rr.pick()]
     expect_equal("RoundRobin(['a','b','c']).pick(...) four times, with and without a request", got,
-                 ["a", "b", "c", "a"], "the balancer remembers whose turn it is; the request does not matter")
+                 ["a", "b", "c", "a"], why="the balancer remembers whose turn it is; the request does not matter")
 
 
 def test_servers_in_order_and_a_copy(lb):
     rr = lb.RoundRobin(["b", "a"])
     rr.add_server("c")
     expect_equal("RoundRobin(['b','a']).add_server('c'); .servers", rr.servers, ["b", "a", "c"],
-                 "servers in the order they were added")
+                 why="servers in the order they were added")
     rr.servers.append("zzz")
     expect_equal("RoundRobin.servers after appending to the list it returned", rr.servers, ["b", "a", "c"],
-                 "servers is a copy; changing it must not change the balancer")
+                 why="servers is a copy; changing it must not change the balancer")
     rr.remove_server("a")
     expect_equal("RoundRobin.servers after remove_server('a')", rr.servers, ["b", "c"])
 
@@ -93,7 +93,7 @@ def test_removing_a_server_skips_nobody(lb, picks, removed, expected):
     rr.remove_server(removed)
     got = call_times(rr, "pick", 4)
     expect_equal(f"RoundRobin(a, b, c, d): picks {before}, remove_server({removed!r}), then pick() x4",
-                 got, expected, "the turn goes on from where it was: nobody is skipped, nobody goes twice")
+                 got, expected, why="the turn goes on from where it was: nobody is skipped, nobody goes twice")
 
 
 @pytest.mark.points(2)
@@ -103,12 +103,12 @@ def test_an_added_server_joins_the_turn_at_the_end(lb):
     rr.add_server("d")
     got = call_times(rr, "pick", 5)
     expect_equal(f"RoundRobin(a, b, c): picks {before}, add_server('d'), then pick() x5", got,
-                 ["c", "d", "a", "b", "c"], "the new server joins at the end of the list; the turn does not restart")
+                 ["c", "d", "a", "b", "c"], why="the new server joins at the end of the list; the turn does not restart")
     rr = lb.RoundRobin(["a", "b", "c"])
     before = call_times(rr, "pick", 3)
     rr.add_server("d")
     expect_equal(f"RoundRobin(a, b, c): picks {before}, add_server('d'), then pick()", rr.pick(), "d",
-                 "after the last server comes the one just added, before wrapping round to the first")
+                 why="after the last server comes the one just added, before wrapping round to the first")
 
 
 @pytest.mark.points(3)
@@ -135,5 +135,5 @@ def test_random_changes_against_a_model(lb):
             got = rr.pick()
             model.picked(expected)
             expect_equal(f"RoundRobin.pick() at step {step}, after ... {', '.join(history[-6:])}", got, expected,
-                         f"the next server after the last one picked; servers now {model.servers}")
+                         why=f"the next server after the last one picked; servers now {model.servers}")
             history.append(f"pick {got}")

@@ -38,7 +38,7 @@ def test_weights_one_two_three_interleave(lb):
     got = call_times(wrr, "pick", 12)
     expect_equal("WeightedRoundRobin({'a': 1, 'b': 2, 'c': 3}).pick() twelve times", got,
                  ["c", "b", "a", "c", "b", "c"] * 2,
-                 "smooth: add each weight to its current value, take the highest (first added on a tie), "
+                 why="smooth: add each weight to its current value, take the highest (first added on a tie), "
                  "subtract the total from it; c's three turns are spread out, not sent in a burst")
 
 
@@ -51,7 +51,7 @@ def test_exact_proportions_in_every_cycle(lb):
         got = call_times(wrr, "pick", total)
         counts = {s: got.count(s) for s in weights}
         expect_equal(f"picks per server in cycle {cycle} ({total} picks) of WeightedRoundRobin({weights})", counts,
-                     weights, "over every run of total-weight picks each server is chosen exactly weight times")
+                     weights, why="over every run of total-weight picks each server is chosen exactly weight times")
 
 
 @pytest.mark.points(2)
@@ -60,8 +60,8 @@ def test_no_bursts_for_a_heavy_server(lb):
     wrr = lb.WeightedRoundRobin(weights)
     got = call_times(wrr, "pick", 40)
     run = longest_run(got, "big")
-    expect_true(run <= 3, f"longest run of 'big' in 40 picks of WeightedRoundRobin({weights})", run, "at most 3",
-                f"picks: {got[:10]}...; 6 turns in 10 must be spread among the small servers' turns")
+    expect_true(run <= 3, f"longest run of 'big' in 40 picks of WeightedRoundRobin({weights})", got=run, expected="at most 3",
+                why=f"picks: {got[:10]}...; 6 turns in 10 must be spread among the small servers' turns")
 
 
 @pytest.mark.points(2)
@@ -72,14 +72,14 @@ def test_random_weights_against_the_model(lb):
         wrr = lb.WeightedRoundRobin(weights)
         got = call_times(wrr, "pick", 60)
         expect_equal(f"60 picks of WeightedRoundRobin({weights})", got, smooth_model(weights, 60),
-                     "the smooth weighted round robin of the class docstring, step by step")
+                     why="the smooth weighted round robin of the class docstring, step by step")
 
 
 def test_names_alone_mean_weight_one(lb):
     wrr = lb.WeightedRoundRobin(["a", "b", "c"])
     expect_equal("WeightedRoundRobin(['a','b','c']).weights", wrr.weights, {"a": 1, "b": 1, "c": 1})
     expect_equal("WeightedRoundRobin(['a','b','c']).pick() x4", call_times(wrr, "pick", 4), ["a", "b", "c", "a"],
-                 "equal weights: plain round robin")
+                 why="equal weights: plain round robin")
 
 
 @pytest.mark.points(2)
@@ -88,17 +88,17 @@ def test_changes_reset_the_cycle_and_removed_weights_are_remembered(lb):
     wrr.pick()
     wrr.add_server("c", 3)
     expect_equal("WeightedRoundRobin(a=1, b=2): one pick, add_server('c', 3), six picks", call_times(wrr, "pick", 6),
-                 ["c", "b", "a", "c", "b", "c"], "adding a server sets every current value back to 0")
+                 ["c", "b", "a", "c", "b", "c"], why="adding a server sets every current value back to 0")
     wrr.pick()
     wrr.remove_server("c")
     expect_equal("... then one pick, remove_server('c'), three picks", call_times(wrr, "pick", 3), ["b", "a", "b"],
-                 "removing a server sets every current value back to 0")
+                 why="removing a server sets every current value back to 0")
     wrr.add_server("c")
     expect_equal("weights after remove_server('c') then add_server('c') without a weight", wrr.weights,
-                 {"a": 1, "b": 2, "c": 3}, "a server put back keeps the weight it had (what a health checker needs)")
+                 {"a": 1, "b": 2, "c": 3}, why="a server put back keeps the weight it had (what a health checker needs)")
     wrr.add_server("new")
     expect_equal("weight of a never-seen server added without a weight", wrr.weights["new"], 1)
-    expect_equal("WeightedRoundRobin.servers", wrr.servers, ["a", "b", "c", "new"], "in the order added")
+    expect_equal("WeightedRoundRobin.servers", wrr.servers, ["a", "b", "c", "new"], why="in the order added")
 
 
 def test_errors(lb):

@@ -38,14 +38,14 @@ def test_tasks_go_to_ready_workers_and_reduces_wait_for_every_map(cluster, mapre
         "p1": [{"type": "map", "task": 0, "attempt": 1, "app": "wordcount", "input": paths[0], "n_reduce": 2}],
         "p2": [{"type": "map", "task": 1, "attempt": 1, "app": "wordcount", "input": paths[1], "n_reduce": 2}],
         "p3": [{"type": "map", "task": 2, "attempt": 1, "app": "wordcount", "input": paths[2], "n_reduce": 2}],
-        "p4": []}, "the first idle worker gets the lowest idle task; no reduce while maps are running")
+        "p4": []}, why="the first idle worker gets the lowest idle task; no reduce while maps are running")
     files = {i: [f"tmp/m{i}-r0", f"tmp/m{i}-r1"] for i in range(3)}
     say("p2", {"type": "done", "kind": "map", "task": 1, "attempt": 1, "files": files[1]})
     say("p2", {"type": "ready"})
     say("p1", {"type": "done", "kind": "map", "task": 0, "attempt": 1, "files": files[0]})
     say("p1", {"type": "ready"})
     expect_equal("tasks p4, p2, p1 got while map 2 was still running", [inbox[n][1:] for n in ("p4", "p2", "p1")],
-                 [[], [], []], "invariant: a reduce starts only after every map is committed")
+                 [[], [], []], why="invariant: a reduce starts only after every map is committed")
     expect_equal("coordinator.done() while maps run", coordinator.app.done(), False)
     say("p3", {"type": "done", "kind": "map", "task": 2, "attempt": 1, "files": files[2]})
     expect_equal("what p4 (first in the queue) and p2 got once the last map was committed",
@@ -54,7 +54,7 @@ def test_tasks_go_to_ready_workers_and_reduces_wait_for_every_map(cluster, mapre
                        "files": [files[0][0], files[1][0], files[2][0]]}],
                      [{"type": "reduce", "task": 1, "attempt": 1, "app": "wordcount",
                        "files": [files[0][1], files[1][1], files[2][1]]}]),
-                 "reduce task r lists partition r of every committed map, in map task order")
+                 why="reduce task r lists partition r of every committed map, in map task order")
     say("p1", {"type": "done", "kind": "map", "task": 1, "attempt": 1, "files": ["tmp/other-0", "tmp/other-1"]})
     for r, worker in ((0, "p4"), (1, "p2")):
         (dfs / "tmp").mkdir(exist_ok=True)
@@ -63,16 +63,16 @@ def test_tasks_go_to_ready_workers_and_reduces_wait_for_every_map(cluster, mapre
     expect_equal("coordinator.done() after both reduces", coordinator.app.done(), True)
     expect_equal("coordinator.outputs()", coordinator.app.outputs(), ["out/part-0.json", "out/part-1.json"])
     expect_equal("contents of out/part-1.json", (dfs / "out" / "part-1.json").read_text(encoding="utf-8"), '{"w1": 2}',
-                 "a reduce task is committed by renaming its file (os.replace) to out/part-{r}.json")
-    expect_true(not (dfs / "tmp" / "reduce-1-1.json").exists(), "tmp/reduce-1-1.json exists after the commit", True,
-                False, "renamed, not copied")
+                 why="a reduce task is committed by renaming its file (os.replace) to out/part-{r}.json")
+    expect_true(not (dfs / "tmp" / "reduce-1-1.json").exists(), "tmp/reduce-1-1.json exists after the commit", got=True,
+                expected=False, why="renamed, not copied")
     commits = coordinator.app.commits()
     expect_equal("coordinator.commits() without the times", [c[1:] for c in commits], [
         ("map", 1, 1, "p2"), ("map", 0, 1, "p1"), ("map", 2, 1, "p3"), ("reduce", 0, 1, "p4"), ("reduce", 1, 1, "p2")],
-        "one commit per task, in the order they happened; the second done of map 1 (from p1) changed nothing")
+        why="one commit per task, in the order they happened; the second done of map 1 (from p1) changed nothing")
     epoch0 = cluster.clock.time() - cluster.now()
     expect_true(all(0 < c[0] - epoch0 <= cluster.now() for c in commits), "commit times (cluster seconds)",
-                [round(c[0] - epoch0, 3) for c in commits], "time.time() at each commit")
+                got=[round(c[0] - epoch0, 3) for c in commits], expected="time.time() at each commit")
 
 
 @pytest.mark.points(3)
@@ -94,9 +94,9 @@ def test_reduces_start_only_after_the_last_map_is_committed(cluster, mapreduce):
     epoch0 = cluster.clock.time() - cluster.now()
     last_map = max(t for t, kind, *_ in run.app_obj.commits() if kind == "map") - epoch0
     first_reduce = min(t for t, kind, *_ in run.assignments() if kind == "reduce")
-    expect_true(first_reduce >= last_map - 1e-6, "time the first reduce task was sent", round(first_reduce, 4),
-                f">= {last_map:.4f}, the time the last map was committed",
-                "invariant: reduce starts only after all maps are done (w1 was paused in the middle of a map)")
+    expect_true(first_reduce >= last_map - 1e-6, "time the first reduce task was sent", got=round(first_reduce, 4),
+                expected=f">= {last_map:.4f}, the time the last map was committed",
+                why="invariant: reduce starts only after all maps are done (w1 was paused in the middle of a map)")
     run.check_output()
     run.check_commits()
 

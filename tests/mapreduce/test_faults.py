@@ -146,8 +146,8 @@ def test_a_drawn_crash_partition_or_stall_anywhere_in_the_job_loses_no_task(run_
     def scenario(cluster):
         run, plan = drawn_job(cluster, mapreduce, "wordcount")
         run.run(limit=120, faults=plan.describe())
-        expect_true(plan.fired, "faults of the drawn plan that found their task", plan.fired, "at least one",
-                    f"the plan ({plan.describe()}) must hit the job (a check of the suite itself)")
+        expect_true(plan.fired, "faults of the drawn plan that found their task", got=plan.fired, expected="at least one",
+                    why=f"the plan ({plan.describe()}) must hit the job (a check of the suite itself)")
         run.check_output()
         run.check_commits()
 
@@ -167,8 +167,8 @@ def test_a_stalled_worker_finishing_late_is_not_committed_twice(run_cluster_seed
         cluster.at(2.8, "resume", "w1")
         run.run(limit=120)
         twice = sorted(k for k, v in dones(run).items() if v > 1)
-        expect_true(twice, "tasks reported done by two attempts", twice, "at least one",
-                    "the scenario must make some task finish twice (a check of the suite itself)")
+        expect_true(twice, "tasks reported done by two attempts", got=twice, expected="at least one",
+                    why="the scenario must make some task finish twice (a check of the suite itself)")
         run.check_output()
         run.check_commits()
         run.check_timeouts()
@@ -220,7 +220,7 @@ def test_a_timed_out_task_is_resent_at_the_first_check_and_the_first_done_wins(c
     sent = [s for s in sent_tasks(cluster) if s[1] == "map"]
     expect_equal("(attempt, worker) of each map 0 the coordinator sent by 6 s (p1 and p2 never answer)",
                  [s[3:] for s in sent], [(1, "p1"), (2, "p2"), (3, "p3")],
-                 "a task not finished task_timeout seconds after it was handed out goes to the next idle worker")
+                 why="a task not finished task_timeout seconds after it was handed out goes to the next idle worker")
     for before, again in zip(sent, sent[1:]):
         due = before[0] + timeout
         first_check = math.ceil(round(due / interval, 6)) * interval
@@ -241,12 +241,12 @@ def test_a_timed_out_task_is_resent_at_the_first_check_and_the_first_done_wins(c
     cluster.run_for(0.1)
     expect_equal("coordinator.commits() without the times, after p1 reported attempt 1 (late) and then p2 attempt 2",
                  [c[1:] for c in coordinator.app.commits()], [("map", 0, 1, "p1")],
-                 "the first done of a task commits it, whichever attempt it comes from (attempt 3 is the newest, "
+                 why="the first done of a task commits it, whichever attempt it comes from (attempt 3 is the newest, "
                  "but nothing says it will ever finish: waiting for the newest attempt wastes finished work, and "
                  "when every attempt outlives the timeout the task is never committed); a later done changes nothing")
     expect_equal("what p2 got after saying ready again", inbox["p2"][-1:],
                  [{"type": "reduce", "task": 0, "attempt": 1, "app": "wordcount", "files": files}],
-                 "the reduce reads the committed attempt's file: p1's")
+                 why="the reduce reads the committed attempt's file: p1's")
 
 
 @pytest.mark.points(2)
@@ -271,8 +271,8 @@ def test_a_late_done_commits_a_timed_out_task_still_waiting_for_a_worker(cluster
     cluster.run_for(0.1)
     expect_equal("coordinator.commits() without the times, after p1 reported attempt 1 of map 0 while the timed-out "
                  "task waited for a worker", [c[1:] for c in coordinator.app.commits()], [("map", 0, 1, "p1")],
-                 "the first done of a task commits it, whether the task is running or idle again after its "
+                 why="the first done of a task commits it, whether the task is running or idle again after its "
                  "timeout: throwing it away wastes finished work and leaves the task waiting for a free worker")
     expect_equal("what p1 got after saying ready again", inbox[-1:],
                  [{"type": "reduce", "task": 0, "attempt": 1, "app": "wordcount", "files": files}],
-                 "map 0 is committed, so the job moves on to its reduce; handing map 0 out again repeats finished work")
+                 why="map 0 is committed, so the job moves on to its reduce; handing map 0 out again repeats finished work")

@@ -32,7 +32,7 @@ def test_values_land_in_the_bucket_of_the_first_bound_at_or_above_them(monitorin
     for v in (0, 0.5, 1, 1.0001, 2, 4.99, 5, 5.01, 100):
         h.observe(v)
     expect_equal("counts() after observing 0, 0.5, 1, 1.0001, 2, 4.99, 5, 5.01, 100 with bounds [1, 2, 5]",
-                 h.counts(), [3, 2, 2, 2], "bucket i holds bounds[i-1] < v <= bounds[i]; the last is the overflow")
+                 h.counts(), [3, 2, 2, 2], why="bucket i holds bounds[i-1] < v <= bounds[i]; the last is the overflow")
     total = 0 + 0.5 + 1 + 1.0001 + 2 + 4.99 + 5 + 5.01 + 100
     expect_equal("(count, sum)", (h.count, round(h.sum, 9)), (9, round(total, 9)))
     expect_equal("bounds", h.bounds, [1, 2, 5])
@@ -62,29 +62,29 @@ def test_percentiles_lie_in_the_bucket_of_the_exact_value(monitoring, dist):
             low, high = bucket_range(bounds, exact)
             got = h.quantile(q)
             expect_true(type(got) in (int, float) and low - 1e-12 <= got <= high + 1e-12,
-                        f"quantile({q}) of {n} {dist} samples (exact nearest-rank value {exact:.6f})", got,
-                        f"a value in [{low:.6f}, {high:.6f}], the bucket holding the exact value",
-                        "the documented error bound: the estimate is in the bucket of the exact quantile "
+                        f"quantile({q}) of {n} {dist} samples (exact nearest-rank value {exact:.6f})", got=got,
+                        expected=f"a value in [{low:.6f}, {high:.6f}], the bucket holding the exact value",
+                        why="the documented error bound: the estimate is in the bucket of the exact quantile "
                         "(a percentile comes from the bucket counts, never from the mean)")
 
 
 def test_quantile_edges(monitoring):
     h = monitoring.Histogram([1, 2])
-    expect_equal("quantile(0.5) of an empty histogram", h.quantile(0.5), None, "no data")
+    expect_equal("quantile(0.5) of an empty histogram", h.quantile(0.5), None, why="no data")
     for bad in (0, -0.1, 1.5):
         with pytest.raises(ValueError):
             h.quantile(bad)
     for v in (0.5, 50, 60, 70):
         h.observe(v)
     expect_equal("quantile(0.99) when the rank falls in the overflow bucket", h.quantile(0.99), 2,
-                 "above the last bound all a histogram knows is 'more than bounds[-1]'")
+                 why="above the last bound all a histogram knows is 'more than bounds[-1]'")
     expect_equal("quantile(0.25) (rank 1 in bucket [0, 1])", h.quantile(0.25), 1.0,
-                 "interpolate inside the bucket: 0 + (1 - 0) * (1 - 0) / 1")
+                 why="interpolate inside the bucket: 0 + (1 - 0) * (1 - 0) / 1")
     h2 = monitoring.Histogram([10, 20])
     for v in (12, 13, 14, 15):
         h2.observe(v)
     expect_equal("quantile(0.5) of 12, 13, 14, 15 with bounds [10, 20]", h2.quantile(0.5), 15.0,
-                 "rank 2 of 4 in bucket (10, 20]: 10 + 10 * 2 / 4")
+                 why="rank 2 of 4 in bucket (10, 20]: 10 + 10 * 2 / 4")
 
 
 @pytest.mark.points(2)
@@ -104,13 +104,13 @@ def test_merged_histograms_give_the_fleet_percentiles(monitoring):
         fleet.merge(h)
     expect_equal("fleet.count after merging three servers of 700", fleet.count, 2100)
     expect_equal("fleet.counts() after merging", fleet.counts(), [sum(c) for c in zip(*(h.counts() for h in servers))],
-                 "merging adds the bucket counts")
+                 why="merging adds the bucket counts")
     for q in QUANTILES:
         exact = nearest_rank(everything, q)
         low, high = bucket_range(bounds, exact)
         got = fleet.quantile(q)
-        expect_true(type(got) in (int, float) and low <= got <= high, f"fleet.quantile({q}) (exact {exact:.5f})", got, f"in [{low:.5f}, {high:.5f}]",
-                    "the fleet's percentile comes from the summed buckets, not from the servers' percentiles")
+        expect_true(type(got) in (int, float) and low <= got <= high, f"fleet.quantile({q}) (exact {exact:.5f})", got=got, expected=f"in [{low:.5f}, {high:.5f}]",
+                    why="the fleet's percentile comes from the summed buckets, not from the servers' percentiles")
     with pytest.raises(ValueError):
         fleet.merge(monitoring.Histogram([1, 2, 3]))
 

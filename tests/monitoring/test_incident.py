@@ -55,20 +55,20 @@ def test_an_error_spike_fires_the_alert_within_bounds_and_resolves_after(cluster
     events = [e for _, _, e in got]
     expect_equal("the alert's events over the run (incident on web-2 from 600 s to 900 s)", events,
                  ["pending", "firing", "resolved"],
-                 "invariant: one incident, one page: pending, then firing, then resolved; no alarm for web-3's "
+                 why="invariant: one incident, one page: pending, then firing, then resolved; no alarm for web-3's "
                  f"restart (counter reset) or while it could not be scraped. Transitions: {got}")
     (pending, _, _), (firing, _, _), (resolved, _, _) = got
-    expect_true(600 <= pending <= 600 + WINDOW + EVAL + SCRAPE, "time the alert became pending", pending,
-                "between 600 and 690", "the condition breaks soon after the incident starts, not before")
+    expect_true(600 <= pending <= 600 + WINDOW + EVAL + SCRAPE, "time the alert became pending", got=pending,
+                expected="between 600 and 690", why="the condition breaks soon after the incident starts, not before")
     latest = 600 + WINDOW + FOR + EVAL + SCRAPE
-    expect_true(600 + FOR <= firing <= latest, "time the alert fired", firing, f"between {600 + FOR:g} and {latest:g}",
-                "invariant: not before the condition held for the whole 'for' duration; not later than "
+    expect_true(600 + FOR <= firing <= latest, "time the alert fired", got=firing, expected=f"between {600 + FOR:g} and {latest:g}",
+                why="invariant: not before the condition held for the whole 'for' duration; not later than "
                 "window + for + eval_interval + scrape_interval after the incident started")
-    expect_true(firing - pending >= FOR, "seconds between pending and firing", firing - pending, f">= {FOR:g}",
-                "firing only after 'for' seconds of pending")
-    expect_true(900 < resolved <= 900 + WINDOW + EVAL + SCRAPE, "time the alert resolved", resolved,
-                f"after 900 and by {900 + WINDOW + EVAL + SCRAPE:g}",
-                "invariant: an alert resolves once the errors have left the window, and not while they last")
+    expect_true(firing - pending >= FOR, "seconds between pending and firing", got=firing - pending, expected=f">= {FOR:g}",
+                why="firing only after 'for' seconds of pending")
+    expect_true(900 < resolved <= 900 + WINDOW + EVAL + SCRAPE, "time the alert resolved", got=resolved,
+                expected=f"after 900 and by {900 + WINDOW + EVAL + SCRAPE:g}",
+                why="invariant: an alert resolves once the errors have left the window, and not while they last")
     expect_equal("monitor.alerts() at the end", monitor.alerts(), {"HighErrorRate": "inactive"})
     check_logs(cluster, fleet)
 
@@ -81,20 +81,20 @@ def check_logs(cluster, fleet):
     for server, lines in fleet.logs.items():
         for record in parse_lines(lines):
             for key in ("ts", "level", "msg", "request_id", "service"):
-                expect_true(key in record, f"keys of a log line of {server}", sorted(record), f"{key!r} among them")
+                expect_true(key in record, f"keys of a log line of {server}", got=sorted(record), expected=f"{key!r} among them")
             seen.setdefault(record["request_id"], []).append((server, record))
-    expect_true(len(fleet.answers) > 3000, "requests answered", len(fleet.answers), "> 3000")
+    expect_true(len(fleet.answers) > 3000, "requests answered", got=len(fleet.answers), expected="> 3000")
     for rid, status in fleet.answers.items():
         server, sent = fleet.sent[rid]
         lines = seen.get(rid, [])
         expect_equal(f"servers that logged request {rid} (sent to {server})", [s for s, _ in lines], [server],
-                     "invariant: every log line carries the id of the request it belongs to")
+                     why="invariant: every log line carries the id of the request it belongs to")
         record = lines[0][1]
         expect_equal(f"level of the line of request {rid} (status {status})", record["level"],
                      "ERROR" if status == 500 else "INFO")
         served = record["ts"] - epoch0
-        expect_true(sent <= served <= sent + 0.01, f"ts of the line of request {rid}, in cluster seconds", served,
-                    f"between {sent:.4f} and {sent + 0.01:.4f}", "the time the line was logged (virtual clock)")
+        expect_true(sent <= served <= sent + 0.01, f"ts of the line of request {rid}, in cluster seconds", got=served,
+                    expected=f"between {sent:.4f} and {sent + 0.01:.4f}", why="the time the line was logged (virtual clock)")
 
 
 @pytest.mark.points(3)
@@ -108,10 +108,10 @@ def test_short_error_bursts_go_pending_but_never_fire(cluster, monitoring):
     monitor = cluster["monitor"].app
     got = cluster_times(cluster, monitor.transitions())
     events = [e for _, _, e in got]
-    expect_true("pending" in events, "events of the alert around two 20-second bursts", got, "a 'pending' at least",
-                "a third of the traffic failing for 20 s does break the 5 % threshold for a while")
-    expect_true("firing" not in events, "events of the alert around two 20-second bursts at 300 s and 500 s", got,
-                "no 'firing'", "invariant: a breach shorter than the 'for' duration never fires, and a pending alert "
+    expect_true("pending" in events, "events of the alert around two 20-second bursts", got=got, expected="a 'pending' at least",
+                why="a third of the traffic failing for 20 s does break the 5 % threshold for a while")
+    expect_true("firing" not in events, "events of the alert around two 20-second bursts at 300 s and 500 s", got=got,
+                expected="no 'firing'", why="invariant: a breach shorter than the 'for' duration never fires, and a pending alert "
                 "whose condition clears starts its wait again from zero")
     expect_equal("monitor.alerts() at the end", monitor.alerts(), {"HighErrorRate": "inactive"})
 
@@ -126,14 +126,14 @@ def test_fleet_percentiles_match_the_exact_ones(cluster, monitoring):
     everything = [v for name in SERVERS for v in cluster[name].app.latencies]
     fleet = monitor.fleet_histogram(LATENCY)
     expect_equal(f"monitor.fleet_histogram({LATENCY!r}).count", None if fleet is None else fleet.count, len(everything),
-                 "the merge of the latest scrape of every server (all traffic stopped at 300 s, scraped at 315 s)")
+                 why="the merge of the latest scrape of every server (all traffic stopped at 300 s, scraped at 315 s)")
     for q in (0.5, 0.95, 0.99):
         exact = nearest_rank(everything, q)
         low, high = bucket_range(LATENCY_BOUNDS, exact)
         got = monitor.fleet_quantile(LATENCY, q)
-        expect_true(type(got) in (int, float) and low <= got <= high, f"monitor.fleet_quantile({LATENCY!r}, {q})", got,
-                    f"in [{low:.4f}, {high:.4f}], the bucket of the exact value {exact:.4f} (error bound 25 %)",
-                    "invariant: fleet percentiles come from the summed bucket counts of every server; an average "
+        expect_true(type(got) in (int, float) and low <= got <= high, f"monitor.fleet_quantile({LATENCY!r}, {q})", got=got,
+                    expected=f"in [{low:.4f}, {high:.4f}], the bucket of the exact value {exact:.4f} (error bound 25 %)",
+                    why="invariant: fleet percentiles come from the summed bucket counts of every server; an average "
                     "of per-server percentiles (or of latencies) is not a percentile")
     expect_equal("monitor.fleet_quantile('no_such_metric', 0.5)", monitor.fleet_quantile("no_such_metric", 0.5), None)
 
@@ -149,6 +149,6 @@ def test_monitor_arguments_are_checked(cluster, monitoring):
     monitor = monitoring.Monitor(node, ["nowhere"], [error_rule(monitoring)])
     cluster.run_for(31)
     expect_equal("alerts() of a monitor whose only target does not exist, after 31 s", monitor.alerts(),
-                 {"HighErrorRate": "inactive"}, "a target that cannot be scraped gives no data, and no data is no "
+                 {"HighErrorRate": "inactive"}, why="a target that cannot be scraped gives no data, and no data is no "
                  "breach")
     expect_equal("fleet_histogram('x') with nothing scraped", monitor.fleet_histogram("x"), None)

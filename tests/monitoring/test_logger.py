@@ -24,14 +24,14 @@ def test_one_json_object_per_line_with_time_level_message_and_fields(monitoring,
     clock.tick(1.5)
     log.error("payment declined", order=17, amount=9.99)
     records = parse_lines(out.getvalue())
-    expect_equal("number of lines after info(...) and error(...)", len(records), 2, "one line per record")
+    expect_equal("number of lines after info(...) and error(...)", len(records), 2, why="one line per record")
     t0 = clock.time() - 1.5
     expect_equal("the first line, parsed", records[0],
                  {"ts": t0, "level": "INFO", "msg": "user signed in", "request_id": None, "user": "ada", "attempt": 2},
-                 "ts is time.time() when the line is logged; request_id is None outside a request")
+                 why="ts is time.time() when the line is logged; request_id is None outside a request")
     expect_equal("the second line, parsed (logged 1.5 s later)", records[1],
                  {"ts": t0 + 1.5, "level": "ERROR", "msg": "payment declined", "request_id": None, "order": 17,
-                  "amount": 9.99}, "read the clock for every line, not once")
+                  "amount": 9.99}, why="read the clock for every line, not once")
     expect_equal("the keys of a line, in order", list(records[1])[:4], ["ts", "level", "msg", "request_id"])
 
 
@@ -40,10 +40,10 @@ def test_each_line_is_written_in_one_call_and_odd_values_become_strings(monitori
     log = monitoring.StructuredLogger(lines.append)
     log.warning("slow disk", path=PurePosixPath("/var/data"), sizes=[1, 2])
     expect_equal("how many times write() was called for one record", len(lines), 1)
-    expect_true(lines[0].endswith("\n") and lines[0].count("\n") == 1, "the line passed to write()", lines[0],
-                "one JSON object and one newline")
+    expect_true(lines[0].endswith("\n") and lines[0].count("\n") == 1, "the line passed to write()", got=lines[0],
+                expected="one JSON object and one newline")
     expect_equal("json.loads(line)['path'] for a PurePosixPath field", json.loads(lines[0])["path"], "/var/data",
-                 "values JSON cannot hold are written as their str()")
+                 why="values JSON cannot hold are written as their str()")
 
 
 @pytest.mark.points(2)
@@ -57,7 +57,7 @@ def test_records_below_the_level_are_dropped(monitoring, clock):
     log.log("INFO", "i2")
     log.log("ERROR", "e2")
     expect_equal("levels written by a WARNING logger", [r["level"] for r in parse_lines(out.getvalue())],
-                 ["WARNING", "ERROR", "ERROR"], "DEBUG < INFO < WARNING < ERROR; below the logger's level: nothing")
+                 ["WARNING", "ERROR", "ERROR"], why="DEBUG < INFO < WARNING < ERROR; below the logger's level: nothing")
     debug = io.StringIO()
     monitoring.StructuredLogger(debug.write, level="DEBUG").debug("everything")
     expect_equal("lines written by a DEBUG logger for debug()", len(parse_lines(debug.getvalue())), 1)
@@ -76,14 +76,14 @@ def test_bound_fields_go_on_every_line_and_bind_makes_a_new_logger(monitoring, c
     a, b = parse_lines(lines)
     expect_equal("fields of base.info('a')", {k: a[k] for k in a if k not in ("ts",)},
                  {"level": "INFO", "msg": "a", "request_id": None, "service": "checkout", "region": "eu"},
-                 "bind() returns a new logger; the original keeps its own fields")
+                 why="bind() returns a new logger; the original keeps its own fields")
     expect_equal("fields of child.info('b', version=4)", {k: b[k] for k in b if k not in ("ts",)},
                  {"level": "INFO", "msg": "b", "request_id": None, "service": "checkout", "region": "us", "version": 4},
-                 "bound fields on every line; bind()'s fields win over the parent's, the call's over both")
+                 why="bound fields on every line; bind()'s fields win over the parent's, the call's over both")
     quiet = monitoring.StructuredLogger(lines.append, level="ERROR").bind(x=1)
     quiet.info("dropped")
     expect_equal("lines after a bound child of an ERROR logger logged at INFO", len(lines), 2,
-                 "a bound logger keeps its parent's level")
+                 why="a bound logger keeps its parent's level")
 
 
 def test_reserved_names_are_refused(monitoring, clock):

@@ -21,7 +21,7 @@ def test_counter_only_goes_up(monitoring):
     expect_equal("value after inc(), inc(2.5), inc(0)", c.value, 3.5)
     with pytest.raises(ValueError):
         c.inc(-1)
-    expect_equal("value after a refused inc(-1)", c.value, 3.5, "a counter never goes down")
+    expect_equal("value after a refused inc(-1)", c.value, 3.5, why="a counter never goes down")
 
 
 def test_gauge_goes_both_ways(monitoring):
@@ -41,7 +41,7 @@ def test_gauge_goes_both_ways(monitoring):
 def test_registry_gives_one_metric_per_name_and_a_json_snapshot(monitoring):
     reg = monitoring.Registry()
     expect_equal("Registry().snapshot()", reg.snapshot(), {"counters": {}, "gauges": {}, "histograms": {}},
-                 "the three keys are always there")
+                 why="the three keys are always there")
     reg.counter("requests").inc(3)
     reg.counter("requests").inc()
     reg.gauge("queue").set(5)
@@ -49,12 +49,12 @@ def test_registry_gives_one_metric_per_name_and_a_json_snapshot(monitoring):
     hist = reg.histogram("latency", [0.1, 1.0])
     hist.observe(0.05)
     same = reg.counter("requests") is reg.counter("requests")
-    expect_equal("reg.counter('requests') is reg.counter('requests')", same, True, "the same name is the same metric")
+    expect_equal("reg.counter('requests') is reg.counter('requests')", same, True, why="the same name is the same metric")
     snap = json.loads(json.dumps(reg.snapshot()))
     expect_equal("the snapshot, through JSON", snap, {
         "counters": {"requests": 4}, "gauges": {"queue": 4},
         "histograms": {"latency": {"bounds": [0.1, 1.0], "counts": [1, 0, 0], "count": 1, "sum": 0.05}},
-    }, "plain JSON-ready data: it is what GET /metrics answers")
+    }, why="plain JSON-ready data: it is what GET /metrics answers")
     for clash in (lambda: reg.gauge("requests"), lambda: reg.counter("queue"), lambda: reg.counter("latency"),
                   lambda: reg.histogram("requests", [1.0])):
         with pytest.raises(ValueError):

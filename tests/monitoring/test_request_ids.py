@@ -22,12 +22,12 @@ def test_the_context_sets_and_restores_the_current_id(monitoring):
         expect_equal("with request_context('r-1') as rid: rid", rid, "r-1")
         expect_equal("current_request_id() inside request_context('r-1')", monitoring.current_request_id(), "r-1")
         expect_equal("outgoing_headers() inside request_context('r-1')", monitoring.outgoing_headers(),
-                     {"X-Request-Id": "r-1"}, "the id travels downstream in the X-Request-Id header")
+                     {"X-Request-Id": "r-1"}, why="the id travels downstream in the X-Request-Id header")
         with monitoring.request_context("r-2"):
             expect_equal("current_request_id() in a nested request_context('r-2')", monitoring.current_request_id(),
                          "r-2")
         expect_equal("current_request_id() after the nested block ended", monitoring.current_request_id(), "r-1",
-                     "contexts nest: the outer id is current again (reset with the token, do not set None)")
+                     why="contexts nest: the outer id is current again (reset with the token, do not set None)")
     expect_equal("current_request_id() after every block ended", monitoring.current_request_id(), None)
     with pytest.raises(ValueError):
         with monitoring.request_context(""):
@@ -40,7 +40,7 @@ def test_the_id_is_restored_when_the_request_fails(monitoring):
             with monitoring.request_context("inner"):
                 raise KeyError("boom")
     expect_equal("current_request_id() after two blocks ended by an exception", monitoring.current_request_id(),
-                 None, "a failed request must not leave its id behind for the next one")
+                 None, why="a failed request must not leave its id behind for the next one")
 
 
 @pytest.mark.points(2)
@@ -57,7 +57,7 @@ def test_every_line_carries_the_current_request_id(monitoring, clock):
     got = [(r["msg"], r["request_id"]) for r in parse_lines(lines)]
     expect_equal("(msg, request_id) of each line", got,
                  [("starting", None), ("handling", "r-7"), ("sub-request", "r-8"), ("done", "r-7"), ("idle", None)],
-                 "the logger reads current_request_id() for every line")
+                 why="the logger reads current_request_id() for every line")
 
 
 @pytest.mark.points(3)
@@ -97,19 +97,19 @@ def test_the_id_follows_a_request_across_services_over_http(cluster, monitoring)
         expect_equal(f"GET /checkout?item={i} status", answer.status_code, 200)
         sent.append(answer.json()["request_id"])
     expect_equal("request ids the front end answered with", sent[0::2], [f"client-{i}" for i in range(0, 8, 2)],
-                 "an id the caller sent is kept, not replaced")
+                 why="an id the caller sent is kept, not replaced")
     front = parse_lines(logs["frontend"])
     back = parse_lines(logs["backend"])
     by_id = {}
     for record in front + back:
         by_id.setdefault(record["request_id"], []).append((record["service"], record["msg"]))
     expect_equal("request ids on the log lines (both services)", sorted(by_id, key=str), sorted(sent),
-                 "every line of a request carries its id, on every service it reached")
+                 why="every line of a request carries its id, on every service it reached")
     for rid in sent:
         expect_equal(f"lines logged for request {rid}, (service, msg)", by_id[rid],
                      [("frontend", "checkout started"), ("frontend", "checkout priced"),
                       ("backend", "price looked up")],
-                     "the back end logs under the caller's id (outgoing_headers() passed it on), and the front "
+                     why="the back end logs under the caller's id (outgoing_headers() passed it on), and the front "
                      "end's id is current again after the call returned")
-    expect_true(all(r["ts"] > 0 for r in front + back), "ts of every line", [r["ts"] for r in front[:3]],
-                "a time on every line")
+    expect_true(all(r["ts"] > 0 for r in front + back), "ts of every line", got=[r["ts"] for r in front[:3]],
+                expected="a time on every line")

@@ -22,10 +22,10 @@ def test_increase_over_a_window(monitoring):
     for t, v in ((0, 0), (15, 10), (30, 25), (45, 25), (60, 40), (75, 70)):
         s.add(t, v)
     expect_equal("increase(now=75, window=60): samples at 15..75", s.increase(75, 60), 60,
-                 "both ends of [now - window, now] are included: 70 - 10")
+                 why="both ends of [now - window, now] are included: 70 - 10")
     expect_equal("increase(now=60, window=30)", s.increase(60, 30), 15)
     expect_equal("increase(now=70, window=5): one sample in the window", s.increase(70, 5), 0,
-                 "fewer than two samples: 0")
+                 why="fewer than two samples: 0")
     with pytest.raises(ValueError):
         s.add(10, 80)
 
@@ -36,7 +36,7 @@ def test_a_counter_reset_counts_as_growth_from_zero(monitoring):
     for t, v in ((0, 100), (15, 130), (30, 4), (45, 20), (60, 20)):
         s.add(t, v)
     expect_equal("increase(60, 60) over 100, 130, 4 (a restart), 20, 20", s.increase(60, 60), 30 + 4 + 16 + 0,
-                 "a drop means the server restarted and counted again from 0: it grew by the new value, it did "
+                 why="a drop means the server restarted and counted again from 0: it grew by the new value, it did "
                  "not shrink")
 
 

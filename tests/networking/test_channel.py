@@ -20,20 +20,20 @@ def items(n, prefix="m"):
 def test_handshake_then_the_stream_in_order(cluster, networking):
     ch = Channel(cluster, networking)
     expect_equal("Sender(...).state right after it was built", ch.sender.state, "connecting",
-                 "the SYN is on its way; the connection is not open before the SYN-ACK comes back")
+                 why="the SYN is on its way; the connection is not open before the SYN-ACK comes back")
     ch.send(*items(5))  # before the handshake completed: they wait
     first = [(b.get("type"), b.get("conn")) for _, b in ch.transmissions()][:1]
-    expect_equal("(type, conn) of the first message a sent", first, [("SYN", ch.conn)], "a connection starts with SYN")
+    expect_equal("(type, conn) of the first message a sent", first, [("SYN", ch.conn)], why="a connection starts with SYN")
     delivered = ch.run_until_delivered(2.0)
-    expect_true(delivered, "items delivered 2 s after send() of 5 items on a clean link", ch.delivered, items(5),
-                "a clean link delivers everything within a few milliseconds")
+    expect_true(delivered, "items delivered 2 s after send() of 5 items on a clean link", got=ch.delivered, expected=items(5),
+                why="a clean link delivers everything within a few milliseconds")
     ch.check_transmissions()
     cluster.run_for(1.0)
     expect_equal("(state, acked) of the sender once everything was acknowledged", (ch.sender.state, ch.sender.acked),
-                 ("open", 5), "acked counts the items the receiver acknowledged")
-    expect_equal("items delivered after 1 s more", ch.delivered, items(5), "each item once")
+                 ("open", 5), why="acked counts the items the receiver acknowledged")
+    expect_equal("items delivered after 1 s more", ch.delivered, items(5), why="each item once")
     expect_equal("DATA transmissions on a clean link", len(ch.transmissions(kinds=("DATA",))), 5,
-                 "nothing is lost, so nothing is sent twice")
+                 why="nothing is lost, so nothing is sent twice")
 
 
 def test_the_window_bounds_what_is_unacknowledged(cluster, networking):
@@ -41,11 +41,11 @@ def test_the_window_bounds_what_is_unacknowledged(cluster, networking):
     cluster.set_link("a", "b", latency=0.05)
     cluster.run_for(0.5)
     ch.send(*items(12))
-    expect_true(ch.run_until_delivered(5.0), "items delivered with window=3 over a 0.05 s link", len(ch.delivered), 12)
+    expect_true(ch.run_until_delivered(5.0), "items delivered with window=3 over a 0.05 s link", got=len(ch.delivered), expected=12)
     ch.check_transmissions()
     first_round = [b["seq"] for t, b in ch.transmissions(kinds=("DATA",)) if t < 0.5 + 0.05]
     expect_equal("seqs a sent at once when 12 items were handed to it with window=3", first_round, [0, 1, 2],
-                 "a window of 3: three items go out at once, the rest wait for acknowledgements")
+                 why="a window of 3: three items go out at once, the rest wait for acknowledgements")
 
 
 @pytest.mark.points(3)
@@ -60,13 +60,13 @@ def test_exactly_once_and_in_order_under_loss_duplication_and_reordering(run_clu
         ch.run_until_delivered(30.0)  # every delivery and every ACK is checked meanwhile
         ch.check_transmissions()
         expect_equal("items delivered after 30 s on a link that drops 20%, duplicates 20% and reorders", ch.delivered,
-                     items(40), "retransmission makes up for every loss; sequence numbers undo duplication and "
+                     items(40), why="retransmission makes up for every loss; sequence numbers undo duplication and "
                      "reordering")
         cluster.run_until(lambda: ch.sender.acked == 40, 15.0)
         expect_equal("sender.acked 15 s later at most", ch.sender.acked, 40,
-                     "every item acknowledged in the end: a lost ACK is made up for by the ACK of a retransmission")
+                     why="every item acknowledged in the end: a lost ACK is made up for by the ACK of a retransmission")
         cluster.run_for(2.0)
-        expect_equal("items delivered 2 s after the last ACK", len(ch.delivered), 40, "nothing is delivered twice")
+        expect_equal("items delivered 2 s after the last ACK", len(ch.delivered), 40, why="nothing is delivered twice")
 
     run_cluster_seeds(scenario, n=5)
 
@@ -78,7 +78,7 @@ def test_copies_made_by_the_network_never_reach_the_application(cluster, network
     ch.run_until_delivered(3.0)
     cluster.run_for(1.0)
     expect_equal("items delivered on a link that duplicates every message", ch.delivered, items(10),
-                 "a DATA whose seq was delivered already is dropped (and acknowledged again)")
+                 why="a DATA whose seq was delivered already is dropped (and acknowledged again)")
 
 
 def test_items_that_arrive_early_wait_for_the_earlier_ones(cluster, networking):
@@ -88,7 +88,7 @@ def test_items_that_arrive_early_wait_for_the_earlier_ones(cluster, networking):
     ch.send(*items(16))
     ch.run_until_delivered(5.0)
     expect_equal("items delivered on a link that reorders", ch.delivered, items(16),
-                 "sequence order, whatever the arrival order")
+                 why="sequence order, whatever the arrival order")
 
 
 @pytest.mark.points(2)
@@ -99,7 +99,7 @@ def test_acknowledges_only_what_the_application_has(cluster, networking):
     ch.run_until_delivered(20.0)  # at each delivery: no ACK for it sent before; at each ACK a gets: delivered
     expect_equal("items delivered over a link dropping 30%", ch.delivered, items(20))
     cluster.run_until(lambda: ch.sender.acked == 20, 15.0)
-    expect_equal("sender.acked 15 s later at most", ch.sender.acked, 20, "every item acknowledged in the end")
+    expect_equal("sender.acked 15 s later at most", ch.sender.acked, 20, why="every item acknowledged in the end")
 
 
 @pytest.mark.points(2)
@@ -117,7 +117,7 @@ def test_retransmissions_back_off_exponentially(cluster, networking):
     expected = [0.1, 0.2, 0.4, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8]
     expect_equal(f"seconds between a's transmissions to b while b is cut off (rto=0.1, max_rto=0.8; sent at "
                  f"t={t0:.6f}, {len(rounds)} transmissions in 6 s)", waits[:len(expected)], expected,
-                 "exponential backoff: each timeout without an answer doubles the wait, up to max_rto; a sender "
+                 why="exponential backoff: each timeout without an answer doubles the wait, up to max_rto; a sender "
                  "that retransmits at a fixed pace turns a congested or dead peer into a storm")
 
 
@@ -132,18 +132,18 @@ def test_everything_arrives_once_the_network_heals(cluster, networking):
         cluster.run_for(0.5)
     sent_during = len(ch.transmissions(since=cluster.now() - 10.0, kinds=("DATA",)))
     expect_true(sent_during <= 4 * 12, "DATA transmissions by a during the 10 s b was cut off (window 4, "
-                "rto 0.1 s, max_rto 1.6 s)", sent_during, "<= 48",
-                "backoff: a cut-off peer gets a handful of retransmissions, not a storm")
+                "rto 0.1 s, max_rto 1.6 s)", got=sent_during, expected="<= 48",
+                why="backoff: a cut-off peer gets a handful of retransmissions, not a storm")
     cut.heal()
     healed = cluster.now()
     bound = 1.6 + (4 + 1) * 2 * 0.1 + 0.5
     ch.run_until_delivered(bound)
     expect_equal(f"items delivered within {bound:.1f} s after the network healed (max_rto 1.6 s)", ch.delivered,
-                 items(21), "liveness: once the peer answers again, the next retransmission gets through and "
+                 items(21), why="liveness: once the peer answers again, the next retransmission gets through and "
                  "the rest follows")
     ch.check_transmissions()
     expect_true(ch.delivered_at[-1] - healed <= bound, "seconds from heal to the last delivery",
-                round(ch.delivered_at[-1] - healed, 3), f"<= {bound:.1f}")
+                got=round(ch.delivered_at[-1] - healed, 3), expected=f"<= {bound:.1f}")
 
 
 @pytest.mark.parametrize("options", [{"window": 0}, {"window": 2.5}, {"rto": 0}, {"rto": 0.5, "max_rto": 0.25},
@@ -168,8 +168,8 @@ def test_smallest_valid_settings_are_accepted(cluster, networking):
     ch.run_until_delivered(1.0)
     ch.check_transmissions()
     expect_equal(f"{call} on a clean link: items delivered", ch.delivered, items(5),
-                 "one item at a time, each acknowledged before the next")
-    expect_equal("sender state", ch.sender.state, "open", "nothing was lost, so nothing timed out")
+                 why="one item at a time, each acknowledged before the next")
+    expect_equal("sender state", ch.sender.state, "open", why="nothing was lost, so nothing timed out")
 
 
 def test_each_connection_is_its_own_stream(cluster, networking):
@@ -194,6 +194,6 @@ def test_each_connection_is_its_own_stream(cluster, networking):
     expected = {conn: [f"{conn}#{i}" for i in range(counts[conn])] for _, conn, _ in senders}
     expect_equal("what deliver(conn, data) got per connection: three connections (two from node a1) interleaved, "
                  "on links to b that drop 20% and reorder",
-                 delivered, expected, "a connection is known by its sender's node and its conn: each has its own "
+                 delivered, expected, why="a connection is known by its sender's node and its conn: each has its own "
                  "sequence numbers, so each is its own ordered stream (as TCP tells connections apart by both "
                  "addresses and both ports)")

@@ -29,12 +29,12 @@ def test_a_lookup_asks_the_first_resolver(cluster, networking):
     cluster.run_to(1.0)
     lookup = dns.lookup_and_wait("shop.example")
     expect_equal("lookup('shop.example', done): (name, status, address, ttl) of the answer", _answer(lookup),
-                 ("shop.example", "NOERROR", "10.0.0.7", 2.0), "the resolver knows the name")
+                 ("shop.example", "NOERROR", "10.0.0.7", 2.0), why="the resolver knows the name")
     expect_equal("queries received by (resolver-1, resolver-2)",
                  (len(dns.resolvers["resolver-1"].asked()), len(dns.resolvers["resolver-2"].asked())), (1, 0),
-                 "one query, to the first resolver in the list (the second is only for when it does not answer)")
+                 why="one query, to the first resolver in the list (the second is only for when it does not answer)")
     expect_equal("time done was called (query sent at t=1.0, 0.25 s each way)", lookup.times, [1.5],
-                 "the answer is a round trip away")
+                 why="the answer is a round trip away")
     dns.check_done_once()
 
 
@@ -50,16 +50,16 @@ def test_an_answer_is_served_from_the_cache_until_exactly_its_ttl(cluster, netwo
         cluster.run_for(0.0005)
         expect_equal(f"queries for 'shop.example' after a lookup at t={at} (answer arrived at t=1.5, ttl 2 s)",
                      dns.queries("shop.example"), 1,
-                     "the cached answer is still valid (now < 1.5 + 2): no query leaves the machine")
+                     why="the cached answer is still valid (now < 1.5 + 2): no query leaves the machine")
         expect_equal(f"lookup('shop.example') at t={at}: the answer from the cache", _answer(again),
-                     ("shop.example", "NOERROR", "10.0.0.7", 2.0), "the cached answer, at once")
+                     ("shop.example", "NOERROR", "10.0.0.7", 2.0), why="the cached answer, at once")
     cluster.run_to(3.5)
     expired = dns.lookup("shop.example")
     cluster.run_for(0.75)
     expect_equal("queries for 'shop.example' after a lookup at exactly t=3.5 (arrived at t=1.5, ttl 2 s)",
                  dns.queries("shop.example"), 2,
-                 "an answer expires when now >= arrival + ttl: at exactly 3.5 it is no longer served")
-    expect_equal("time done was called for the lookup at t=3.5", expired.times, [4.0], "it waited for a new answer")
+                 why="an answer expires when now >= arrival + ttl: at exactly 3.5 it is no longer served")
+    expect_equal("time done was called for the lookup at t=3.5", expired.times, [4.0], why="it waited for a new answer")
     dns.check_done_once()
 
 
@@ -78,7 +78,7 @@ def test_each_name_expires_on_its_own(cluster, networking):
         cluster.run_for(0.0005)
         got = (dns.queries("shop.example"), dns.queries("blog.example"))
         expect_equal(f"queries (shop.example, blog.example) after looking up {names} at t={at} (ttl 2 s and 8 s, "
-                     "both answers arrived at t=1.5)", got, expected, "each cached answer lives for its own ttl")
+                     "both answers arrived at t=1.5)", got, expected, why="each cached answer lives for its own ttl")
     cluster.run_for(1.0)
     dns.check_done_once()
 
@@ -89,22 +89,22 @@ def test_nxdomain_is_cached_for_its_own_ttl(cluster, networking):
     cluster.run_to(1.0)
     missing = dns.lookup_and_wait("shpo.example")  # a typo: no such name; arrives at 1.5, usable while now < 6.5
     expect_equal("lookup('shpo.example'): (name, status, address, ttl)", _answer(missing),
-                 ("shpo.example", "NXDOMAIN", None, 5.0), "the resolver says the name does not exist")
+                 ("shpo.example", "NXDOMAIN", None, 5.0), why="the resolver says the name does not exist")
     for at in (2.0, 6.25):
         cluster.run_to(at)
         again = dns.lookup("shpo.example")
         cluster.run_for(0.0005)
         expect_equal(f"queries for 'shpo.example' after another lookup at t={at} (NXDOMAIN arrived at t=1.5, ttl 5 s)",
                      dns.queries("shpo.example"), 1,
-                     "negative caching: 'no such name' is cached for its ttl like any answer, or a repeated typo "
+                     why="negative caching: 'no such name' is cached for its ttl like any answer, or a repeated typo "
                      "costs a query every time")
         expect_equal(f"lookup('shpo.example') at t={at}: (status, address)", _found(again), ("NXDOMAIN", None),
-                     "from the cache")
+                     why="from the cache")
     cluster.run_to(6.5)
     dns.lookup("shpo.example")
     cluster.run_for(0.6)
     expect_equal("queries for 'shpo.example' after a lookup at exactly t=6.5", dns.queries("shpo.example"), 2,
-                 "the NXDOMAIN answer expired at 1.5 + 5: ask again")
+                 why="the NXDOMAIN answer expired at 1.5 + 5: ask again")
     dns.check_done_once()
 
 
@@ -113,11 +113,11 @@ def test_a_ttl_of_zero_is_never_cached(cluster, networking):
     cluster.run_to(1.0)
     first = dns.lookup_and_wait("flaky.example")
     expect_equal("lookup('flaky.example') (ttl 0)", _answer(first), ("flaky.example", "NOERROR", "10.0.0.3", 0),
-                 "the answer reaches the lookup that asked")
+                 why="the answer reaches the lookup that asked")
     second = dns.lookup_and_wait("flaky.example")
     expect_equal("queries for 'flaky.example' after two lookups, the second at the moment the first was answered",
                  dns.queries("flaky.example"), 2,
-                 "ttl 0: now >= arrival + 0 at once, so the answer is never served from the cache")
+                 why="ttl 0: now >= arrival + 0 at once, so the answer is never served from the cache")
     expect_equal("lookup('flaky.example') again", _answer(second), ("flaky.example", "NOERROR", "10.0.0.3", 0))
     short = dns.lookup_and_wait("cdn.example")  # ttl 0.25 s: a short ttl is a ttl like any other
     arrived = short.times[0]
@@ -125,12 +125,12 @@ def test_a_ttl_of_zero_is_never_cached(cluster, networking):
     dns.lookup("cdn.example")
     cluster.run_for(0.0005)
     expect_equal("queries for 'cdn.example' after a lookup 0.125 s after its answer (ttl 0.25 s) arrived",
-                 dns.queries("cdn.example"), 1, "cached while now < arrival + 0.25")
+                 dns.queries("cdn.example"), 1, why="cached while now < arrival + 0.25")
     cluster.run_to(arrived + 0.25)
     dns.lookup("cdn.example")
     cluster.run_for(0.0005)
     expect_equal("queries for 'cdn.example' after a lookup exactly 0.25 s after its answer arrived",
-                 dns.queries("cdn.example"), 2, "expired at now >= arrival + ttl")
+                 dns.queries("cdn.example"), 2, why="expired at now >= arrival + ttl")
     dns.check_done_once()
 
 
@@ -142,7 +142,7 @@ def test_an_unanswered_query_moves_on_to_the_next_resolver(cluster, networking):
     lookup = dns.lookup_and_wait("blog.example", timeout=5.0)
     expect_equal("times resolver-2 was asked for 'blog.example' (resolver-1 is down, timeout 1 s, query at t=1.0; "
                  "the second query leaves at 2.0 and takes 0.25 s)", dns.resolvers["resolver-2"].asked(), [2.25],
-                 "a resolver that does not answer within timeout is skipped for the next one in the list")
+                 why="a resolver that does not answer within timeout is skipped for the next one in the list")
     expect_equal("lookup('blog.example') answered by resolver-2", _answer(lookup),
                  ("blog.example", "NOERROR", "10.0.0.9", 8.0))
     expect_equal("time done was called", lookup.times, [2.5])
@@ -151,13 +151,13 @@ def test_an_unanswered_query_moves_on_to_the_next_resolver(cluster, networking):
     failed = dns.lookup_and_wait("shop.example", timeout=5.0)
     expect_equal("lookup('shop.example') with both resolvers down: (name, status, address, ttl)",
                  _answer(failed), ("shop.example", "SERVFAIL", None, 0),
-                 "every resolver was tried once and none answered")
+                 why="every resolver was tried once and none answered")
     expect_equal("time done(SERVFAIL) was called (lookup at t=4.0, two resolvers, timeout 1 s each)", failed.times,
-                 [6.0], "each resolver gets timeout seconds, one after the other")
+                 [6.0], why="each resolver gets timeout seconds, one after the other")
     cluster.restart("resolver-1")
     again = dns.lookup_and_wait("shop.example", timeout=5.0)
     expect_equal("lookup('shop.example') right after the SERVFAIL, resolver-1 back up: (status, address)",
-                 _found(again), ("NOERROR", "10.0.0.7"), "a failure is never cached: the next lookup asks again")
+                 _found(again), ("NOERROR", "10.0.0.7"), why="a failure is never cached: the next lookup asks again")
     dns.check_done_once()
 
 
@@ -168,7 +168,7 @@ def test_answers_reach_every_lookup_waiting_for_the_name(cluster, networking):
     cluster.run_for(2.0)
     expect_equal("addresses reported to 3 lookups of shop.example and 1 of blog.example made together",
                  [lk.answer.address if lk.answer is not None else None for lk in lookups],
-                 ["10.0.0.7", "10.0.0.7", "10.0.0.7", "10.0.0.9"], "each lookup is answered once, with its own name")
+                 ["10.0.0.7", "10.0.0.7", "10.0.0.7", "10.0.0.9"], why="each lookup is answered once, with its own name")
     dns.check_done_once()
 
 
@@ -191,7 +191,7 @@ def test_smallest_valid_settings_are_accepted(cluster, networking):
     lookup = dns.lookup_and_wait("shop.example", timeout=1.0)
     expect_equal(f"{call}, then lookup('shop.example') over a 0.2 ms link: (status, address)",
                  _found(lookup), ("NOERROR", "10.0.0.7"),
-                 "the answer comes back within the 1 ms timeout")
+                 why="the answer comes back within the 1 ms timeout")
 
 
 def test_an_answer_nobody_asked_for_is_ignored(cluster, networking):
@@ -204,6 +204,6 @@ def test_an_answer_nobody_asked_for_is_ignored(cluster, networking):
     lookup = dns.lookup_and_wait("bank.example")
     expect_equal("lookup('bank.example') after an unsolicited answer (6.6.6.6) reached the laptop: (status, address)",
                  _found(lookup), ("NXDOMAIN", None),
-                 "an answer is taken only for a query that is waiting for it (same id): caching whatever arrives "
+                 why="an answer is taken only for a query that is waiting for it (same id): caching whatever arrives "
                  "lets anyone who can send a packet redirect your traffic (cache poisoning)")
-    expect_equal("queries for 'bank.example'", dns.queries("bank.example"), 1, "the cache held nothing for it")
+    expect_equal("queries for 'bank.example'", dns.queries("bank.example"), 1, why="the cache held nothing for it")

@@ -26,14 +26,14 @@ def test_gives_up_on_a_crashed_peer_after_max_retries(cluster, networking):
     cluster.run_for(5.0)
     expect_equal(f"on_fail calls: times after the send at t={t0:.6f} (rto 0.1, max_rto 0.4, max_retries 3)",
                  [round(t - t0, 6) for t, _ in ch.failures], [round(GIVE_UP, 6)],
-                 "waits of 0.1, 0.2, 0.4 and 0.4 s: three retransmissions, and when the fourth wait expires the "
+                 why="waits of 0.1, 0.2, 0.4 and 0.4 s: three retransmissions, and when the fourth wait expires the "
                  "sender gives up, exactly once")
     expect_true(all(isinstance(r, str) and r for _, r in ch.failures), "on_fail(reason): the reason",
-                [r for _, r in ch.failures], "a short text")
+                got=[r for _, r in ch.failures], expected="a short text")
     expect_equal("sender.state after giving up", ch.sender.state, "failed")
     rounds = ch.rounds(since=t0)
     expect_equal("a's transmissions to b from the send on: seconds after it", [round(t - t0, 6) for t in rounds],
-                 [0.0, 0.1, 0.3, 0.7], "the item, then max_retries=3 retransmissions, then nothing: a failed "
+                 [0.0, 0.1, 0.3, 0.7], why="the item, then max_retries=3 retransmissions, then nothing: a failed "
                  "connection sends no more")
     with pytest.raises(ConnectionError):
         ch.a.execute(ch.sender.send, "one more")
@@ -50,7 +50,7 @@ def test_connecting_to_a_dead_machine_fails_in_bounded_time(cluster, networking)
     node.on_message(sender.on_message)
     cluster.run_for(5.0)
     expect_equal("times on_fail was called for a connection to a machine that is down", failures, [round(GIVE_UP, 6)],
-                 "the SYN is retransmitted with the same backoff and the same limit as data: a connect to a dead "
+                 why="the SYN is retransmitted with the same backoff and the same limit as data: a connect to a dead "
                  "machine fails after a bounded wait")
     expect_equal("sender.state", sender.state, "failed")
 
@@ -65,7 +65,7 @@ def test_progress_starts_the_count_over(cluster, networking):
     ch.run_until_delivered(1.0)  # the SYN at t=0.3 opens the connection: progress
     for i in range(1, 5):  # four outages of 0.5 s: each alone is shorter than the give-up time (1.1 s)
         expect_equal(f"on_fail calls before outage {i} (each outage was followed by 1 s of a healthy link)",
-                     ch.failures, [], "an acknowledgement is progress: the count of retransmissions in a row "
+                     ch.failures, [], why="an acknowledgement is progress: the count of retransmissions in a row "
                      "starts over, so only max_retries retransmissions IN A ROW without an answer give up")
         cut = cluster.isolate("b")
         ch.send(f"m{i}")
@@ -73,7 +73,7 @@ def test_progress_starts_the_count_over(cluster, networking):
         cut.heal()
         cluster.run_for(1.0)
     expect_equal("on_fail calls after four 0.5 s outages, each followed by 1 s of a healthy link", ch.failures, [],
-                 "an acknowledgement is progress: the next wait is rto again and the count of retransmissions "
+                 why="an acknowledgement is progress: the next wait is rto again and the count of retransmissions "
                  "in a row starts over, so only max_retries failures IN A ROW give up")
     expect_equal("items delivered", ch.delivered, [f"m{i}" for i in range(5)])
 
@@ -88,9 +88,9 @@ def test_a_restarted_receiver_has_forgotten_the_connection(cluster, networking):
     ch.send("m2")
     cluster.run_for(3.0)
     expect_equal("items delivered after b restarted", ch.delivered, ["m0", "m1"],
-                 "the restarted receiver does not know the connection: it ignores its DATA")
+                 why="the restarted receiver does not know the connection: it ignores its DATA")
     expect_equal("on_fail calls: seconds after m2 was sent", [round(t - t0, 6) for t, _ in ch.failures],
-                 [round(GIVE_UP, 6)], "no ACK ever comes, so the sender gives up as with a dead peer (a real TCP "
+                 [round(GIVE_UP, 6)], why="no ACK ever comes, so the sender gives up as with a dead peer (a real TCP "
                  "receiver would answer with a reset, RST, and the sender would know at once)")
 
 
@@ -105,10 +105,10 @@ def test_the_default_settings(cluster, networking):
     cluster.run_for(25.0)
     first = [b["seq"] for t, b in ch.transmissions(since=t0, kinds=("DATA",)) if t - t0 < 1e-6]
     expect_equal("seqs a sent at once when 12 items were handed to it (default window)", first, list(range(1, 9)),
-                 "the default window is 8 items")
+                 why="the default window is 8 items")
     waits = [round(b - a, 6) for a, b in zip(ch.rounds(since=t0), ch.rounds(since=t0)[1:])]
     expect_equal("seconds between a's transmission rounds to a cut-off b (default rto and max_rto)", waits,
-                 [0.2, 0.4, 0.8, 1.6, 3.2, 3.2, 3.2, 3.2], "defaults rto=0.2, max_rto=3.2 and max_retries=8: "
+                 [0.2, 0.4, 0.8, 1.6, 3.2, 3.2, 3.2, 3.2], why="defaults rto=0.2, max_rto=3.2 and max_retries=8: "
                  "8 retransmissions")
     expect_equal("on_fail calls: seconds after the items were sent", [round(t - t0, 6) for t, _ in ch.failures],
-                 [19.0], "0.2 + 0.4 + 0.8 + 1.6 + 5 x 3.2: the ninth wait ends in giving up")
+                 [19.0], why="0.2 + 0.4 + 0.8 + 1.6 + 5 x 3.2: the ninth wait ends in giving up")

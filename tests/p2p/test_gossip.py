@@ -33,10 +33,10 @@ def test_push_informs_everyone(cluster, p2p, record_figure):
     guard_never_unlearns(cluster, names)
     rounds = rounds_to_inform(cluster, names, limit=40)
     record_figure("message latency, push gossip over 32 nodes", latencies_ms(cluster), unit="ms")
-    expect_true(rounds is not None, "rounds until 32 nodes knew the rumour (push, fanout 1, no loss)", rounds,
-                "at most 40", f"invariant: every node hears the rumour; never told: {uninformed(cluster, names)}")
+    expect_true(rounds is not None, "rounds until 32 nodes knew the rumour (push, fanout 1, no loss)", got=rounds,
+                expected="at most 40", why=f"invariant: every node hears the rumour; never told: {uninformed(cluster, names)}")
     expect_equal("rumors() of the last node", cluster[names[-1]].app.rumors(), {"r1": "deploy v42"},
-                 "the payload travels with the rumour")
+                 why="the payload travels with the rumour")
 
 
 @pytest.mark.task(1)
@@ -50,14 +50,14 @@ def test_each_round_a_node_tells_at_most_fanout_random_peers(cluster, p2p):
     for t, src, dest, _ in sent_messages(cluster, "push"):
         per_round[(src, int(t))].append(dest)
         targets[src].add(dest)
-    expect_true(per_round, "push messages sent in 20 rounds", 0, "some", "informed nodes push")
+    expect_true(per_round, "push messages sent in 20 rounds", got=0, expected="some", why="informed nodes push")
     for (src, r), dests in sorted(per_round.items()):
         expect_true(len(dests) <= 2 and len(set(dests)) == len(dests) and src not in dests,
-                    f"targets of {src}'s pushes in round {r} (fanout 2)", dests, "at most 2 distinct peers, not itself",
-                    "each round an informed node contacts fanout peers: rng.sample(others, fanout)")
+                    f"targets of {src}'s pushes in round {r} (fanout 2)", got=dests, expected="at most 2 distinct peers, not itself",
+                    why="each round an informed node contacts fanout peers: rng.sample(others, fanout)")
     narrow = {src: sorted(t) for src, t in targets.items() if len(t) < 6}
     expect_equal("nodes that pushed to fewer than 6 different peers over 20 rounds (2 per round, 15 others)",
-                 narrow, {}, "invariant: targets are drawn at random every round; a node that always tells the "
+                 narrow, {}, why="invariant: targets are drawn at random every round; a node that always tells the "
                  "same peers leaves the others to luck, or never tells them at all")
 
 
@@ -73,7 +73,7 @@ def test_a_rumour_is_pushed_for_push_rounds_rounds_then_no_more(cluster, p2p):
     informed = [n for n in names if cluster[n].app.knows("r1")]
     expect_equal("number of rounds in which each informed node pushed (push_rounds=3)",
                  {n: len(rounds[n]) for n in informed}, {n: 3 for n in informed},
-                 "a rumour is pushed in the push_rounds rounds after the node learned it, then never again, or the "
+                 why="a rumour is pushed in the push_rounds rounds after the node learned it, then never again, or the "
                  "traffic never stops")
     late = [(t, src) for t, src, _, _ in sent_messages(cluster, "push") if t > 30]
     expect_equal("pushes sent after round 30", late, [])
@@ -89,10 +89,10 @@ def test_the_same_seed_replays_the_same_spread(run_cluster_seeds, p2p):
     first = run_cluster_seeds(scenario, n=1)
     second = run_cluster_seeds(scenario, n=1)
     expect_equal("the pushes (time, from, to) of a second run with the same seed (first 5 shown)",
-                 second[0][:5], first[0][:5], "all randomness comes from the rng the suite passes in, so a "
+                 second[0][:5], first[0][:5], why="all randomness comes from the rng the suite passes in, so a "
                  "seed replays the same run (the random module's own functions are not seeded)")
-    expect_true(first == second, "the two runs' push sequences", f"{len(first[0])} vs {len(second[0])} pushes",
-                "identical", "the same seed must replay the same run")
+    expect_true(first == second, "the two runs' push sequences", got=f"{len(first[0])} vs {len(second[0])} pushes",
+                expected="identical", why="the same seed must replay the same run")
 
 
 @pytest.mark.task(1)
@@ -108,20 +108,20 @@ def test_push_rounds_grow_like_log_n(run_cluster_seeds, p2p, record_figure):
             names = gossip_group(cluster, p2p, n, mode="push", fanout=1, drop=0.1)
             rounds = rounds_to_inform(cluster, names, limit=60)
             expect_true(rounds is not None, f"rounds until all of {n} nodes knew the rumour (push, 10 % loss)",
-                        rounds, "at most 60",
-                        f"invariant: every node hears; never told: {uninformed(cluster, names)[:8]}")
+                        got=rounds, expected="at most 60",
+                        why=f"invariant: every node hears; never told: {uninformed(cluster, names)[:8]}")
             return rounds
         results = run_cluster_seeds(scenario, n=3)
         means[n] = statistics.mean(results)
     record_figure("mean rounds until every node knew (push, fanout 1, 10 % loss, three seeds)",
                   {f"{n} nodes": mean for n, mean in means.items()}, unit="rounds")
-    expect_true(means[16] >= 4, "mean rounds for 16 nodes", means[16], ">= log2(16) = 4",
-                "with fanout 1 the informed set at most doubles per round: a node that tells more peers than its "
+    expect_true(means[16] >= 4, "mean rounds for 16 nodes", got=means[16], expected=">= log2(16) = 4",
+                why="with fanout 1 the informed set at most doubles per round: a node that tells more peers than its "
                 "fanout is not gossiping")
     growth = means[256] - means[16]
-    expect_true(growth <= 3 * 4, "mean rounds(256) - mean rounds(16)", growth, "<= 3 * log2(256/16) = 12",
-                f"rounds grow like log n (means {means}); a fixed or sequential choice of peers grows like n")
-    expect_true(means[256] <= 30, "mean rounds for 256 nodes", means[256], "<= 30", "far below linear (256)")
+    expect_true(growth <= 3 * 4, "mean rounds(256) - mean rounds(16)", got=growth, expected="<= 3 * log2(256/16) = 12",
+                why=f"rounds grow like log n (means {means}); a fixed or sequential choice of peers grows like n")
+    expect_true(means[256] <= 30, "mean rounds for 256 nodes", got=means[256], expected="<= 30", why="far below linear (256)")
 
 
 @pytest.mark.task(2)
@@ -137,18 +137,18 @@ def test_pull_answers_with_what_the_asker_lacks(cluster, p2p):
     probe.send("a", {"type": "pull", "known": ["r1"]})
     cluster.run_for(0.1)
     expect_equal("answer to pull(known=['r1']) from a node knowing r1 and r2", got,
-                 [("a", {"type": "push", "rumors": {"r2": {"v": 2}}})], "only what the asker lacks")
+                 [("a", {"type": "push", "rumors": {"r2": {"v": 2}}})], why="only what the asker lacks")
     got.clear()
     probe.send("a", {"type": "pull", "known": ["r1", "r2", "r9"]})
     cluster.run_for(0.1)
-    expect_equal("answers to a pull that already knows everything", got, [], "nothing missing: no answer")
+    expect_equal("answers to a pull that already knows everything", got, [], why="nothing missing: no answer")
     cluster.run_for(1.0)
     pushes_from_a = [m for m in sent_messages(cluster, "push") if m[1] == "a"]
     expect_equal("push messages node a sent (pull mode): only the one answer", len(pushes_from_a), 1,
-                 "in pull mode a node pushes nothing unasked")
+                 why="in pull mode a node pushes nothing unasked")
     pulls = [(src, dest, body["known"]) for _, src, dest, body in sent_messages(cluster, "pull") if src == "a"]
     expect_equal("pulls sent in the first round (a's only peer is b)", pulls, [("a", "b", ["r1", "r2"])],
-                 "each round a pull-mode node asks its targets, listing the ids it knows, sorted")
+                 why="each round a pull-mode node asks its targets, listing the ids it knows, sorted")
 
 
 @pytest.mark.task(2)
@@ -158,8 +158,8 @@ def test_every_mode_informs_everyone_under_heavy_loss(run_cluster_seeds, p2p, mo
     def scenario(cluster):
         names = gossip_group(cluster, p2p, 64, mode=mode, fanout=1, drop=0.2)
         rounds = rounds_to_inform(cluster, names, limit=50)
-        expect_true(rounds is not None, f"rounds until 64 nodes knew the rumour ({mode}, 20 % loss)", rounds,
-                    "at most 50", f"invariant: every node hears; never told: {uninformed(cluster, names)[:8]}")
+        expect_true(rounds is not None, f"rounds until 64 nodes knew the rumour ({mode}, 20 % loss)", got=rounds,
+                    expected="at most 50", why=f"invariant: every node hears; never told: {uninformed(cluster, names)[:8]}")
         return rounds
 
     run_cluster_seeds(scenario, n=3)
@@ -177,8 +177,8 @@ def test_push_pull_is_faster_than_push_alone(run_cluster_seeds, p2p):
 
     push, both = measure("push"), measure("pushpull")
     expect_true(None not in both and statistics.mean(both) <= statistics.mean(push) - 2,
-                "rounds for 64 nodes, push-pull vs push (three seeds each)", {"pushpull": both, "push": push},
-                "push-pull at least 2 rounds faster on average", "in push-pull every round also lets each "
+                "rounds for 64 nodes, push-pull vs push (three seeds each)", got={"pushpull": both, "push": push},
+                expected="push-pull at least 2 rounds faster on average", why="in push-pull every round also lets each "
                 "uninformed node ask a random peer")
 
 

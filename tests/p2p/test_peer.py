@@ -49,7 +49,7 @@ def test_a_peer_announces_its_bitfield_to_every_peer_each_round(cluster, p2p, sm
              cluster["l"].app.complete())
     haves = sorted((src, body["bits"]) for _, src, body in inbox["x"] if body.get("type") == "have")
     expect_equal("'have' messages probe x got in the first round, (from, bits)", haves, [("l", "0000"), ("s", "1111")],
-                 "every round each member sends its bitfield to every other member")
+                 why="every round each member sends its bitfield to every other member")
     cluster.run_to(2.5)
     haves = [(src, body["bits"]) for _, src, body in inbox["y"] if body.get("type") == "have" and src == "s"]
     expect_equal("'have' messages probe y got from the seeder in two rounds", haves, [("s", "1111")] * 2)
@@ -68,7 +68,7 @@ def test_a_peer_never_uploads_a_chunk_it_does_not_hold(cluster, p2p, small):
         x.send("l", {"type": "request", "index": i})
     cluster.run_to(1.5)
     expect_equal("chunks a peer holding nothing sent when asked for chunks 0-3", chunks_in(inbox["x"]), [],
-                 "invariant: a peer never uploads a chunk it does not hold")
+                 why="invariant: a peer never uploads a chunk it does not hold")
     x.send("l", {"type": "chunk", "index": 2, "data": data[200:300]})
     cluster.run_to(2.25)
     for i in (1, 2, 3):
@@ -76,7 +76,7 @@ def test_a_peer_never_uploads_a_chunk_it_does_not_hold(cluster, p2p, small):
     cluster.run_to(2.5)
     served = [(body["index"], body["data"]) for _, _, body in inbox["x"] if body.get("type") == "chunk"]
     expect_equal("chunks sent when asked for 1, 2, 3 after receiving only chunk 2", served, [(2, data[200:300])],
-                 "it serves what it holds, and only that")
+                 why="it serves what it holds, and only that")
     expect_equal("l.uploaded", cluster["l"].app.uploaded, 1)
 
 
@@ -93,10 +93,10 @@ def test_uploads_per_round_stay_within_the_budget(cluster, p2p, small):
             x.send("s", {"type": "request", "index": i})
     cluster.run_to(1.75)
     expect_equal("chunks served in round 1 for 5 requests (upload_slots=2)", chunks_in(inbox["x"]), [0, 1],
-                 "at most upload_slots uploads per round; the rest are ignored (they will be asked again)")
+                 why="at most upload_slots uploads per round; the rest are ignored (they will be asked again)")
     cluster.run_to(2.75)
     expect_equal("chunks served by the end of round 2", chunks_in(inbox["x"]), [0, 1, 0, 1],
-                 "the budget is back to upload_slots at the start of every round")
+                 why="the budget is back to upload_slots at the start of every round")
     expect_equal("s.uploaded", cluster["s"].app.uploaded, 4)
     zero = cluster.add_node("z", start=lambda node: p2p.FilePeer(node, torrent, ["z", "x"], cluster.random("z"),
                                                                  data=data, upload_slots=0))
@@ -117,14 +117,14 @@ def test_a_peer_asks_holders_for_the_rarest_chunks(cluster, p2p, small):
     asked = sorted((name, body["index"]) for name, box in inbox.items() for _, _, body in box
                    if body.get("type") == "request")
     expect_true(len(asked) == 2 and ("a", 2) in asked and (("a", 1) in asked or ("b", 1) in asked),
-                "requests (holder, chunk) after a:1110, b:1100, c:1000 with request_slots=2", asked,
-                "chunk 2 (one holder: a) and chunk 1 (two holders: a or b)",
-                "rarest first, and only from a peer whose 'have' shows the chunk")
+                "requests (holder, chunk) after a:1110, b:1100, c:1000 with request_slots=2", got=asked,
+                expected="chunk 2 (one holder: a) and chunk 1 (two holders: a or b)",
+                why="rarest first, and only from a peer whose 'have' shows the chunk")
     cluster.run_to(2.5)
     again = sorted((name, body["index"]) for name, box in inbox.items() for _, _, body in box
                    if body.get("type") == "request")
     expect_equal("chunks requested over two rounds (nothing was answered)", sorted(i for _, i in again), [1, 1, 2, 2],
-                 "an unanswered request is made again in a later round")
+                 why="an unanswered request is made again in a later round")
 
 
 @pytest.mark.points(2)
@@ -139,7 +139,7 @@ def test_a_peer_keeps_only_chunks_that_match_their_hash(cluster, p2p, small):
         x.send("l", body)
     cluster.run_for(0.1)
     expect_equal("bitfield after a corrupted chunk 0, an index out of range, chunk 0's bytes as chunk 1, an empty "
-                 "chunk 3", leecher.app.bitfield(), "0000", "keep a chunk only if its SHA-256 matches the torrent's")
+                 "chunk 3", leecher.app.bitfield(), "0000", why="keep a chunk only if its SHA-256 matches the torrent's")
     with pytest.raises(LookupError):
         leecher.app.assemble()
     for i in (3, 0, 2, 1, 1):
@@ -147,7 +147,7 @@ def test_a_peer_keeps_only_chunks_that_match_their_hash(cluster, p2p, small):
     cluster.run_for(0.1)
     expect_equal("(bitfield, complete()) after the four genuine chunks",
                  (leecher.app.bitfield(), leecher.app.complete()), ("1111", True))
-    expect_equal("assemble()", leecher.app.assemble(), data, "the chunks in index order")
+    expect_equal("assemble()", leecher.app.assemble(), data, why="the chunks in index order")
 
 
 def test_settings_are_checked(cluster, p2p, small):

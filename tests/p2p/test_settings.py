@@ -37,15 +37,15 @@ def test_the_smallest_gossip_settings_are_accepted(cluster, p2p):
     cluster.at(0.0105, lambda: cluster["a"].app.start_rumor("r1", "x"))
     cluster.run_to(0.2)
     expect_equal(f"b.rumors() 0.19 s after a learned 'r1' ({call})", cluster["b"].app.rumors(), {"r1": "x"},
-                 "a pushes its hot rumour to its only peer in the next round")
+                 why="a pushes its hot rumour to its only peer in the next round")
     pushes = {}
     for t, src, dest, _ in sent_messages(cluster, "push"):
         pushes.setdefault(src, []).append((round(t, 4), dest))
     expect_equal("push messages sent by a, (time, to)", pushes.get("a"), [(0.011, "b")],
-                 "push_rounds=1: a rumour is pushed in the one round after it was learned, then never again; "
+                 why="push_rounds=1: a rumour is pushed in the one round after it was learned, then never again; "
                  f"rounds run every interval={TICK} s")
     expect_equal("number of push messages sent by b", len(pushes.get("b", [])), 1,
-                 "b learned the rumour by a push and pushes it for one round")
+                 why="b learned the rumour by a push and pushes it for one round")
 
 
 @pytest.mark.task(3)
@@ -54,9 +54,9 @@ def test_one_byte_chunks_are_accepted(p2p):
     call = "split_chunks(b'abc', 1)"
     rule = "the docstring refuses only chunk_size < 1"
     expect_equal(call, accepted(call, lambda: p2p.split_chunks(data, 1), rule), [b"a", b"b", b"c"],
-                 "chunks of one byte each")
+                 why="chunks of one byte each")
     expect_equal("split_chunks(b'', 1)", accepted("split_chunks(b'', 1)", lambda: p2p.split_chunks(b"", 1), rule), [],
-                 "b'' has no chunks")
+                 why="b'' has no chunks")
     call = "make_torrent('t', b'abc', 1)"
     torrent = accepted(call, lambda: p2p.make_torrent("t", data, 1), rule)
     expect_equal(f"{call}: (size, chunk_size, hashes)", (torrent.size, torrent.chunk_size, torrent.hashes),
@@ -77,14 +77,14 @@ def test_the_smallest_peer_settings_are_accepted(cluster, p2p):
         node, torrent, members, cluster.random("l"), upload_slots=0, request_slots=1, interval=TICK), rule))
     cluster.run_to(0.1)
     expect_equal(f"l.complete() after 0.1 s (100 rounds of {TICK} s, one request a round), {leecher}",
-                 cluster["l"].app.complete(), True, "request_slots=1 still asks for one missing chunk every round")
+                 cluster["l"].app.complete(), True, why="request_slots=1 still asks for one missing chunk every round")
     expect_equal("l.assemble()", cluster["l"].app.assemble(), data)
     expect_equal("l.uploaded with upload_slots=0", cluster["l"].app.uploaded, 0,
-                 "upload_slots=0 is a valid budget: the peer serves nothing")
+                 why="upload_slots=0 is a valid budget: the peer serves nothing")
     per_round = {}
     for t, src, _, _ in sent_messages(cluster, "request"):
         per_round.setdefault((src, round(t, 6)), 0)
         per_round[(src, round(t, 6))] += 1
     crowded = {k: n for k, n in per_round.items() if n > 1}
-    expect_true(not crowded, "rounds in which a peer sent more than one request (request_slots=1)", crowded, "none",
-                "at most request_slots requests per round")
+    expect_true(not crowded, "rounds in which a peer sent more than one request (request_slots=1)", got=crowded, expected="none",
+                why="at most request_slots requests per round")

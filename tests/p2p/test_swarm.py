@@ -36,10 +36,10 @@ def test_the_seeder_uploads_far_less_than_a_server_would(cluster, p2p):
     seeder = len([m for m in sent_messages(cluster, "chunk") if m[1] == "seeder"])
     client_server = N * CHUNKS
     expect_equal("seeder.uploaded (its own count)", cluster["seeder"].app.uploaded, seeder,
-                 "uploaded counts the chunk messages the peer sent")
-    expect_true(seeder < client_server / 3, f"chunks the seeder uploaded for {N} peers and {CHUNKS} chunks", seeder,
-                f"fewer than a third of {client_server} (= n x C, what a server uploads)",
-                "invariant: peers serve each other; the seeder is not the server of every peer. Ratio: "
+                 why="uploaded counts the chunk messages the peer sent")
+    expect_true(seeder < client_server / 3, f"chunks the seeder uploaded for {N} peers and {CHUNKS} chunks", got=seeder,
+                expected=f"fewer than a third of {client_server} (= n x C, what a server uploads)",
+                why="invariant: peers serve each other; the seeder is not the server of every peer. Ratio: "
                 f"{seeder / client_server:.2f}")
 
 
@@ -56,12 +56,12 @@ def test_uploads_are_within_budget_and_carry_only_chunks_the_sender_held(cluster
         genuine = isinstance(blob, bytes) and 0 <= i < CHUNKS and hashlib.sha256(blob).hexdigest() == torrent.hashes[i]
         since = 0.0 if src == "seeder" else held.get(src, {}).get(i)
         expect_true(genuine and since is not None and since <= t,
-                    f"chunk {i} sent by {src} to {dest} at t={t:.4f}", {"genuine": genuine, "held since": since},
-                    "a genuine chunk, held by the sender before it sent it",
-                    "invariant: a peer never uploads a chunk it does not hold")
+                    f"chunk {i} sent by {src} to {dest} at t={t:.4f}", got={"genuine": genuine, "held since": since},
+                    expected="a genuine chunk, held by the sender before it sent it",
+                    why="invariant: a peer never uploads a chunk it does not hold")
     over = {k: v for k, v in per_round.items() if v > (3 if k[0] == "seeder" else 2)}
     expect_equal("(sender, round) pairs with more uploads than the sender's upload_slots (seeder 3, peers 2)", over,
-                 {}, "invariant: upload bandwidth is the scarce resource: at most upload_slots chunks per round")
+                 {}, why="invariant: upload bandwidth is the scarce resource: at most upload_slots chunks per round")
 
 
 @pytest.mark.points(2)
@@ -79,7 +79,7 @@ def test_a_lying_peer_cannot_corrupt_the_file(cluster, p2p):
     forwarded = [(t, src, body["index"]) for t, src, _, body in sent_messages(cluster, "chunk")
                  if src != "mallory" and hashlib.sha256(body["data"]).hexdigest() != torrent.hashes[body["index"]]]
     expect_equal("corrupted chunks honest peers passed on", forwarded, [],
-                 "a chunk is checked against its hash before it is kept, so garbage is never stored or passed on")
+                 why="a chunk is checked against its hash before it is kept, so garbage is never stored or passed on")
 
 
 @pytest.mark.points(3)

@@ -113,7 +113,7 @@ class Pair:
         if "session" not in self.options:
             expect_equal("(time, server, path) of HTTP calls FailoverClient made without the session it was given",
                          self.strays[:5], [],
-                         "invariant: every call goes through the requests.Session passed to the constructor; it "
+                         why="invariant: every call goes through the requests.Session passed to the constructor; it "
                          "carries the application's settings (headers, authentication, connection pool, proxies), "
                          "which requests.get or a new Session would drop")
         return result

@@ -105,24 +105,24 @@ def test_a_redundant_pair_is_as_available_as_the_parallel_formula_says(make_pair
                f"parallel prediction {predicted:.4f}; at least one server up at {either:.4f} of the request times")
 
     expect_true(answered >= max(a1, a2) + 0.05, "share of requests answered through FailoverClient over an hour",
-                round(answered, 4), f"clearly above a single server's availability ({max(a1, a2):.4f} + 0.05)",
-                f"{numbers}. Invariant: a redundant pair is more available than either server alone; a request "
+                got=round(answered, 4), expected=f"clearly above a single server's availability ({max(a1, a2):.4f} + 0.05)",
+                why=f"{numbers}. Invariant: a redundant pair is more available than either server alone; a request "
                 "that fails on one server must be tried on the other")
-    expect_true(abs(answered - predicted) <= FORMULA_TOLERANCE, "share of requests answered", round(answered, 4),
-                f"within {FORMULA_TOLERANCE} of the parallel prediction {predicted:.4f}",
-                f"{numbers}. The prediction assumes independent failures; an hour's schedule differs from it by "
+    expect_true(abs(answered - predicted) <= FORMULA_TOLERANCE, "share of requests answered", got=round(answered, 4),
+                expected=f"within {FORMULA_TOLERANCE} of the parallel prediction {predicted:.4f}",
+                why=f"{numbers}. The prediction assumes independent failures; an hour's schedule differs from it by "
                 "about 0.005 by chance, rarely by more than 0.02")
-    expect_true(answered >= either - EDGE_TOLERANCE, "share of requests answered", round(answered, 4),
-                f"at least {either - EDGE_TOLERANCE:.4f} (the share of request times with a server up, less "
-                f"{EDGE_TOLERANCE})", f"{numbers}. Invariant: whenever one server is up, the request is answered")
+    expect_true(answered >= either - EDGE_TOLERANCE, "share of requests answered", got=round(answered, 4),
+                expected=f"at least {either - EDGE_TOLERANCE:.4f} (the share of request times with a server up, less "
+                f"{EDGE_TOLERANCE})", why=f"{numbers}. Invariant: whenever one server is up, the request is answered")
 
     settled = [o for o in pair.outcomes if up_through(up1, round(o.start) - SETTLED, round(o.start))]
     strays = [(round(o.start), o.server, o.active) for o in settled if o.server != "web-1"]
     expect_true(len(strays) <= 2, f"requests not answered by web-1 although it had been up for {SETTLED} s "
-                f"({len(settled)} such requests)", strays[:10], "none (at most 2)",
-                "invariant: active-passive: a client that failed over fails back to the healthy primary "
+                f"({len(settled)} such requests)", got=strays[:10], expected="none (at most 2)",
+                why="invariant: active-passive: a client that failed over fails back to the healthy primary "
                 f"after rise={RISE} good checks, here one every {2 * STEP} s (due after {INTERVAL:g} s, run at the "
                 f"next request)")
     if up_through(up1, int(HOUR) - SETTLED - 1, int(HOUR) - 1):
         expect_true(pair.client.active == PRIMARY, f"client.active at the end of the hour (web-1 up for the last "
-                    f"{SETTLED + 1} s)", pair.client.active, PRIMARY, "back on the primary once it is healthy")
+                    f"{SETTLED + 1} s)", got=pair.client.active, expected=PRIMARY, why="back on the primary once it is healthy")

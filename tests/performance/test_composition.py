@@ -38,14 +38,14 @@ def test_series_multiplies_availabilities(perf):
     for _ in range(300):
         parts = random_parts(rng, rng.randint(1, 6))
         got, expected = perf.series(*parts), model_series(parts)
-        expect_true(close(got, expected), f"series(*{parts})", got, expected,
-                    "every part is needed: the availabilities multiply")
+        expect_true(close(got, expected), f"series(*{parts})", got=got, expected=expected,
+                    why="every part is needed: the availabilities multiply")
 
 
 def test_series_is_worse_than_its_weakest_part(perf):
     got = perf.series(0.999, 0.999, 0.999)
-    expect_true(close(got, 0.999 ** 3) and got < 0.999, "series(0.999, 0.999, 0.999)", got, 0.999 ** 3,
-                "three parts at three nines each give about 99.7 %, less than any one part")
+    expect_true(close(got, 0.999 ** 3) and got < 0.999, "series(0.999, 0.999, 0.999)", got=got, expected=0.999 ** 3,
+                why="three parts at three nines each give about 99.7 %, less than any one part")
 
 
 @pytest.mark.points(2)
@@ -54,14 +54,14 @@ def test_parallel_multiplies_unavailabilities(perf):
     for _ in range(300):
         parts = random_parts(rng, rng.randint(1, 6))
         got, expected = perf.parallel(*parts), model_parallel(parts)
-        expect_true(close(got, expected), f"parallel(*{parts})", got, expected,
-                    "down only when every copy is down at once: 1 - product of (1 - a)")
+        expect_true(close(got, expected), f"parallel(*{parts})", got=got, expected=expected,
+                    why="down only when every copy is down at once: 1 - product of (1 - a)")
 
 
 def test_two_servers_at_99_percent_give_four_nines(perf):
     got = perf.parallel(0.99, 0.99)
-    expect_true(close(got, 0.9999), "parallel(0.99, 0.99)", got, 0.9999,
-                "redundancy: 1 - 0.01 x 0.01; a product of availabilities (0.9801) is the series formula")
+    expect_true(close(got, 0.9999), "parallel(0.99, 0.99)", got=got, expected=0.9999,
+                why="redundancy: 1 - 0.01 x 0.01; a product of availabilities (0.9801) is the series formula")
 
 
 def random_spec(rng, depth=0):
@@ -87,8 +87,8 @@ def test_combined_on_random_systems(perf):
     cases += [random_spec(rng) for _ in range(300)]
     for spec in cases:
         got, expected = perf.combined(spec), model(spec)
-        expect_true(close(got, expected), f"combined({spec!r})", got, expected,
-                    "series multiplies availabilities, parallel multiplies unavailabilities, nested as written")
+        expect_true(close(got, expected), f"combined({spec!r})", got=got, expected=expected,
+                    why="series multiplies availabilities, parallel multiplies unavailabilities, nested as written")
 
 
 @pytest.mark.parametrize("call", [

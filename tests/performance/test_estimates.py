@@ -30,17 +30,17 @@ def test_breakdown_adds_up_the_figures(perf, megabytes, source, round_trips, exp
     call = f"fetch_breakdown({megabytes!r}, {source!r}, round_trips={round_trips})"
     got = perf.fetch_breakdown(megabytes, source, round_trips=round_trips)
     expect_equal(f"{call}: its keys", sorted(got), sorted(expected))
-    expect_true(all(_close(got[k], v) for k, v in expected.items()), call, got, expected,
-                "round trips x rtt; megabytes x the read figure of the source; megabytes x the 1 Gbps figure")
+    expect_true(all(_close(got[k], v) for k, v in expected.items()), call, got=got, expected=expected,
+                why="round trips x rtt; megabytes x the read figure of the source; megabytes x the 1 Gbps figure")
     total = perf.fetch_estimate(megabytes, source, round_trips=round_trips)
     expect_true(_close(total, sum(expected.values())), f"fetch_estimate({megabytes!r}, {source!r}, "
-                f"round_trips={round_trips})", total, sum(expected.values()), "the parts add up")
+                f"round_trips={round_trips})", got=total, expected=sum(expected.values()), why="the parts add up")
 
 
 def test_a_round_trip_has_its_own_length(perf):
     got = perf.fetch_breakdown(1, "ssd", round_trips=2, rtt=0.002)
     expect_true(_close(got["round_trips"], 0.004), "fetch_breakdown(1, 'ssd', round_trips=2, rtt=0.002)['round_trips']",
-                got["round_trips"], 0.004, "two round trips inside one data centre (2 ms each)")
+                got=got["round_trips"], expected=0.004, why="two round trips inside one data centre (2 ms each)")
 
 
 def measure_fetch(cluster, megabytes, source, round_trips, one_way=0.075):
@@ -89,7 +89,7 @@ def test_the_estimate_matches_what_the_cluster_measures(cluster, perf, megabytes
     expect_true(isinstance(estimate, (int, float)) and abs(estimate - measured) <= 0.01 * measured,
                 f"fetch_estimate({megabytes}, {source!r}, round_trips={round_trips}) against a fetch measured in the "
                 f"cluster ({measured:.6f} s: 75 ms each way, the server reading and sending at the notes' figures)",
-                estimate, f"{measured:.6f} s within 1%", "an estimate built from the figures predicts the measurement: "
+                got=estimate, expected=f"{measured:.6f} s within 1%", why="an estimate built from the figures predicts the measurement: "
                 "every round trip costs the whole trip, there and back, and the data is read and then sent")
 
 
@@ -109,4 +109,4 @@ def test_smallest_valid_settings_are_accepted(perf):
     except ValueError as exc:
         raise AssertionError(explain(call, f"ValueError: {exc}", 0.0, "nothing to fetch and no round trip is a "
                                      "valid question (data already in memory on this machine)")) from None
-    expect_true(_close(got, 0.0), call, got, 0.0, "nothing costs nothing")
+    expect_true(_close(got, 0.0), call, got=got, expected=0.0, why="nothing costs nothing")

@@ -74,7 +74,7 @@ def observations_text(pair):
 def expect_streak_rule_followed(pair, fall, rise):
     expect_equal(f"gets after which client.active switched (fall={fall}, rise={rise}), as (get index, side)",
                  observed_switches(pair), expected_switches(pair, fall, rise),
-                 f"invariant: switch to the secondary after {fall} failed observations of the primary in a row, "
+                 why=f"invariant: switch to the secondary after {fall} failed observations of the primary in a row, "
                  f"back after {rise} good ones; the primary's observations were {observations_text(pair)}")
 
 
@@ -86,8 +86,8 @@ def test_requests_go_to_the_primary_while_it_is_healthy(make_pair, cluster):
     pair.every_second(20.5)
     served = [o.server for o in pair.outcomes]
     expect_equal("servers that answered 20 gets, one a second, both servers up", served, ["web-1"] * 20,
-                 "active-passive: everything goes to the primary while it works")
-    expect_equal("pages web-2 served", pair.served["web-2"], 0, "the secondary only stands by")
+                 why="active-passive: everything goes to the primary while it works")
+    expect_equal("pages web-2 served", pair.served["web-2"], 0, why="the secondary only stands by")
     expect_equal("client.active after 20 s", pair.client.active, PRIMARY)
 
 
@@ -95,7 +95,7 @@ def test_requests_go_to_the_primary_while_it_is_healthy(make_pair, cluster):
 def test_trailing_slash_and_constructor_checks(perf, clock):
     client = perf.FailoverClient("http://a/", "http://b/")
     expect_equal("FailoverClient('http://a/', 'http://b/').active", client.active, "http://a",
-                 "the base URL without its trailing '/'")
+                 why="the base URL without its trailing '/'")
     for kwargs in ({"fall": 0}, {"rise": 0}, {"check_interval": 0}, {"timeout": 0}, {"timeout": -1}):
         with pytest.raises(ValueError):
             perf.FailoverClient("http://a", "http://b", **kwargs)
@@ -121,7 +121,7 @@ def test_record_primary_follows_the_streak_rule(perf, clock):
             shown = "".join("G" if r else "F" for r in results[: step + 1])
             expect_equal(f"client.active after record_primary of {shown} (fall={fall}, rise={rise})",
                          client.active, PRIMARY if on_primary else SECONDARY,
-                         "fail over after `fall` failures in a row on the primary, fail back after `rise` good "
+                         why="fail over after `fall` failures in a row on the primary, fail back after `rise` good "
                          "ones in a row on the secondary; a result that agrees with the current side resets the "
                          "streak, and a switch starts it again from 0")
 
@@ -135,14 +135,14 @@ def test_a_failed_request_is_retried_on_the_secondary(make_pair, cluster):
     served = [(round(o.start), o.server) for o in pair.outcomes]
     expect_equal("(time, server that answered) for gets once a second, web-1 crashed at 5.5 s", served,
                  [(t, "web-1") for t in range(1, 6)] + [(t, "web-2") for t in range(6, 13)],
-                 "a request that fails on the primary is sent to the secondary at once: the caller never "
+                 why="a request that fails on the primary is sent to the secondary at once: the caller never "
                  "sees the failure")
     sides = [(round(o.start), o.active) for o in pair.outcomes[5:]]
     expect_equal("(time, client.active) after each get since the crash (fall=3)", sides,
                  [(6, PRIMARY), (7, PRIMARY)] + [(t, SECONDARY) for t in range(8, 13)],
-                 "one failure is not enough to give up on the primary; the third in a row is")
+                 why="one failure is not enough to give up on the primary; the third in a row is")
     expect_equal("times the app sent GET /page to web-1 after failing over (at 8 s)", pair.calls("web-1", "/page", 8.5),
-                 [], "after failing over, requests go straight to the secondary")
+                 [], why="after failing over, requests go straight to the secondary")
     expect_streak_rule_followed(pair, 3, 3)
 
 
@@ -154,20 +154,20 @@ def test_5xx_is_a_failure_and_4xx_is_an_answer(make_pair, cluster):
     cluster.run_to(1.0)
     first, second = pair.get(), pair.get()
     expect_equal("servers that answered two gets while web-1 answered 503 then 500", (first.server, second.server),
-                 ("web-2", "web-2"), "a 5xx is the server failing: the request goes to the secondary")
+                 ("web-2", "web-2"), why="a 5xx is the server failing: the request goes to the secondary")
     missing = pair.get("/missing")
     expect_equal("(server, status) for get('/missing') (web-1 answers 404)", (missing.server, missing.status),
-                 ("web-1", 404), "a 4xx is the server's answer: return it, do not retry it elsewhere")
+                 ("web-1", 404), why="a 4xx is the server's answer: return it, do not retry it elsewhere")
     expect_equal("times the app sent GET /missing to web-2", pair.calls("web-2", "/missing"), [])
     pair.page_script["web-1"] += [502, 503]
     pair.get()
     pair.get()
     expect_equal("client.active after 503, 500, 404, 502, 503 from web-1 (fall=3)", pair.client.active, PRIMARY,
-                 "the 404 was a good answer: it reset the streak, so there were never 3 failures in a row")
+                 why="the 404 was a good answer: it reset the streak, so there were never 3 failures in a row")
     pair.page_script["web-1"] += [500]
     pair.get()
     expect_equal("client.active after a third 5xx in a row", pair.client.active, SECONDARY,
-                 "three failures in a row: fail over")
+                 why="three failures in a row: fail over")
 
 
 @pytest.mark.task(5)
@@ -178,11 +178,11 @@ def test_unavailable_when_neither_server_answers(make_pair, cluster):
     cluster.run_to(1.0)
     outcome = pair.get()
     expect_equal("server that answered a get with web-1 down and web-2 answering 503", outcome.server, None,
-                 "neither answered: FailoverClient.get raises Unavailable")
+                 why="neither answered: FailoverClient.get raises Unavailable")
     cluster.crash("web-2")
     outcome = pair.get()
     expect_equal("server that answered a get with both servers down", outcome.server, None,
-                 "neither answered: FailoverClient.get raises Unavailable")
+                 why="neither answered: FailoverClient.get raises Unavailable")
 
 
 @pytest.mark.task(5)
@@ -196,16 +196,16 @@ def test_after_failing_over_the_unreachable_primary_is_left_alone(make_pair, clu
     failed_over = next((o for o in pair.outcomes if o.active == SECONDARY), None)
     expect_true(failed_over is not None and failed_over.start <= 5.5, "time of the first get after which "
                 "client.active was the secondary (web-1 unreachable from 2.5 s)",
-                failed_over and failed_over.start, "at most 5 s (the third failed get)")
+                got=failed_over and failed_over.start, expected="at most 5 s (the third failed get)")
     pages = pair.calls("web-1", "/page", failed_over.end)
     expect_equal(f"times the app sent GET /page to web-1 after failing over at {failed_over.end:.2f} s", pages, [],
-                 "invariant: never retry a dead primary on every request: only the health checks, every "
+                 why="invariant: never retry a dead primary on every request: only the health checks, every "
                  "check_interval (task 6), may touch it until it is healthy again")
     slow = [(round(o.start), round(o.end - o.start, 3)) for o in pair.outcomes if o.end - o.start > timeout + RTT]
     expect_equal(f"gets that took longer than the timeout ({timeout} s) plus a round trip", slow, [],
-                 "every call has a timeout, and a failed call costs at most that")
+                 why="every call has a timeout, and a failed call costs at most that")
     expect_true(all(o.server == "web-2" for o in pair.outcomes), "servers that answered",
-                sorted({o.server for o in pair.outcomes}, key=str), "['web-2'] only")
+                got=sorted({o.server for o in pair.outcomes}, key=str), expected="['web-2'] only")
 
 
 @pytest.mark.task(5)
@@ -219,8 +219,8 @@ def test_a_hung_primary_costs_one_timeout(make_pair, cluster):
     took = outcome.end - outcome.start
     expect_true(outcome.server == "web-2" and took <= timeout + RTT,
                 "(server, seconds taken) for a get while web-1 accepts requests but never answers",
-                (outcome.server, round(took, 3)), f"('web-2', at most {timeout} + a round trip)",
-                "every call carries timeout=...; without one, a hung server hangs the client with it")
+                got=(outcome.server, round(took, 3)), expected=f"('web-2', at most {timeout} + a round trip)",
+                why="every call carries timeout=...; without one, a hung server hangs the client with it")
 
 
 # -- task 6 --------------------------------------------------------------------------------------
@@ -234,8 +234,8 @@ def test_a_health_check_of_a_hung_primary_costs_one_timeout(make_pair, cluster):
     ok = pair.execute(pair.client.health_check)
     took = cluster.now() - start
     expect_true(ok is False and took <= timeout + RTT, "(result, seconds taken) for health_check() of the hung web-1",
-                (ok, round(took, 3)), f"(False, at most {timeout} + a round trip)",
-                "a health check is a call like any other: it carries the timeout too")
+                got=(ok, round(took, 3)), expected=f"(False, at most {timeout} + a round trip)",
+                why="a health check is a call like any other: it carries the timeout too")
 
 @pytest.mark.task(6)
 @pytest.mark.points(2)
@@ -247,12 +247,12 @@ def test_health_checks_run_every_check_interval(make_pair, cluster):
     checks = pair.calls("web-1", "/health")
     gaps = [round(b - a, 3) for a, b in zip(checks, checks[1:])]
     expect_true(10 <= len(checks) <= 12, "health checks of web-1 in 60 s of one get a second (check_interval=5)",
-                f"{len(checks)} at {[round(t, 1) for t in checks]}", "about 12, one every 5 s",
-                "a check is due check_interval seconds after the previous one, whether the primary is up, down "
+                got=f"{len(checks)} at {[round(t, 1) for t in checks]}", expected="about 12, one every 5 s",
+                why="a check is due check_interval seconds after the previous one, whether the primary is up, down "
                 "or back; get() runs a due check, never more")
     expect_true(checks and checks[0] <= 6.0 + RTT and all(4.99 <= g <= 6.0 + RTT for g in gaps),
-                "time of the first health check and the gaps between checks", (round(checks[0], 2), gaps),
-                "first at about 5 s, then every 5 s (6 s at most with one get a second)")
+                "time of the first health check and the gaps between checks", got=(round(checks[0], 2), gaps),
+                expected="first at about 5 s, then every 5 s (6 s at most with one get a second)")
 
 
 @pytest.mark.task(6)
@@ -261,12 +261,12 @@ def test_tick_checks_only_when_due(make_pair, cluster):
     cluster.run_to(2.0)
     pair.execute(pair.client.tick)
     expect_equal("health checks after tick() at 2 s (client built at 0 s, check_interval=5)",
-                 pair.calls("web-1", "/health"), [], "not due yet: tick() makes no call")
+                 pair.calls("web-1", "/health"), [], why="not due yet: tick() makes no call")
     cluster.run_to(5.0)
     pair.execute(pair.client.tick)
     pair.execute(pair.client.tick)
     expect_equal("health checks after tick(), tick() at 5 s", len(pair.calls("web-1", "/health")), 1,
-                 "due once at 5 s; the second tick finds the check just done")
+                 why="due once at 5 s; the second tick finds the check just done")
 
 
 @pytest.mark.task(6)
@@ -278,12 +278,12 @@ def test_health_check_results(make_pair, cluster):
         pair.health_script["web-1"].append(status)
         got = pair.execute(pair.client.health_check)
         expect_equal(f"health_check() when web-1 answers /health with {status}", got, expected,
-                     "good when the status is 2xx")
+                     why="good when the status is 2xx")
     cluster.crash("web-1")
     got = pair.execute(pair.client.health_check)
-    expect_equal("health_check() with web-1 down", got, False, "a RequestException is a failed check")
+    expect_equal("health_check() with web-1 down", got, False, why="a RequestException is a failed check")
     expect_equal("client.active after the checks 200, 204, 301, 404, 503, refused (fall=3)", pair.client.active,
-                 SECONDARY, "health checks are observations of the primary: 301, 404 and 503 were three failed "
+                 SECONDARY, why="health checks are observations of the primary: 301, 404 and 503 were three failed "
                  "checks in a row")
 
 
@@ -297,11 +297,11 @@ def test_fails_back_after_rise_good_checks(make_pair, cluster):
     expect_streak_rule_followed(pair, 3, 3)
     back = next((o for o in pair.outcomes if o.start > 40.5 and o.active == PRIMARY), None)
     expect_true(back is not None and back.start <= 40.5 + 4 * 5.0 + 1, "time of the first get after the restart "
-                "of web-1 (40.5 s) after which client.active was the primary again", back and back.start,
-                "within (rise + 1) x check_interval = 20 s", "invariant: fail back once the primary has passed "
+                "of web-1 (40.5 s) after which client.active was the primary again", got=back and back.start,
+                expected="within (rise + 1) x check_interval = 20 s", why="invariant: fail back once the primary has passed "
                 "rise health checks in a row: a client that never fails back leaves the primary idle forever")
     late = [(round(o.start), o.server) for o in pair.outcomes if o.start > back.end and o.server != "web-1"]
-    expect_equal("gets after the fail back not answered by web-1", late, [], "back on the primary")
+    expect_equal("gets after the fail back not answered by web-1", late, [], why="back on the primary")
 
 
 @pytest.mark.task(6)
@@ -318,8 +318,8 @@ def test_a_flapping_primary_does_not_win_back_early(make_pair, cluster):
     checks = pair.calls("web-1", "/health", 12.5)
     expect_true(len(checks) >= 8 and back and back[0] >= checks[7] - RTT,
                 "time client.active became the primary again, against the 8th health check after the restart",
-                back[:1], f"at the 8th check ({checks[7] if len(checks) >= 8 else '?'} s) or later",
-                f"the checks after the restart went {''.join('G' if r else 'F' for r in results)}: only the last "
+                got=back[:1], expected=f"at the 8th check ({checks[7] if len(checks) >= 8 else '?'} s) or later",
+                why=f"the checks after the restart went {''.join('G' if r else 'F' for r in results)}: only the last "
                 "three make a streak of rise=3 good checks")
 
 
@@ -336,11 +336,11 @@ def test_every_call_goes_through_the_given_session(make_pair, cluster):
     cluster.run_for(1.0)
     pair.get("/page")  # the secondary fails, the primary answers
     seen = (pair.served["web-1"], pair.served["web-2"])
-    expect_true(min(seen) >= 1, "(pages web-1 answered, pages web-2 answered)", seen,
-                "at least one of each", "the scenario reaches both servers (the health checks of task 6 are "
+    expect_true(min(seen) >= 1, "(pages web-1 answered, pages web-2 answered)", got=seen,
+                expected="at least one of each", why="the scenario reaches both servers (the health checks of task 6 are "
                 "checked for the session in test_health_check_results)")
     expect_equal("(time, server, path) of calls that came without the session given to FailoverClient",
-                 pair.strays, [], "every call goes through session.get(url, timeout=...) of the session passed in")
+                 pair.strays, [], why="every call goes through session.get(url, timeout=...) of the session passed in")
 
 
 @pytest.mark.task(6)
@@ -353,13 +353,13 @@ def test_smallest_valid_settings_are_accepted(make_pair, cluster):
     first = pair.get("/page")
     expect_equal("FailoverClient(fall=1, rise=1, check_interval=0.001, timeout=0.01): get('/page') with web-1 down; "
                  "(server, client.active)", (first.server, first.active), ("web-2", SECONDARY),
-                 "fall=1: one failed call to the primary is enough to fail over")
+                 why="fall=1: one failed call to the primary is enough to fail over")
     cluster.restart("web-1")
     cluster.run_for(1.0)
     second = pair.get("/page")
     expect_equal("... web-1 back; one get('/page') (a health check is due first); (server, client.active)",
                  (second.server, second.active), ("web-1", PRIMARY),
-                 "rise=1: one good health check of the primary is enough to fail back, and a check is due "
+                 why="rise=1: one good health check of the primary is enough to fail back, and a check is due "
                  "after any interval above 0")
 
 
@@ -373,7 +373,7 @@ def test_a_primary_tried_second_is_observed_too(make_pair, cluster):
     cluster.run_for(1.0)
     first = pair.get("/page")
     expect_equal("get('/page') with web-1 down (fall=1): (server, client.active)", (first.server, first.active),
-                 ("web-2", SECONDARY), "one failed call to the primary is enough to fail over with fall=1")
+                 ("web-2", SECONDARY), why="one failed call to the primary is enough to fail over with fall=1")
     cluster.restart("web-1")
     pair.page_status["web-2"] = 503
     cluster.run_for(1.0)
@@ -383,7 +383,7 @@ def test_a_primary_tried_second_is_observed_too(make_pair, cluster):
         sides.append((outcome.server, outcome.active))
     expect_equal("web-1 back, web-2 answering 503 (no health check due): (server, client.active) after each of 3 "
                  "get('/page')", sides, [("web-1", SECONDARY), ("web-1", PRIMARY), ("web-1", PRIMARY)],
-                 "on the secondary, the failed request goes to the primary, which answers: each of those calls is "
+                 why="on the secondary, the failed request goes to the primary, which answers: each of those calls is "
                  "a good observation of the primary ('whether it was tried first or second'), so the second one "
                  "completes the streak of rise=2 and the client fails back")
     expect_streak_rule_followed(pair, 1, 2)

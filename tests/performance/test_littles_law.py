@@ -23,7 +23,7 @@ def test_the_example(perf):
     ]:
         got = perf.littles_law(**kwargs)
         shown = ", ".join(f"{k}={v}" for k, v in kwargs.items())
-        expect_true(close(got, expected), f"littles_law({shown})", got, expected, why)
+        expect_true(close(got, expected), f"littles_law({shown})", got=got, expected=expected, why=why)
 
 
 @pytest.mark.points(2)
@@ -37,8 +37,8 @@ def test_random_cases_solve_for_each(perf):
             given = {"in_system": count, "arrival_rate": rate, "time_in_system": wait}
             del given[missing]
             got = perf.littles_law(**given)
-            expect_true(math.isclose(got, expected, rel_tol=1e-9), f"littles_law({given})", got, expected,
-                        f"solve L = lambda * W for {missing}")
+            expect_true(math.isclose(got, expected, rel_tol=1e-9), f"littles_law({given})", got=got, expected=expected,
+                        why=f"solve L = lambda * W for {missing}")
 
 
 @pytest.mark.parametrize("kwargs", [

@@ -31,9 +31,9 @@ def test_the_published_table(perf, nines, published, label):
     got = perf.downtime_seconds(availability, "year")
     off = abs(got - published) / published
     expect_true(off <= TOLERANCE, f"downtime_seconds(availability_from_nines({nines}), 'year')",
-                f"{got:.1f} s ({got / 3600:.3f} h, {off:.2%} from the table)",
-                f"{published:.0f} s ({label}) within {TOLERANCE:.1%}",
-                "a year of 365 days gives 87.6 h, 8.76 h, 52.6 min, 5.26 min; "
+                got=f"{got:.1f} s ({got / 3600:.3f} h, {off:.2%} from the table)",
+                expected=f"{published:.0f} s ({label}) within {TOLERANCE:.1%}",
+                why="a year of 365 days gives 87.6 h, 8.76 h, 52.6 min, 5.26 min; "
                 "1.4 % less means a 360-day year")
 
 
@@ -45,14 +45,14 @@ def test_downtime_is_exact_for_every_period(perf):
     for availability, period in cases:
         got = perf.downtime_seconds(availability, period)
         expected = (1 - availability) * PERIODS[period]
-        expect_true(close(got, expected), f"downtime_seconds({availability!r}, {period!r})", got, expected,
-                    "(1 - availability) x the period: year = 365 x 86,400 s, month = year / 12, "
+        expect_true(close(got, expected), f"downtime_seconds({availability!r}, {period!r})", got=got, expected=expected,
+                    why="(1 - availability) x the period: year = 365 x 86,400 s, month = year / 12, "
                     "week = 7 days, day = 86,400 s")
 
 
 def test_downtime_defaults_to_a_year(perf):
     expect_true(close(perf.downtime_seconds(0.999), 31_536.0), "downtime_seconds(0.999)",
-                perf.downtime_seconds(0.999), 31_536.0, "8.76 hours: the period defaults to 'year'")
+                got=perf.downtime_seconds(0.999), expected=31_536.0, why="8.76 hours: the period defaults to 'year'")
 
 
 def test_availability_from_nines(perf):
@@ -61,7 +61,7 @@ def test_availability_from_nines(perf):
     for nines in cases:
         got = perf.availability_from_nines(nines)
         expected = 1 - 10 ** -nines
-        expect_true(close(got, expected), f"availability_from_nines({nines!r})", got, expected, "1 - 10 ** -nines")
+        expect_true(close(got, expected), f"availability_from_nines({nines!r})", got=got, expected=expected, why="1 - 10 ** -nines")
 
 
 def test_nines_of(perf):
@@ -70,8 +70,8 @@ def test_nines_of(perf):
         got = perf.nines_of(availability)
         expected = -math.log10(1 - availability)
         expect_true(math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-9), f"nines_of({availability!r})",
-                    got, expected, "-log10(1 - availability)")
-    expect_equal("nines_of(1.0)", perf.nines_of(1.0), math.inf, "never down: infinitely many nines")
+                    got=got, expected=expected, why="-log10(1 - availability)")
+    expect_equal("nines_of(1.0)", perf.nines_of(1.0), math.inf, why="never down: infinitely many nines")
 
 
 @pytest.mark.parametrize("call", [

@@ -42,13 +42,13 @@ def test_a_small_example(perf):
     samples = [30, 10, 50, 20, 40]
     for p, expected in [(0, 10), (25, 20), (50, 30), (90, 46), (100, 50)]:
         got = perf.percentile(samples, p)
-        expect_true(close(got, expected), f"percentile({samples}, {p})", got, expected,
-                    "sort first (10, 20, 30, 40, 50); h = (n - 1) * p / 100; interpolate between x[floor(h)] "
+        expect_true(close(got, expected), f"percentile({samples}, {p})", got=got, expected=expected,
+                    why="sort first (10, 20, 30, 40, 50); h = (n - 1) * p / 100; interpolate between x[floor(h)] "
                     "and the next")
     for p, expected in [(0, 10), (20, 10), (21, 20), (40, 20), (41, 30), (80, 40), (81, 50), (100, 50)]:
         got = perf.nearest_rank(samples, p)
         expect_equal(f"nearest_rank({samples}, {p})", got, expected,
-                     "the smallest sample with at least p % of the samples <= it: x[ceil(p * n / 100) - 1], "
+                     why="the smallest sample with at least p % of the samples <= it: x[ceil(p * n / 100) - 1], "
                      "sorted")
 
 
@@ -60,8 +60,8 @@ def test_linear_matches_statistics_quantiles_inclusive(perf):
         cuts = statistics.quantiles(samples, n=100, method="inclusive")
         for p in range(1, 100):
             got = perf.percentile(samples, p)
-            expect_true(close(got, cuts[p - 1]), f"percentile(<{n} shuffled latency samples>, {p})", got,
-                        cuts[p - 1], f"statistics.quantiles(samples, n=100, method='inclusive')[{p - 1}]; "
+            expect_true(close(got, cuts[p - 1]), f"percentile(<{n} shuffled latency samples>, {p})", got=got,
+                        expected=cuts[p - 1], why=f"statistics.quantiles(samples, n=100, method='inclusive')[{p - 1}]; "
                         f"the first samples were {samples[:8]}")
 
 
@@ -72,8 +72,8 @@ def test_linear_on_random_samples(perf):
         samples = latency_samples(rng, rng.randint(1, 300))
         for p in PS:
             got, expected = perf.percentile(samples, p), model_linear(samples, p)
-            expect_true(close(got, expected), f"percentile(<{len(samples)} shuffled samples>, {p})", got, expected,
-                        f"p0 is the minimum, p100 the maximum; the first samples were {samples[:8]}")
+            expect_true(close(got, expected), f"percentile(<{len(samples)} shuffled samples>, {p})", got=got, expected=expected,
+                        why=f"p0 is the minimum, p100 the maximum; the first samples were {samples[:8]}")
 
 
 @pytest.mark.points(3)
@@ -84,16 +84,16 @@ def test_nearest_rank_on_random_samples(perf):
         for p in PS:
             got, expected = perf.nearest_rank(samples, p), model_nearest(samples, p)
             expect_equal(f"nearest_rank(<{len(samples)} shuffled samples>, {p})", got, expected,
-                         f"x[ceil(p * n / 100) - 1] of the sorted samples (rank at least 1); "
+                         why=f"x[ceil(p * n / 100) - 1] of the sorted samples (rank at least 1); "
                          f"the first samples were {samples[:8]}")
 
 
 def test_ten_samples_p90_is_the_ninth(perf):
     samples = [9, 1, 8, 2, 7, 3, 6, 4, 10, 5]
     expect_equal("nearest_rank([9, 1, 8, 2, 7, 3, 6, 4, 10, 5], 90)", perf.nearest_rank(samples, 90), 9,
-                 "90 % of 10 samples is 9 samples: the 9th smallest")
+                 why="90 % of 10 samples is 9 samples: the 9th smallest")
     expect_equal("nearest_rank(same samples, 91)", perf.nearest_rank(samples, 91), 10,
-                 "9.1 samples round up to rank 10")
+                 why="9.1 samples round up to rank 10")
 
 
 def test_input_is_left_alone_and_any_iterable_works(perf):
@@ -102,10 +102,10 @@ def test_input_is_left_alone_and_any_iterable_works(perf):
     perf.percentile(samples, 50)
     perf.nearest_rank(samples, 50)
     expect_equal("the list after percentile(samples, 50) and nearest_rank(samples, 50)", samples, kept,
-                 "sort a copy (sorted(samples)), not the caller's list")
+                 why="sort a copy (sorted(samples)), not the caller's list")
     got = perf.percentile((x for x in kept), 75)
-    expect_true(close(got, 4.0), "percentile(<a generator of 5, 1, 4, 2, 3>, 75)", got, 4.0,
-                "samples may be any iterable")
+    expect_true(close(got, 4.0), "percentile(<a generator of 5, 1, 4, 2, 3>, 75)", got=got, expected=4.0,
+                why="samples may be any iterable")
     expect_equal("nearest_rank(<a generator of 5, 1, 4, 2, 3>, 75)", perf.nearest_rank(iter(kept), 75), 4.0)
 
 

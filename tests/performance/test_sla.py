@@ -162,9 +162,9 @@ def test_only_the_period_counts_and_overlaps_count_once(perf, outages, down):
     sla = perf.SLA(1 - 1 / 16)  # a budget of 1 s in 16 s
     report = sla.report(outages, 0.0, 16.0)
     expect_equal(f"SLA(1 - 1/16).report({outages!r}, 0.0, 16.0).downtime", report.downtime, down,
-                 WHY["downtime"])
+                 why=WHY["downtime"])
     expect_equal(f"SLA(1 - 1/16).report({outages!r}, 0.0, 16.0).breached", report.breached, down > 1.0,
-                 f"{down:g} s down against a budget of 1 s: " + WHY["breached"])
+                 why=f"{down:g} s down against a budget of 1 s: " + WHY["breached"])
 
 
 # -- settings ----------------------------------------------------------------------------------------
@@ -223,8 +223,8 @@ def test_the_report_on_a_measured_pair_matches_the_measurement(make_pair, cluste
     end = start + STEP * len(pair.outcomes)
     failed = [round(o.start) for o in pair.outcomes if o.server is None]
     expect_true(5 <= len(failed) < len(pair.outcomes) // 10, "requests that neither server answered",
-                len(failed), "at least 5 (both servers down for 20 s), and under a tenth",
-                "a check of the suite itself: the scenario must have downtime to report")
+                got=len(failed), expected="at least 5 (both servers down for 20 s), and under a tenth",
+                why="a check of the suite itself: the scenario must have downtime to report")
     outages = [(float(t), float(t + STEP)) for t in reversed(failed)]
     answered = 1 - len(failed) / len(pair.outcomes)
     objective, tiers, fee = 0.999, [(0.999, 0.1), (0.99, 0.25), (0.9, 0.5)], 1200.0

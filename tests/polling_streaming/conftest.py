@@ -137,7 +137,7 @@ class Feed:
 
         expect_equal(f"versions {name} delivered (on_update calls, in order), {len(self.published)} published",
                      self.versions(name), sorted(self.published),
-                     "invariant: every update delivered exactly once, in version order" + (f"; {why}" if why else ""))
+                     why="invariant: every update delivered exactly once, in version order" + (f"; {why}" if why else ""))
         wrong = [(d.version, d.value) for d in self.delivered[name] if self.values.get(d.version) != d.value]
         expect_equal(f"(version, value) pairs {name} delivered with the wrong value", wrong[:5], [])
 

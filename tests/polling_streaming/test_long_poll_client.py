@@ -29,12 +29,12 @@ def test_asks_again_at_once_after_every_answer(make_feed, cluster):
     sent = [round(e.time, 6) for e in feed.requests("c1")]
     answered = [round(e.time, 6) for e in cluster.trace.find(kind="recv", node="c1") if e.peer == "server"]
     expect_equal("times c1 sent a long poll, against [start] + the times its answers arrived", sent, [0.0] + answered,
-                 "a long-poll client asks again the moment it gets an answer, and only then (one request "
+                 why="a long-poll client asks again the moment it gets an answer, and only then (one request "
                  "outstanding at a time)")
-    expect_true(5 <= len(sent) <= 9, "long polls c1 sent in 30 s (3 updates, hold 5 s)", len(sent), "about 7",
-                "a request per update plus one per hold of silence")
+    expect_true(5 <= len(sent) <= 9, "long polls c1 sent in 30 s (3 updates, hold 5 s)", got=len(sent), expected="about 7",
+                why="a request per update plus one per hold of silence")
     ids = [e.data.body.get("id") for e in feed.requests("c1")]
-    expect_equal("ids of c1's long polls", ids, list(range(1, len(ids) + 1)), "1, 2, 3, ...")
+    expect_equal("ids of c1's long polls", ids, list(range(1, len(ids) + 1)), why="1, 2, 3, ...")
     feed.expect_exactly_once_in_order("c1")
 
 
@@ -47,9 +47,9 @@ def test_updates_arrive_about_one_trip_after_they_are_published(make_feed, clust
     cluster.run_to(120.0)
     stats = feed.stats("c1")
     bound = 3 * LATENCY[1] + 0.001
-    expect_true(stats.worst <= bound, "worst staleness with LongPollClient", f"{stats.worst:.3f} s",
-                f"at most {bound:.3f} s (three one-way trips)",
-                f"{stats.text('long polling')}; a held request is answered at once, and an update landing while the "
+    expect_true(stats.worst <= bound, "worst staleness with LongPollClient", got=f"{stats.worst:.3f} s",
+                expected=f"at most {bound:.3f} s (three one-way trips)",
+                why=f"{stats.text('long polling')}; a held request is answered at once, and an update landing while the "
                 "client is between requests is answered when the next one arrives")
     feed.expect_exactly_once_in_order("c1")
 
@@ -68,7 +68,7 @@ def test_reconnects_without_losing_what_was_published_meanwhile(run_cluster_seed
         caught_up = [d.version for d in feed.delivered["c1"] if d.time <= 40.0 + TIMEOUT + RTT]
         expect_equal(f"versions c1 delivered by {40 + TIMEOUT + RTT:.2f} s (cut off from 10 s to 40 s; six published "
                      "by 38 s)", caught_up, [1, 2, 3, 4, 5, 6],
-                     "invariant: a client that reconnects gets everything published meanwhile: a lost request is "
+                     why="invariant: a client that reconnects gets everything published meanwhile: a lost request is "
                      "sent again after `timeout`, with the cursor of the last version delivered")
         cluster.set_link("c1", "server", drop=0.2)
         rng = cluster.random("more")
@@ -96,13 +96,13 @@ def test_long_polling_beats_short_polling(make_feed, cluster):
     cluster.run_to(300.0)
     short, long = feed.stats("short"), feed.stats("long")
     numbers = f"{short.text(f'short polling every {interval:g} s')}; {long.text('long polling (hold 20 s)')}"
-    expect_true(short.worst <= FRESHNESS, "worst staleness of short polling", f"{short.worst:.3f} s",
-                f"at most {FRESHNESS} s", numbers)
-    expect_true(long.requests * 5 <= short.requests, "requests sent by long polling", long.requests,
-                f"at most a fifth of short polling's {short.requests}",
-                f"{numbers}. Long polling asks about once per update, short polling once per interval")
+    expect_true(short.worst <= FRESHNESS, "worst staleness of short polling", got=f"{short.worst:.3f} s",
+                expected=f"at most {FRESHNESS} s", why=numbers)
+    expect_true(long.requests * 5 <= short.requests, "requests sent by long polling", got=long.requests,
+                expected=f"at most a fifth of short polling's {short.requests}",
+                why=f"{numbers}. Long polling asks about once per update, short polling once per interval")
     expect_true(long.worst < short.worst and long.mean * 3 <= short.mean, "staleness of long polling (mean, worst)",
-                (round(long.mean, 3), round(long.worst, 3)),
-                f"worst below short polling's {short.worst:.3f} s, mean at most a third of its {short.mean:.3f} s",
-                numbers)
+                got=(round(long.mean, 3), round(long.worst, 3)),
+                expected=f"worst below short polling's {short.worst:.3f} s, mean at most a third of its {short.mean:.3f} s",
+                why=numbers)
     feed.expect_exactly_once_in_order("long")

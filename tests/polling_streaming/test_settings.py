@@ -21,7 +21,7 @@ def accepted(call, make):
 @pytest.mark.task(2)
 def test_poll_interval_for_smallest_valid_inputs(ps):
     got = accepted("poll_interval_for(0.25, 0)", lambda: ps.poll_interval_for(SMALL, 0))
-    expect_equal("poll_interval_for(0.25, 0)", got, SMALL, "with no round trip the interval is the freshness")
+    expect_equal("poll_interval_for(0.25, 0)", got, SMALL, why="with no round trip the interval is the freshness")
     got = accepted("poll_interval_for(0.5, 0.25)", lambda: ps.poll_interval_for(0.5, SMALL))
     expect_equal("poll_interval_for(0.5, 0.25)", got, SMALL)
 
@@ -36,10 +36,10 @@ def test_server_with_a_quarter_second_hold_and_heartbeat(make_feed, probe, clust
     cluster.run_to(2.0)
     held = p.received("updates")
     expect_equal("answers to a long poll with nothing new, hold=0.25", [b for _, b in held],
-                 [{"type": "updates", "updates": [], "latest": 0, "id": 1}], "answered empty once the hold is over")
+                 [{"type": "updates", "updates": [], "latest": 0, "id": 1}], why="answered empty once the hold is over")
     beats = len(p.received("heartbeat"))
-    expect_true(6 <= beats <= 8, "heartbeats a subscriber got in its first ~1.9 s, heartbeat=0.25", beats,
-                "about 7 (one every 0.25 s)")
+    expect_true(6 <= beats <= 8, "heartbeats a subscriber got in its first ~1.9 s, heartbeat=0.25", got=beats,
+                expected="about 7 (one every 0.25 s)")
 
 
 @pytest.mark.task(2)

@@ -35,8 +35,8 @@ def test_updates_arrive_one_trip_after_they_are_published(make_feed, cluster):
     stats = feed.stats("c1")
     late = [round(s, 3) for s in stats.staleness[1:] if s > LATENCY[1] + 1e-6]
     expect_equal(f"staleness above one trip ({LATENCY[1]} s) of the updates published after c1 subscribed", late, [],
-                 f"{stats.text('streaming')}: the server pushes each update as it is published")
-    expect_equal("requests c1 sent in 60 s", stats.requests, 1, "a healthy stream needs a single subscribe")
+                 why=f"{stats.text('streaming')}: the server pushes each update as it is published")
+    expect_equal("requests c1 sent in 60 s", stats.requests, 1, why="a healthy stream needs a single subscribe")
     feed.expect_exactly_once_in_order("c1")
 
 
@@ -53,13 +53,13 @@ def test_resumes_from_its_cursor_after_a_partition(run_cluster_seeds, ps):
         caught_up = [d.version for d in feed.delivered["c1"] if d.time <= deadline]
         expect_equal(f"versions c1 delivered by {deadline:.2f} s (cut off from 10 s to 70 s; six published by 68 s)",
                      caught_up, [1, 2, 3, 4, 5, 6],
-                     "invariant: a client that reconnects gets everything published meanwhile: resubscribe with "
+                     why="invariant: a client that reconnects gets everything published meanwhile: resubscribe with "
                      "the cursor of the last version delivered, and the server sends what came after it (within "
                      "dead_after + a heartbeat of the heal)")
         asked = len(subscribes(feed, "c1", 10.0, 70.0))
-        expect_true(asked <= 60 / DEAD + 2, "subscribes c1 sent while cut off for 60 s", asked,
-                    f"about one per dead_after ({DEAD:g} s): at most {60 / DEAD + 2:.0f}",
-                    "sending a subscribe counts as hearing from the server: do not ask again on every check")
+        expect_true(asked <= 60 / DEAD + 2, "subscribes c1 sent while cut off for 60 s", got=asked,
+                    expected=f"about one per dead_after ({DEAD:g} s): at most {60 / DEAD + 2:.0f}",
+                    why="sending a subscribe counts as hearing from the server: do not ask again on every check")
         cluster.run_to(120.0)
         feed.expect_exactly_once_in_order("c1")
 
@@ -77,7 +77,7 @@ def test_a_gap_is_noticed_without_waiting_for_silence(make_feed, cluster):
     got = [(d.version, round(d.time, 3)) for d in feed.delivered["c1"]]
     expect_equal("versions c1 delivered by 12.18 s (version 2 lost in a 1 s partition, version 3 pushed at 12 s)",
                  [v for v, _ in got], [1, 2, 3],
-                 "a pushed version above cursor + 1 reveals a gap: resubscribe from the cursor at once, do not "
+                 why="a pushed version above cursor + 1 reveals a gap: resubscribe from the cursor at once, do not "
                  "deliver it out of order and do not wait for a heartbeat")
 
 
@@ -90,11 +90,11 @@ def test_a_burst_of_gaps_sends_one_resubscribe(make_feed, cluster):
     cluster.at(10.4, "heal")
     cluster.run_to(14.0)
     expect_equal("versions c1 delivered by 14 s (version 2 lost in a partition, 3-22 pushed at 12.000-12.019 s)",
-                 feed.versions("c1"), list(range(1, 23)), "the gap at version 3 is repaired from the cursor")
+                 feed.versions("c1"), list(range(1, 23)), why="the gap at version 3 is repaired from the cursor")
     asked = subscribes(feed, "c1", 10.0, 14.0)
-    expect_true(len(asked) <= 2, "subscribes c1 sent between 10 s and 14 s", len(asked),
-                "at most 2 (one resubscribe from cursor 1 repairs the gap)",
-                "the 20 pushes sent before the server saw the resubscribe all show the same gap; a subscribe "
+    expect_true(len(asked) <= 2, "subscribes c1 sent between 10 s and 14 s", got=len(asked),
+                expected="at most 2 (one resubscribe from cursor 1 repairs the gap)",
+                why="the 20 pushes sent before the server saw the resubscribe all show the same gap; a subscribe "
                 "for each is a storm, and the server answers each with the whole catch-up: do not resubscribe "
                 "from the same cursor within dead_after")
 
@@ -112,7 +112,7 @@ def test_a_lost_subscribe_is_sent_again(make_feed, cluster, ps):
     cluster.run_to(4.0 + DEAD + RTT + 0.01)
     expect_equal(f"versions c1 delivered by {4 + DEAD + RTT + 0.01:.2f} s (its first subscribe was lost)",
                  feed.versions("c1"), [1, 2],
-                 f"no heartbeat for dead_after = {DEAD:g} s means no stream: subscribe again from the cursor")
+                 why=f"no heartbeat for dead_after = {DEAD:g} s means no stream: subscribe again from the cursor")
 
 
 @pytest.mark.points(2)
@@ -147,12 +147,12 @@ def test_streaming_beats_short_polling(make_feed, cluster):
     cluster.run_to(300.0)
     short, stream = feed.stats("short"), feed.stats("stream")
     numbers = f"{short.text(f'short polling every {interval:g} s')}; {stream.text('streaming')}"
-    expect_true(short.worst <= FRESHNESS, "worst staleness of short polling", f"{short.worst:.3f} s",
-                f"at most {FRESHNESS} s", numbers)
-    expect_true(stream.requests * 50 <= short.requests, "requests sent by the streaming client", stream.requests,
-                f"at most a fiftieth of short polling's {short.requests}",
-                f"{numbers}. A stream is one subscribe; the server pushes")
+    expect_true(short.worst <= FRESHNESS, "worst staleness of short polling", got=f"{short.worst:.3f} s",
+                expected=f"at most {FRESHNESS} s", why=numbers)
+    expect_true(stream.requests * 50 <= short.requests, "requests sent by the streaming client", got=stream.requests,
+                expected=f"at most a fiftieth of short polling's {short.requests}",
+                why=f"{numbers}. A stream is one subscribe; the server pushes")
     expect_true(stream.worst <= LATENCY[1] + 1e-6 and stream.mean * 5 <= short.mean,
-                "staleness of streaming (mean, worst)", (round(stream.mean, 3), round(stream.worst, 3)),
-                f"worst one trip ({LATENCY[1]} s), mean at most a fifth of short polling's {short.mean:.3f} s", numbers)
+                "staleness of streaming (mean, worst)", got=(round(stream.mean, 3), round(stream.worst, 3)),
+                expected=f"worst one trip ({LATENCY[1]} s), mean at most a fifth of short polling's {short.mean:.3f} s", why=numbers)
     feed.expect_exactly_once_in_order("stream")

@@ -23,18 +23,18 @@ def test_subscribe_sends_the_backlog_then_every_new_update(make_feed, probe, clu
     cluster.run_to(RTT + 0.001)
     expect_equal("(version, value) pushed within a round trip of subscribe(cursor=1), 3 published",
                  [(v, x) for _, v, x in pushes(p)], [(2, "b"), (3, "c")],
-                 "a subscriber first gets every update after its cursor, in order")
+                 why="a subscriber first gets every update after its cursor, in order")
     cluster.run_to(2.0)
     feed.publish("d")
     cluster.run_to(2.0 + LATENCY[1] + 0.001)
     got = pushes(p, 2.0)
     expect_equal("(version, value) pushed within one trip of publish('d')", [(v, x) for _, v, x in got], [(4, "d")],
-                 "then each update is pushed as it is published")
+                 why="then each update is pushed as it is published")
     feed.publish("e")
     feed.publish("f")
     cluster.run_to(10.0)
     expect_equal("versions the probe received in all", [v for _, v, _ in pushes(p)], [2, 3, 4, 5, 6],
-                 "each update pushed once, in order")
+                 why="each update pushed once, in order")
 
 
 def test_subscribe_from_none_starts_now(make_feed, probe, cluster):
@@ -47,7 +47,7 @@ def test_subscribe_from_none_starts_now(make_feed, probe, cluster):
     feed.publish("c")
     cluster.run_to(2.0)
     expect_equal("versions pushed after subscribe(cursor=None) and one more publish", [v for _, v, _ in pushes(p)], [3],
-                 "a cursor of None means from now on")
+                 why="a cursor of None means from now on")
 
 
 @pytest.mark.points(2)
@@ -61,11 +61,11 @@ def test_heartbeats_every_interval_with_the_latest_version(make_feed, probe, clu
     times = [round(t, 2) for t, _ in beats]
     gaps = [round(b - a, 3) for a, b in zip(times, times[1:])]
     expect_true(9 <= len(beats) <= 10 and all(abs(g - 2.0) <= 0.03 for g in gaps),
-                "heartbeats a subscriber got in 20 s (heartbeat=2)", times, "one every 2 s",
-                "heartbeats let a subscriber tell a quiet stream from a broken one")
+                "heartbeats a subscriber got in 20 s (heartbeat=2)", got=times, expected="one every 2 s",
+                why="heartbeats let a subscriber tell a quiet stream from a broken one")
     latest = [(round(t), b["latest"]) for t, b in beats]
     expect_true(all(v == (1 if t > 7 else 0) for t, v in latest), "(time, latest) of the heartbeats (update at 7 s)",
-                latest, "latest 0 before 7 s, 1 after", "a heartbeat carries the newest version")
+                got=latest, expected="latest 0 before 7 s, 1 after", why="a heartbeat carries the newest version")
     expect_equal("heartbeats sent to a node that never subscribed", quiet.received("heartbeat"), [])
 
 
@@ -79,4 +79,4 @@ def test_subscribing_again_does_not_double_the_pushes(make_feed, probe, cluster)
     feed.publish("b")
     cluster.run_to(2.0)
     expect_equal("versions pushed after subscribing twice, then two publishes", [v for _, v, _ in pushes(p)], [1, 2],
-                 "a client is a subscriber once, however often it subscribes")
+                 why="a client is a subscriber once, however often it subscribes")

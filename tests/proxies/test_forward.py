@@ -44,16 +44,16 @@ def test_forward_sends_method_path_query_headers_and_body(cluster, proxies):
         (status, _, _), _ = run_forward(cluster, proxies, method, url, headers, body)
         call = describe(method, url, headers, body[:20])
         expect_equal(f"number of requests origin received after {call}", len(origin.seen) - before, 1,
-                     "forward sends exactly one request")
+                     why="forward sends exactly one request")
         seen = origin.seen[-1]
         expect_equal(f"{call}: method, path, query the origin saw", (seen.method, seen.path, seen.query),
                      (method, path, parse_qsl(query, keep_blank_values=True)),
-                     "method, path and query string (repeated keys and blank values included) pass through unchanged")
-        expect_equal(f"{call}: body the origin saw", seen.body, body, "the body passes through byte for byte")
+                     why="method, path and query string (repeated keys and blank values included) pass through unchanged")
+        expect_equal(f"{call}: body the origin saw", seen.body, body, why="the body passes through byte for byte")
         expect_equal(f"{call}: header X-Custom at the origin", seen.headers.get("X-Custom"), "kept",
-                     "ordinary headers pass through")
+                     why="ordinary headers pass through")
         expect_equal(f"{call}: who the origin saw calling (request.client)", seen.client, "relay",
-                     "forward runs as the node that calls it")
+                     why="forward runs as the node that calls it")
         expect_equal(f"{call}: status returned", status, 200)
 
 
@@ -68,13 +68,13 @@ def test_forward_drops_hop_by_hop_headers(cluster, proxies):
     leaked = {k: seen[k] for k in ("Proxy-Authorization", "Keep-Alive", "TE", "Upgrade", "Proxy-Connection")
               if k in seen}
     expect_equal(f"{call}: hop-by-hop headers that reached the origin", leaked, {},
-                 "hop-by-hop headers concern one connection and stop at the proxy (Proxy-Authorization "
+                 why="hop-by-hop headers concern one connection and stop at the proxy (Proxy-Authorization "
                  "holds the client's credentials for the proxy); names compare case-insensitively")
     expect_true(seen.get("Connection") != "close" and seen.get("Host") != "relay",
-                f"{call}: Connection and Host at the origin", {"Connection": seen.get("Connection"), "Host": seen.get("Host")},
-                "not the client's 'close' and 'relay' (requests sets its own)",
-                "Connection, Host and Content-Length describe the old connection, not the request")
-    expect_equal(f"{call}: X-Keep at the origin", seen.get("X-Keep"), "yes", "ordinary headers pass through")
+                f"{call}: Connection and Host at the origin", got={"Connection": seen.get("Connection"), "Host": seen.get("Host")},
+                expected="not the client's 'close' and 'relay' (requests sets its own)",
+                why="Connection, Host and Content-Length describe the old connection, not the request")
+    expect_equal(f"{call}: X-Keep at the origin", seen.get("X-Keep"), "yes", why="ordinary headers pass through")
 
 
 @pytest.mark.points(2)
@@ -90,21 +90,21 @@ def test_forward_returns_the_answer_and_never_follows_redirects(cluster, proxies
     got, _ = run_forward(cluster, proxies, "GET", "http://origin/old")
     call = describe("GET", "http://origin/old")
     expect_equal(f"paths the origin saw after {call}", [s.path for s in origin.seen], ["/old"],
-                 "a proxy passes a redirect back to its client; following it is the client's decision "
+                 why="a proxy passes a redirect back to its client; following it is the client's decision "
                  "(allow_redirects=False)")
-    expect_true(isinstance(got, tuple) and len(got) == 3, f"{call}", got, "a tuple (status, headers, body)")
+    expect_true(isinstance(got, tuple) and len(got) == 3, f"{call}", got=got, expected="a tuple (status, headers, body)")
     status, headers, body = got
     expect_equal(f"{call}: status and body", (status, body), (302, b"moved"),
-                 "the origin's status and body (bytes), as they are")
-    expect_true(isinstance(headers, dict), f"{call}: type of the headers", type(headers).__name__, "dict")
+                 why="the origin's status and body (bytes), as they are")
+    expect_true(isinstance(headers, dict), f"{call}: type of the headers", got=type(headers).__name__, expected="dict")
     lowered = {k.lower(): v for k, v in headers.items()}
     expect_equal(f"{call}: Location and X-Origin returned", (lowered.get("location"), lowered.get("x-origin")),
-                 ("http://origin/new", "o"), "the origin's headers come back")
-    expect_true("keep-alive" not in lowered, f"{call}: headers returned", headers, "no Keep-Alive",
-                "hop-by-hop headers stop at the proxy on the way back too")
+                 ("http://origin/new", "o"), why="the origin's headers come back")
+    expect_true("keep-alive" not in lowered, f"{call}: headers returned", got=headers, expected="no Keep-Alive",
+                why="hop-by-hop headers stop at the proxy on the way back too")
     (status, _, body), _ = run_forward(cluster, proxies, "GET", "http://origin/missing")
     expect_equal(f"{describe('GET', 'http://origin/missing')}: status and body", (status, body),
-                 (404, b"no such page"), "a 404 is an answer: pass it on as it is")
+                 (404, b"no such page"), why="a 404 is an answer: pass it on as it is")
 
 
 @pytest.mark.points(2)
@@ -113,10 +113,10 @@ def test_unreachable_backend_is_502(cluster, proxies):
     cluster.crash("origin")
     (status, _, _), _ = run_forward(cluster, proxies, "GET", "http://origin/", timeout=2.0)
     expect_equal(f"{describe('GET', 'http://origin/')} while origin is down: status", status, 502,
-                 "connection refused (requests.ConnectionError) is 502 Bad Gateway; a 500 would blame the proxy")
+                 why="connection refused (requests.ConnectionError) is 502 Bad Gateway; a 500 would blame the proxy")
     (status, _, _), _ = run_forward(cluster, proxies, "POST", "http://nowhere/x", body=b"data")
     expect_equal(f"{describe('POST', 'http://nowhere/x', body=b'data')} (no such host): status", status, 502,
-                 "a host that does not exist is 502 Bad Gateway")
+                 why="a host that does not exist is 502 Bad Gateway")
 
 
 @pytest.mark.points(2)
@@ -126,12 +126,12 @@ def test_no_answer_in_time_is_504_at_the_timeout(cluster, proxies):
     (status, _, _), took = run_forward(cluster, proxies, "GET", "http://origin/slow", timeout=1.5)
     call = describe("GET", "http://origin/slow", timeout=1.5)
     expect_equal(f"{call} with origin taking 10 s to answer: status", status, 504,
-                 "no answer within the timeout (requests.Timeout) is 504 Gateway Timeout; "
+                 why="no answer within the timeout (requests.Timeout) is 504 Gateway Timeout; "
                  "is timeout= passed to requests?")
-    expect_equal(f"{call}: virtual seconds forward() took", took, 1.5, "it gives up exactly at the timeout")
+    expect_equal(f"{call}: virtual seconds forward() took", took, 1.5, why="it gives up exactly at the timeout")
     cluster.slow("origin")
     cluster.partition({"relay"}, {"origin"})
     (status, _, _), took = run_forward(cluster, proxies, "GET", "http://origin/cut", timeout=1.5)
     expect_equal(f"{describe('GET', 'http://origin/cut', timeout=1.5)} with the link to origin cut: status",
-                 status, 504, "no connection within the timeout is requests.ConnectTimeout, which is both a "
+                 status, 504, why="no connection within the timeout is requests.ConnectTimeout, which is both a "
                  "ConnectionError and a Timeout: it is a timeout, so 504")

@@ -30,16 +30,16 @@ def test_origin_sees_the_proxy_not_the_client(cluster, proxies):
     call = "alice: GET http://fwd/origin/whoami?lang=en (through the forward proxy 'fwd')"
     expect_equal(f"requests the origin saw after {call}", [s.short() for s in origin.seen],
                  ["GET /whoami?lang=en from fwd"],
-                 "the proxy makes the request itself, so the origin sees the proxy's address; a redirect "
+                 why="the proxy makes the request itself, so the origin sees the proxy's address; a redirect "
                  "would send alice to the origin in person")
     seen = origin.seen[0]
     expect_equal(f"headers at the origin naming alice after {call}", mentions(seen.headers, "alice"), {},
-                 "a forward proxy hides its client: nothing it adds may carry the client's address "
+                 why="a forward proxy hides its client: nothing it adds may carry the client's address "
                  "(no X-Forwarded-For, Forwarded or X-Real-IP with 'alice')")
     expect_equal(f"{call}: what alice got", (reply.status_code, reply.json()),
-                 (200, {"node": "origin", "n": 1, "path": "/whoami"}), "the origin's answer, passed back")
+                 (200, {"node": "origin", "n": 1, "path": "/whoami"}), why="the origin's answer, passed back")
     expect_equal(f"{call}: X-Served-By alice got", reply.headers.get("X-Served-By"), "origin",
-                 "the origin's headers come back to the client")
+                 why="the origin's headers come back to the client")
 
 
 @pytest.mark.points(2)
@@ -52,13 +52,13 @@ def test_method_query_and_body_pass_through(cluster, proxies):
     seen = origin.seen[0]
     expect_equal(f"{call}: method, path and query at the origin", (seen.method, seen.path, seen.query),
                  ("POST", "/forms/submit", [("tag", "a"), ("tag", "b"), ("x", "")]),
-                 "the first path segment names the origin; the rest of the path and the raw query string "
+                 why="the first path segment names the origin; the rest of the path and the raw query string "
                  "(repeated keys included) pass through")
-    expect_equal(f"{call}: body at the origin", seen.body, body, "the body passes through byte for byte")
+    expect_equal(f"{call}: body at the origin", seen.body, body, why="the body passes through byte for byte")
     expect_equal(f"{call}: status alice got", reply.status_code, 200)
     call_from(cluster, "alice", "DELETE", "http://fwd/origin")
     expect_equal("alice: DELETE http://fwd/origin, then what the origin saw", origin.seen[-1].short(),
-                 "DELETE / from fwd", "/<host> alone means the path /")
+                 "DELETE / from fwd", why="/<host> alone means the path /")
 
 
 @pytest.mark.points(3)
@@ -73,14 +73,14 @@ def test_identifying_headers_are_stripped(cluster, proxies):
     call = f"alice: GET http://fwd/origin/page with headers {sorted(sent)}"
     leaked = {name: seen[name] for name in proxies.IDENTIFYING_HEADERS if name in seen}
     expect_equal(f"{call}: identifying headers at the origin", leaked, {},
-                 "a forward proxy strips every header in IDENTIFYING_HEADERS, whatever the case the client "
+                 why="a forward proxy strips every header in IDENTIFYING_HEADERS, whatever the case the client "
                  "wrote it in ('cookie' is 'Cookie')")
     expect_equal(f"{call}: headers at the origin mentioning alice or 10.0.0.7",
                  {**mentions(seen, "alice"), **mentions(seen, "10.0.0.7")}, {},
-                 "nothing that identifies the client may reach the origin")
+                 why="nothing that identifies the client may reach the origin")
     expect_equal(f"{call}: Accept-Language and X-Custom at the origin",
                  (seen.get("Accept-Language"), seen.get("X-Custom")), ("fr", "kept"),
-                 "other headers pass through: stripping everything would break content negotiation")
+                 why="other headers pass through: stripping everything would break content negotiation")
 
 
 @pytest.mark.points(2)
@@ -90,23 +90,23 @@ def test_blocked_hosts_are_refused_without_contacting_them(cluster, proxies):
     for url in ("http://fwd/tracker/pixel.gif?id=alice", "http://fwd/TRACKER/"):
         reply = call_from(cluster, "alice", "GET", url)
         expect_equal(f"alice: GET {url} with blocked_hosts=['Tracker']: status", reply.status_code, 403,
-                     "a blocked host is refused with 403 Forbidden (host names compare case-insensitively)")
+                     why="a blocked host is refused with 403 Forbidden (host names compare case-insensitively)")
     expect_equal("requests the blocked host 'tracker' received", [s.short() for s in tracker.seen], [],
-                 "a blocked host is never contacted")
+                 why="a blocked host is never contacted")
     reply = call_from(cluster, "alice", "GET", "http://fwd/origin/ok")
     expect_equal("alice: GET http://fwd/origin/ok with blocked_hosts=['Tracker']: status", reply.status_code, 200,
-                 "other hosts are fetched as usual")
+                 why="other hosts are fetched as usual")
 
 
 def test_no_host_is_400_and_unreachable_origin_is_502(cluster, proxies):
     setup(cluster, proxies)
     reply = call_from(cluster, "alice", "GET", "http://fwd/")
     expect_equal("alice: GET http://fwd/ (no host in the path): status", reply.status_code, 400,
-                 "without a host there is nothing to fetch: 400 Bad Request")
+                 why="without a host there is nothing to fetch: 400 Bad Request")
     reply = call_from(cluster, "alice", "GET", "http://fwd/nowhere/x")
     expect_equal("alice: GET http://fwd/nowhere/x (no such host): status", reply.status_code, 502,
-                 "an origin that cannot be reached is 502 Bad Gateway")
+                 why="an origin that cannot be reached is 502 Bad Gateway")
     cluster.crash("origin")
     reply = call_from(cluster, "alice", "GET", "http://fwd/origin/x")
     expect_equal("alice: GET http://fwd/origin/x while origin is down: status", reply.status_code, 502,
-                 "an origin that cannot be reached is 502 Bad Gateway")
+                 why="an origin that cannot be reached is 502 Bad Gateway")

@@ -30,14 +30,14 @@ def test_a_repeated_get_is_answered_from_the_cache(cluster, proxies):
     cluster.run_to(5.0)
     second = get(cluster, "/page")
     expect_equal("requests app-1 saw after GET /page at t=0 and t=5 (cache_ttl=10)", [s.short() for s in app.seen],
-                 ["GET /page from edge"], "a fresh cached answer is served without contacting the backend")
+                 ["GET /page from edge"], why="a fresh cached answer is served without contacting the backend")
     expect_equal("GET /page at t=5: (status, body, X-Served-By) compared with the first answer",
                  (second.status_code, second.content, second.headers.get("X-Served-By")),
                  (first.status_code, first.content, first.headers.get("X-Served-By")),
-                 "a cache hit answers the stored status, body and headers")
+                 why="a cache hit answers the stored status, body and headers")
     expect_equal("X-Cache of the answers to GET /page at t=0 and t=5",
                  [first.headers.get("X-Cache"), second.headers.get("X-Cache")], ["MISS", "HIT"],
-                 "X-Cache tells the client where the answer came from")
+                 why="X-Cache tells the client where the answer came from")
 
 
 @pytest.mark.points(3)
@@ -57,7 +57,7 @@ def test_an_entry_expires_exactly_at_the_ttl(cluster, proxies):
         get(cluster, path)
         expect_equal(f"GET http://edge{path} sent at t={at} (cache_ttl=10): did app-1 get a request?",
                      len(app.seen) > before, contacted,
-                     f"{why}; an entry is stored when the backend's answer arrives and is fresh while "
+                     why=f"{why}; an entry is stored when the backend's answer arrives and is fresh while "
                      "now < stored + ttl")
 
 
@@ -74,7 +74,7 @@ def test_only_successful_get_answers_are_cached(cluster, proxies):
     reply = get(cluster, "/flaky")
     expect_equal("GET /flaky twice (app-1 answers 503, then 200), cache_ttl=60: second answer",
                  (reply.status_code, len(app.seen)), (200, 2),
-                 "only 200 answers are cached: a cached 503 would keep the outage going after the backend recovered")
+                 why="only 200 answers are cached: a cached 503 would keep the outage going after the backend recovered")
     get(cluster, "/orders")
     for method in ("POST", "POST", "PUT", "PUT", "DELETE", "DELETE", "PATCH", "PATCH"):
         before = len(app.seen)
@@ -82,7 +82,7 @@ def test_only_successful_get_answers_are_cached(cluster, proxies):
         expect_equal(f"{method} http://edge/orders (after a cached GET /orders and earlier {method}s): "
                      "did app-1 get it, and what did alice get?",
                      (len(app.seen) > before, reply.text), (True, f"answer {len(app.seen)} to {method} /orders"),
-                     "only GET is cached: replaying an old answer to a POST, PUT, DELETE or PATCH would skip the "
+                     why="only GET is cached: replaying an old answer to a POST, PUT, DELETE or PATCH would skip the "
                      "change it asks for")
     cluster.crash("app-1")
     reply = get(cluster, "/down")
@@ -91,7 +91,7 @@ def test_only_successful_get_answers_are_cached(cluster, proxies):
     before = len(app.seen)
     reply = get(cluster, "/down")
     expect_equal("GET /down again after app-1 restarted: (status, did app-1 get it)",
-                 (reply.status_code, len(app.seen) > before), (200, True), "a 502 is never cached")
+                 (reply.status_code, len(app.seen) > before), (200, True), why="a 502 is never cached")
 
 
 @pytest.mark.points(2)
@@ -122,7 +122,7 @@ def test_partial_missing_and_redirect_answers_are_not_cached(cluster, proxies):
         done.append(f"{shown} -> {reply.status_code}")
         expect_equal(f"{'; '.join(done)} (cache_ttl=60): did app-1 get the last one, and its status",
                      (len(app.seen) > before, reply.status_code), (True, status),
-                     f"{why}; only a 200 answer to a GET is cached")
+                     why=f"{why}; only a 200 answer to a GET is cached")
 
 
 @pytest.mark.points(2)
@@ -130,16 +130,16 @@ def test_a_head_answer_is_never_served_to_a_get(cluster, proxies):
     app = setup(cluster, proxies, cache_ttl=60)
     head = call_from(cluster, "alice", "HEAD", "http://edge/page")
     expect_equal("HEAD /page (cache_ttl=60): status and body", (head.status_code, head.content), (200, b""),
-                 "a HEAD answer has the page's headers and no body")
+                 why="a HEAD answer has the page's headers and no body")
     first = get(cluster, "/page")
     expect_equal("HEAD /page; GET /page: requests app-1 saw", [s.short() for s in app.seen],
                  ["HEAD /page from edge", "GET /page from edge"],
-                 "only GET answers are cached: the body-less HEAD answer is not the page")
-    expect_true(first.content != b"", "HEAD /page; GET /page: the body of the GET", first.content,
-                "the page (not empty)", "a GET gets the whole page, never the empty body of a HEAD answer")
+                 why="only GET answers are cached: the body-less HEAD answer is not the page")
+    expect_true(first.content != b"", "HEAD /page; GET /page: the body of the GET", got=first.content,
+                expected="the page (not empty)", why="a GET gets the whole page, never the empty body of a HEAD answer")
     second = get(cluster, "/page")
     expect_equal("HEAD /page; GET /page; GET /page: (requests app-1 saw, the second GET's body)",
-                 (len(app.seen), second.content), (2, first.content), "the GET answer itself is cached")
+                 (len(app.seen), second.content), (2, first.content), why="the GET answer itself is cached")
 
 
 @pytest.mark.points(2)
@@ -151,10 +151,10 @@ def test_the_query_string_is_part_of_the_key(cluster, proxies):
     expect_equal("requests app-1 saw after GET /search?q=a, ?q=b, (none), ?q=a, ?q=b with cache_ttl=30",
                  [s.short() for s in app.seen],
                  ["GET /search?q=a from edge", "GET /search?q=b from edge", "GET /search from edge"],
-                 "the cache key is the path and the query string: /search?q=b is a different page")
+                 why="the cache key is the path and the query string: /search?q=b is a different page")
     for target in ("/search?q=a", "/search?q=b"):
         first, again = replies[target]
-        expect_equal(f"GET {target} twice: the two bodies", again, first, "the second answer is the cached first one")
+        expect_equal(f"GET {target} twice: the two bodies", again, first, why="the second answer is the cached first one")
 
 
 def test_no_cache_when_ttl_is_zero(cluster, proxies):
@@ -162,4 +162,4 @@ def test_no_cache_when_ttl_is_zero(cluster, proxies):
     get(cluster, "/page")
     get(cluster, "/page")
     expect_equal("requests app-1 saw after GET /page twice with the default cache_ttl=0", len(app.seen), 2,
-                 "cache_ttl=0 turns the cache off")
+                 why="cache_ttl=0 turns the cache off")

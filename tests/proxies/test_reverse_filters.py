@@ -26,11 +26,11 @@ def test_allows_covers_whole_segments(proxies):
     wrong = {f"{m} {p}": got[(m, p)] for (m, p) in cases if got[(m, p)] != cases[(m, p)]}
     expect_equal(f"ReverseProxy(deny_paths={DENY}, allow_methods=['GET', 'post']).allows(method, path): the "
                  "cases answered wrongly (case: what allows returned)", wrong, {},
-                 "a deny prefix covers the path itself and everything below it, whole segments only "
+                 why="a deny prefix covers the path itself and everything below it, whole segments only "
                  "('/admin' covers '/admin/users', not '/administrator'); methods compare in upper case")
     open_proxy = proxies.ReverseProxy("edge", ["http://app-1"])
     expect_equal("ReverseProxy() with no filters: allows('PURGE', '/admin')", open_proxy.allows("PURGE", "/admin"),
-                 True, "allow_methods=None allows every method, and no path is denied by default")
+                 True, why="allow_methods=None allows every method, and no path is denied by default")
 
 
 @pytest.mark.points(3)
@@ -42,16 +42,16 @@ def test_denied_requests_get_403_and_never_reach_a_backend(cluster, proxies):
     for method, path in denied:
         reply = call_from(cluster, "alice", method, f"http://edge{path}?x=1", data=b"payload")
         expect_equal(f"alice: {method} http://edge{path}?x=1 (deny_paths={DENY}, allow_methods=['GET', 'POST']): "
-                     "status", reply.status_code, 403, "a filtered request is refused with 403 Forbidden")
+                     "status", reply.status_code, 403, why="a filtered request is refused with 403 Forbidden")
     calls = [e.format().strip() for e in cluster.trace.find(kind="call", node="edge")]
     expect_equal("calls the proxy made for the denied requests (from the cluster trace)", calls, [],
-                 "a filter decides before forwarding: no backend is contacted")
+                 why="a filter decides before forwarding: no backend is contacted")
     reached = [s.short() for a in apps for s in a.seen]
     expect_equal("requests the backends received for the denied requests", reached, [],
-                 "a filter decides before forwarding: the backend must not do the work, even if the client "
+                 why="a filter decides before forwarding: the backend must not do the work, even if the client "
                  "then gets a 403")
     for method, path in (("GET", "/administrator"), ("POST", "/internals/x"), ("GET", "/")):
         reply = call_from(cluster, "alice", method, f"http://edge{path}")
         expect_equal(f"alice: {method} http://edge{path} (not under a denied prefix): status", reply.status_code,
-                     200, "requests that pass the filters are forwarded")
+                     200, why="requests that pass the filters are forwarded")
     expect_equal("requests the backends received in all", sum(len(a.seen) for a in apps), 3)

@@ -50,14 +50,14 @@ def describe_scenario():
 def parse(lines):
     records = []
     for line in lines:
-        expect_true(isinstance(line, str) and "\n" not in line, "an entry of edge.log_lines", line,
-                    "a str holding one line")
+        expect_true(isinstance(line, str) and "\n" not in line, "an entry of edge.log_lines", got=line,
+                    expected="a str holding one line")
         try:
             record = json.loads(line)
         except ValueError:
             raise AssertionError(f"log line {line!r} is not JSON: a structured line is one JSON object") from None
         expect_true(isinstance(record, dict) and KEYS <= set(record), "json.loads(log line).keys()",
-                    sorted(record) if isinstance(record, dict) else record, sorted(KEYS))
+                    got=sorted(record) if isinstance(record, dict) else record, expected=sorted(KEYS))
         records.append(record)
     return records
 
@@ -66,23 +66,23 @@ def parse(lines):
 def test_one_json_line_per_request_with_its_outcome(cluster, proxies):
     apps, lines = run_scenario(cluster, proxies)
     expect_equal(f"len(edge.log_lines) after {len(SCENARIO)} requests ({describe_scenario()})", len(lines),
-                 len(SCENARIO), "every request gets one line: cache hits, 403s, 502s and 504s included")
+                 len(SCENARIO), why="every request gets one line: cache hits, 403s, 502s and 504s included")
     records = parse(lines)
     for record, (_, method, path, fields, _, _) in zip(records, SCENARIO):
         expected = {"method": method, "path": path.split("?")[0], **fields}
         got = {k: record[k] for k in expected}
         expect_equal(f"the log line of {method} {path} in: {describe_scenario()}", got, expected,
-                     "method, path without the query string, the status answered, the backend contacted (null "
+                     why="method, path without the query string, the status answered, the backend contacted (null "
                      "when none was) and whether the cache answered")
     ids = [r["request_id"] for r in records]
     expect_equal("distinct request_id values in the log", len(set(map(str, ids))), len(ids),
-                 f"each request has its own id (got {ids})")
+                 why=f"each request has its own id (got {ids})")
     sent = {s.headers.get("X-Request-Id"): f"{a.name}: {s.short()}" for a in apps for s in a.seen}
     for record in records:
         if record["backend"] is not None and record["status"] != 502:
             expect_true(record["request_id"] in sent, f"request_id {record['request_id']!r} of the log line for "
-                        f"{record['method']} {record['path']}", sorted(sent), "one of the X-Request-Id values the "
-                        "backends saw", "the log and the backend's request carry the same id, so one request can "
+                        f"{record['method']} {record['path']}", got=sorted(sent), expected="one of the X-Request-Id values the "
+                        "backends saw", why="the log and the backend's request carry the same id, so one request can "
                         "be followed across services")
 
 
@@ -95,4 +95,4 @@ def test_latency_is_measured_in_virtual_time(cluster, proxies):
         got = record["latency"]
         expect_true(isinstance(got, (int, float)) and abs(got - latency) <= 1e-5,
                     f"latency in the log line of {method} {path}" + (f" after '{before}'" if before else ""),
-                    got, latency, f"seconds of virtual time from receiving the request to answering it: {why}")
+                    got=got, expected=latency, why=f"seconds of virtual time from receiving the request to answering it: {why}")

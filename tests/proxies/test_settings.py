@@ -33,9 +33,9 @@ def test_a_single_backend_is_enough(cluster, proxies):
     for n in range(1, 4):
         reply = call_from(cluster, "alice", "GET", f"http://edge/item/{n}")
         expect_equal(f"alice: GET http://edge/item/{n} (request {n}) through {what}: status", reply.status_code, 200,
-                     "with one backend, every request goes to it (backends[k % 1])")
+                     why="with one backend, every request goes to it (backends[k % 1])")
         expect_equal(f"requests app-1 saw after {n} requests through {what}", len(app.seen), n,
-                     "'at least one backend': one is a valid setting, and it serves every request")
+                     why="'at least one backend': one is a valid setting, and it serves every request")
 
 
 @pytest.mark.task(5)
@@ -48,9 +48,9 @@ def test_cache_ttl_zero_and_the_shortest_ttl(cluster, proxies):
     for n in (1, 2):
         reply = call_from(cluster, "alice", "GET", "http://edge/page")
         expect_equal(f"alice: GET http://edge/page (request {n}, same instant) through {what}: X-Cache",
-                     reply.headers.get("X-Cache"), "MISS", "cache_ttl=0 turns the cache off")
+                     reply.headers.get("X-Cache"), "MISS", why="cache_ttl=0 turns the cache off")
         expect_equal(f"requests app-1 saw after {n} GETs of /page through {what}", len(app.seen), n,
-                     "with the cache off every GET reaches the backend")
+                     why="with the cache off every GET reaches the backend")
 
 
 @pytest.mark.task(5)
@@ -65,12 +65,12 @@ def test_a_very_short_cache_ttl_works(cluster, proxies):
     call_from(cluster, "alice", "GET", "http://edge/page")
     reply = call_from(cluster, "alice", "GET", "http://edge/page")
     expect_equal(f"alice: GET http://edge/page twice at the same instant through {what}: second X-Cache",
-                 reply.headers.get("X-Cache"), "HIT", "any positive cache_ttl caches; the entry is fresh for 1 ms")
+                 reply.headers.get("X-Cache"), "HIT", why="any positive cache_ttl caches; the entry is fresh for 1 ms")
     expect_equal(f"requests app-1 saw after those two GETs through {what}", len(app.seen), 1)
     cluster.run_for(ttl)
     reply = call_from(cluster, "alice", "GET", "http://edge/page")
     expect_equal(f"alice: GET http://edge/page {ttl} s later: X-Cache", reply.headers.get("X-Cache"), "MISS",
-                 "the entry expired at stored time + cache_ttl")
+                 why="the entry expired at stored time + cache_ttl")
 
 
 @pytest.mark.task(2)
@@ -82,5 +82,5 @@ def test_a_forward_proxy_that_blocks_nothing(cluster, proxies):
     build(cluster, what, lambda: proxies.ForwardProxy(blocked_hosts=[], timeout=5.0))
     reply = call_from(cluster, "alice", "GET", "http://edge/origin/page")
     expect_equal(f"alice: GET http://edge/origin/page through {what}: status", reply.status_code, 200,
-                 "an empty block list blocks nothing")
+                 why="an empty block list blocks nothing")
     expect_equal(f"requests origin saw through {what}", [s.short() for s in origin.seen], ["GET /page from edge"])

@@ -39,16 +39,16 @@ def test_processes_then_acks_and_dedupes_by_id(cluster, pubsub):
     deliver(fb, "m1", {"amount": 10}, key="alice")
     cluster.run_for(0.05)
     expect_equal("acks the broker got by the time the handler finished its 0.1 s of work on m1", acks, [],
-                 "ack only after processing: a crash in the middle must leave the message unacknowledged")
+                 why="ack only after processing: a crash in the middle must leave the message unacknowledged")
     cluster.run_for(0.5)
     deliver(fb, "m1", {"amount": 10}, key="alice", attempt=2)
     deliver(fb, "m2", {"amount": 10}, key="bob")
     cluster.run_for(1.0)
     expect_equal("times the handler processed each id", dict(effects.counts), {"m1": 1, "m2": 1},
-                 "m1 delivered twice is one message (deduplicate by id); m2 has an equal payload but is another "
+                 why="m1 delivered twice is one message (deduplicate by id); m2 has an equal payload but is another "
                  "message and must be processed")
     expect_equal("acks the broker got", acks, [ack("m1"), ack("m1"), ack("m2")],
-                 "a repeat is acknowledged (so the broker stops sending it) but not processed")
+                 why="a repeat is acknowledged (so the broker stops sending it) but not processed")
     call = effects.calls[0]
     expect_equal("the Delivery the handler got for m1", (call.subscription, call.id, call.key, call.payload, call.attempt),
                  ("billing", "m1", "alice", {"amount": 10}, 1))
@@ -64,13 +64,13 @@ def test_a_failing_handler_is_not_acknowledged(cluster, pubsub):
     deliver(fb, "m1", {"poison": True})
     cluster.run_for(0.5)
     expect_equal("acks after the handler raised on m1", acks, [],
-                 "a message whose processing failed is not acknowledged: the broker redelivers it, and in the end "
+                 why="a message whose processing failed is not acknowledged: the broker redelivers it, and in the end "
                  "dead-letters it")
-    expect_equal("has_processed('m1')", consumer.app.has_processed("m1"), False, "it was not processed")
+    expect_equal("has_processed('m1')", consumer.app.has_processed("m1"), False, why="it was not processed")
     deliver(fb, "m1", {"amount": 1}, attempt=2)
     cluster.run_for(0.5)
     expect_equal("(counts, acks) after a redelivery the handler accepts", (dict(effects.counts), acks),
-                 ({"m1": 1}, [ack("m1")]), "a failed attempt leaves no record, so the next one is processed")
+                 ({"m1": 1}, [ack("m1")]), why="a failed attempt leaves no record, so the next one is processed")
 
 
 @pytest.mark.points(2)
@@ -84,7 +84,7 @@ def test_the_dedupe_record_survives_a_consumer_restart(cluster, pubsub):
     deliver(fb, "m1", {"amount": 10}, attempt=2)
     cluster.run_for(0.5)
     expect_equal("times m1 was processed, delivered again after the consumer restarted", effects.counts["m1"], 1,
-                 "the ack of the first delivery may have been lost; a restarted consumer must still know it processed "
+                 why="the ack of the first delivery may have been lost; a restarted consumer must still know it processed "
                  "m1 (keep the ids on node.disk)")
     expect_equal("acks", acks, [ack("m1"), ack("m1")])
 
@@ -101,7 +101,7 @@ def test_a_consumer_crash_mid_processing_loses_nothing(cluster, pubsub):
     cluster.at(started + 1.0, "restart", "c1")
     cluster.run_for(0.75)
     expect_equal("(handler calls, times m1 processed) after the consumer crashed 0.5 s into m1's 1 s of work",
-                 (len(effects.calls), effects.counts.get("m1", 0)), (1, 0), "the crash interrupted the processing")
+                 (len(effects.calls), effects.counts.get("m1", 0)), (1, 0), why="the crash interrupted the processing")
     cluster.run_for(10.0)
     check_exactly_once(effects, ["m1"], "the consumer crashed in the middle of processing m1; acking before "
                        "processing would have told the broker to forget it")
@@ -138,8 +138,8 @@ def test_exactly_once_under_loss_duplication_reordering_and_crashes(run_cluster_
             lambda: cluster.now() > 20 and len(pub.app.answered) == len(ids) and all(cluster[n].status == "up" for n in ("broker", "c1"))
             and not cluster["broker"].app.pending("billing"), timeout=300)
         cluster.run_for(5.0)
-        expect_true(finished, "state after 300 s", {"published": len(pub.app.answered), "processed": len(effects.counts)},
-                    f"all {len(ids)} published and processed", "invariant: nothing is lost")
+        expect_true(finished, "state after 300 s", got={"published": len(pub.app.answered), "processed": len(effects.counts)},
+                    expected=f"all {len(ids)} published and processed", why="invariant: nothing is lost")
         check_exactly_once(effects, ids, "links lose, duplicate and reorder 20% of messages; broker and consumer crash")
         check_order(effects, pub.app, keys)
 

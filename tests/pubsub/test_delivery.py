@@ -29,15 +29,15 @@ def test_each_subscription_gets_every_message_of_its_topic(cluster, pubsub):
         "billing-svc": [("billing", f"o{i}", 1) for i in range(3)],
         "audit-svc": [("audit", f"o{i}", 1) for i in range(3)],
         "refund-svc": [("refunds", f"p{i}", 1) for i in range(2)],
-    }, "each subscription gets its own copy of every message of its topic, and nothing else")
+    }, why="each subscription gets its own copy of every message of its topic, and nothing else")
     payloads = {r.body["id"]: r.body["payload"] for r in ends["refund-svc"].received}
     expect_equal("payloads delivered to refund-svc", payloads, {"p0": {"payment": 0}, "p1": {"payment": 1}})
     cluster.run_for(5.0)
     expect_equal("pending of each subscription after every endpoint acked",
                  {s: broker.app.pending(s) for s in ("billing", "audit", "refunds")},
-                 {"billing": [], "audit": [], "refunds": []}, "an ack ends the message's life in that subscription")
+                 {"billing": [], "audit": [], "refunds": []}, why="an ack ends the message's life in that subscription")
     expect_equal("deliveries per endpoint after 5 more seconds", {n: len(e.received) for n, e in ends.items()},
-                 {"billing-svc": 3, "audit-svc": 3, "refund-svc": 2}, "an acknowledged message is not delivered again")
+                 {"billing-svc": 3, "audit-svc": 3, "refund-svc": 2}, why="an acknowledged message is not delivered again")
     with pytest.raises(KeyError):
         broker.app.pending("nope")
 
@@ -51,11 +51,11 @@ def test_an_unacknowledged_delivery_is_redelivered_after_the_visibility_timeout(
     publish(cluster, "orders", "alice", {"amount": 10}, "m1")
     cluster.run_for(15.0)
     expect_equal("attempts of m1 the endpoint received (it acks the third)", sink.attempts_of("m1"), [1, 2, 3],
-                 "not acked within the visibility timeout: delivered again, attempt + 1; acked: never again")
+                 why="not acked within the visibility timeout: delivered again, attempt + 1; acked: never again")
     times = sink.times_of("m1")
     gaps = [round(b - a, 4) for a, b in zip(times, times[1:])]
     expect_true(all(1.995 <= g <= 2.505 for g in gaps), "seconds between two deliveries of m1 (visibility timeout 2 s)",
-                gaps, "each between 2 and 2.5", "redeliver after the visibility timeout, not before (the consumer may "
+                got=gaps, expected="each between 2 and 2.5", why="redeliver after the visibility timeout, not before (the consumer may "
                 "still be working on it) and not much later")
     expect_equal("broker.pending('billing') after the ack", broker.app.pending("billing"), [])
 
@@ -70,4 +70,4 @@ def test_a_lost_delivery_is_delivered_again(cluster, pubsub):
     cluster.reset_links()
     cluster.run_for(3.0)
     expect_equal("attempts of m1 the endpoint received after the first delivery was lost", sink.attempts_of("m1"), [2],
-                 "at least once: a delivery lost on the way is delivered again after the visibility timeout")
+                 why="at least once: a delivery lost on the way is delivered again after the visibility timeout")

@@ -22,14 +22,14 @@ def test_a_later_message_of_a_key_waits_for_the_earlier_ack(cluster, pubsub):
         publish(cluster, "orders", key, {"id": mid}, mid)
     cluster.run_for(1.0)
     expect_equal("ids delivered while a1 is unacknowledged", sorted(sink.ids()), ["a1", "b1", "b2", "n1", "n2"],
-                 "a2 waits for a1's ack; other keys (and keyless messages) are not held up")
+                 why="a2 waits for a1's ack; other keys (and keyless messages) are not held up")
     expect_equal("broker.pending('billing')", broker.app.pending("billing"), ["a1", "a2"],
-                 "pending ids in publish order, the one in flight included")
+                 why="pending ids in publish order, the one in flight included")
     holding.clear()
     sink.ack("a1", "billing")
     cluster.run_for(1.0)
     expect_equal("ids delivered after a1 is acked", sink.first_seen(key="a"), ["a1", "a2"],
-                 "the ack releases the next message of the key at once")
+                 why="the ack releases the next message of the key at once")
     expect_equal("broker.pending('billing') at the end", broker.app.pending("billing"), [])
 
 
@@ -46,6 +46,6 @@ def test_order_per_key_survives_a_redelivery(cluster, pubsub):
     publish(cluster, "orders", "acct-9", {"event": "opened"}, "j1")
     cluster.run_for(5.0)
     expect_equal("order in which the endpoint first received acct-7's messages", sink.first_seen(key="acct-7"),
-                 ["k1", "k2"], "invariant: order per key; the first delivery of k1 was lost, so k2 must wait for "
+                 ["k1", "k2"], why="invariant: order per key; the first delivery of k1 was lost, so k2 must wait for "
                  "k1's redelivery and ack instead of overtaking it")
-    expect_equal("ids delivered for acct-9", sink.first_seen(key="acct-9"), ["j1"], "other keys go on meanwhile")
+    expect_equal("ids delivered for acct-9", sink.first_seen(key="acct-9"), ["j1"], why="other keys go on meanwhile")

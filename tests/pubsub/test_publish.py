@@ -34,14 +34,14 @@ def test_publish_is_answered_and_a_repeated_id_stored_once(cluster, pubsub):
     cluster.run_for(0.5)
     expect_equal("answers the publisher got for publish m1, m1 again, m2", heard,
                  [{"type": "published", "id": "m1"}] * 2 + [{"type": "published", "id": "m2"}],
-                 "every publish is answered, a repeat too: the publisher resent it because it did not hear the first answer")
+                 why="every publish is answered, a repeat too: the publisher resent it because it did not hear the first answer")
     expect_equal("broker.pending('billing')", broker.app.pending("billing"), ["m1", "m2"],
-                 "a repeated id is the same message: stored once")
+                 why="a repeated id is the same message: stored once")
     expect_equal("ids delivered to the subscription's endpoint within the visibility timeout", sink.ids(), ["m1", "m2"],
-                 "one delivery per message, not one per publish")
+                 why="one delivery per message, not one per publish")
     expect_equal("first delivery of m1", sink.received[0].body,
                  {"type": "deliver", "subscription": "billing", "id": "m1", "key": None, "payload": {"n": "m1"},
-                  "attempt": 1}, "the deliver message of the protocol")
+                  "attempt": 1}, why="the deliver message of the protocol")
 
 
 @pytest.mark.points(3)
@@ -54,16 +54,16 @@ def test_an_acknowledged_publish_survives_a_broker_crash(cluster, pubsub):
     for i, mid in enumerate(ids):
         pub.send("broker", publish_body(mid, key=f"k{i % 2}"))
     answered = cluster.run_until(lambda: len(heard) == len(ids), timeout=2.0)
-    expect_true(answered, "answers to five publishes", heard, "five 'published' answers")
+    expect_true(answered, "answers to five publishes", got=heard, expected="five 'published' answers")
     cluster.crash("broker")  # at the very moment the last answer arrived
     cluster.run_for(1.0)
     cluster.restart("broker")
     expect_equal("broker.pending('billing') after a crash and restart", broker.app.pending("billing"), ids,
-                 "invariant: no message acknowledged to a publisher is lost: write it to node.disk before answering")
+                 why="invariant: no message acknowledged to a publisher is lost: write it to node.disk before answering")
     cluster.restart("sink")
     cluster.run_for(5.0)
     expect_equal("ids the endpoint received after the restart", sorted(set(sink.ids())), ids,
-                 "the rebuilt broker delivers what it kept")
+                 why="the rebuilt broker delivers what it kept")
     expect_equal("broker.pending('billing') once the endpoint acked", broker.app.pending("billing"), [])
 
 

@@ -29,7 +29,7 @@ def test_a_restart_resends_what_was_not_acknowledged_and_only_that(cluster, pubs
     cluster.run_for(2.0)
     again = [r.body["id"] for r in sink.received[before:]]
     expect_equal("ids delivered after the restart", again, ["m3", "a2", "a3"],
-                 "the rebuilt broker delivers at once what was pending (a2 before a3: the key's order holds) and "
+                 why="the rebuilt broker delivers at once what was pending (a2 before a3: the key's order holds) and "
                  "never what was acknowledged before the crash (log the acks too)")
     expect_equal("broker.pending('billing') at the end", broker.app.pending("billing"), [])
 
@@ -126,16 +126,16 @@ def test_a_drawn_schedule_of_broker_and_subscriber_crashes_loses_nothing(run_clu
         cluster.run_for(2.0)  # the redelivery timers of acked messages fire: nothing more may be sent
         crashes = [e.time for e in cluster.trace.find(kind="fault", node="broker") if e.data == "crash"]
         expect_true(crashes and guard.deliveries, f"broker crashes and deliveries seen with {plan.describe()}",
-                    (len(crashes), guard.deliveries), "at least one of each",
-                    "the plan must crash the broker while deliveries flow (a check of the suite itself)")
+                    got=(len(crashes), guard.deliveries), expected="at least one of each",
+                    why="the plan must crash the broker while deliveries flow (a check of the suite itself)")
         expect_true(finished, f"(published, acked per subscription) after 60 s with {plan.describe()}",
-                    (len(pub.app.answered), {s: sum((s, m) in guard.acked for m in ids) for s in ends}),
-                    f"all {len(ids)} published and acked by both", f"invariant: {AT_LEAST_ONCE}")
+                    got=(len(pub.app.answered), {s: sum((s, m) in guard.acked for m in ids) for s in ends}),
+                    expected=f"all {len(ids)} published and acked by both", why=f"invariant: {AT_LEAST_ONCE}")
         for sub, end in ends.items():
             for key in keys:
                 expect_equal(f"ids of key {key!r} in the order {sub!r}'s endpoint first received them, with "
                              f"{plan.describe()}", end.first_seen(key=key), pub.app.order_of(key),
-                             "invariant: order per key and subscription")
+                             why="invariant: order per key and subscription")
 
     run_cluster_seeds(scenario, n=8)
 
@@ -173,8 +173,8 @@ def test_nothing_lost_across_broker_restarts(run_cluster_seeds, pubsub):
         done = cluster.run_until(lambda: all(effects.counts.get(m) for m in ids) and cluster["broker"].status == "up"
                                  and not cluster["broker"].app.pending("billing"), timeout=60)
         cluster.run_for(3.0)
-        expect_true(done, f"messages processed within 60 s ({schedule})", sum(1 for m in ids if effects.counts.get(m)),
-                    len(ids), "invariant: nothing is lost across broker restarts")
+        expect_true(done, f"messages processed within 60 s ({schedule})", got=sum(1 for m in ids if effects.counts.get(m)),
+                    expected=len(ids), why="invariant: nothing is lost across broker restarts")
         check_exactly_once(effects, ids, f"the broker crashed four times while messages flowed ({schedule})")
         check_order(effects, pub.app, keys)
 

@@ -44,7 +44,7 @@ def test_a_broker_with_no_subscription_is_accepted(cluster, pubsub):
     publish(cluster, "orders", None, {"amount": 1}, "m1")
     cluster.run_for(2.0)
     expect_equal(f"ids the publisher got 'published' for from {call}", sorted(publisher.app.answered), ["m1"],
-                 "a publish is stored and answered whoever subscribes")
+                 why="a publish is stored and answered whoever subscribes")
     with pytest.raises(KeyError):
         broker.app.pending("billing")
 
@@ -62,17 +62,17 @@ def test_the_shortest_visibility_timeout_is_accepted(cluster, pubsub):
     cluster.run_for(2.0)
     attempts = sink.attempts_of("m1")
     expect_equal(f"the first two attempts of m1 the endpoint received ({call}; it acks attempt 2 on)", attempts[:2],
-                 [1, 2], "not acked within the visibility timeout: delivered again, attempt + 1")
+                 [1, 2], why="not acked within the visibility timeout: delivered again, attempt + 1")
     times = sink.times_of("m1")
     gaps = [round(b - a, 6) for a, b in zip(times, times[1:])]
     expect_true(all(TICK - 1e-6 <= g <= TICK + 0.5 for g in gaps), f"seconds between two deliveries of m1 "
-                f"(visibility timeout {TICK} s)", gaps, f"each between {TICK} and {TICK + 0.5}",
-                "redeliver after the visibility timeout, not before")
+                f"(visibility timeout {TICK} s)", got=gaps, expected=f"each between {TICK} and {TICK + 0.5}",
+                why="redeliver after the visibility timeout, not before")
     expect_equal("broker.pending('billing') once the acks arrived", broker.app.pending("billing"), [],
-                 "an ack of a pending message removes it")
+                 why="an ack of a pending message removes it")
     later = [t for t in times if t > 1.0]
     expect_equal("deliveries of m1 later than 0.75 s after it was published", later, [],
-                 "an acknowledged message is not delivered again")
+                 why="an acknowledged message is not delivered again")
 
 
 @pytest.mark.task(5)
@@ -88,9 +88,9 @@ def test_a_single_attempt_is_accepted(cluster, pubsub):
     publish(cluster, "orders", "acct-1", {"amount": 3}, "next")
     cluster.run_for(5.0)
     expect_equal(f"attempts of the never-acknowledged message the endpoint received ({call})",
-                 sink.attempts_of("bad"), [1], "max_attempts=1: delivered once, never again")
+                 sink.attempts_of("bad"), [1], why="max_attempts=1: delivered once, never again")
     expect_equal("broker.dead_letters('billing')", broker.app.dead_letters("billing"), ["bad"],
-                 "when the delivery with attempt == max_attempts times out, the message is dead-lettered")
+                 why="when the delivery with attempt == max_attempts times out, the message is dead-lettered")
     expect_equal("attempts of the next message of the same key", sink.attempts_of("next"), [1],
-                 "once the first message is dead-lettered, its key moves on")
+                 why="once the first message is dead-lettered, its key moves on")
     expect_equal("broker.pending('billing')", broker.app.pending("billing"), [])

@@ -24,17 +24,17 @@ def test_one_limit_holds_across_every_server(rl, cluster):
     got = statuses(session, rr, 30)
     expect_equal("30 requests from alice through round robin over web-1..3, each with "
                  "DistributedLimiter(redis, 5, 60): statuses", got, [200] * 5 + [429] * 25,
-                 "invariant: at most 5 of alice's requests per minute, whichever server they reach "
+                 why="invariant: at most 5 of alice's requests per minute, whichever server they reach "
                  "(per-server limiters let 15 through)")
     refused = session.get(f"http://{rr.next()}/page", headers={"X-User": "alice"}, timeout=2)
     expected_wait = str(math.ceil(60 - cluster.now()))
     expect_equal(f"... GET /page as alice at t={cluster.now():.3f}: Retry-After", refused.headers.get("Retry-After"),
-                 expected_wait, "the window ends at t=60; retry_after comes from the limiter that refused")
+                 expected_wait, why="the window ends at t=60; retry_after comes from the limiter that refused")
     expect_equal("... then 6 requests from bob: statuses", statuses(session, rr, 6, "bob"), [200] * 5 + [429],
-                 "bob is counted under his own store key")
+                 why="bob is counted under his own store key")
     cluster.run_to(60)
     expect_equal("... at t=60 (a new window), 6 requests from alice: statuses", statuses(session, rr, 6),
-                 [200] * 5 + [429], "a new window, a new count")
+                 [200] * 5 + [429], why="a new window, a new count")
 
 
 @pytest.mark.points(4)
@@ -56,8 +56,8 @@ def test_simultaneous_requests_on_different_servers_cannot_overshoot(rl, run_clu
         cluster.run_for(10)
         expect_true(len(results) == 12 and results.count(200) == 5,
                     "12 clients each sending one request as alice at the same instant t=1, spread over web-1..3 "
-                    "(DistributedLimiter(redis, 5, 60)): answers", sorted(results, key=str), "5 x 200 and 7 x 429",
-                    "invariant: at most 5 allowed per window across all servers, even when the servers ask the "
+                    "(DistributedLimiter(redis, 5, 60)): answers", got=sorted(results, key=str), expected="5 x 200 and 7 x 429",
+                    why="invariant: at most 5 allowed per window across all servers, even when the servers ask the "
                     "store at the same time; a read followed by a write lets every server read the same count "
                     "(use one atomic INCR)")
 
@@ -71,15 +71,15 @@ def test_window_keys_expire_in_the_store(rl, cluster):
     statuses(session, rr, 3)
     name = f"ratelimit:alice:{math.floor(time.time() / 10)}"
     expect_equal(f"3 requests from alice (limit 2 per 10 s); the store's value of {name!r}", redis.peek(name), "3",
-                 "one INCR per request on the key f'{prefix}:{key}:{window number}'")
+                 why="one INCR per request on the key f'{prefix}:{key}:{window number}'")
     ttl = redis.app.ttl_us(name)
-    expect_true(10_000_000 < ttl <= 20_000_000, f"... the expiry left on {name!r} (microseconds; -1: none)", ttl,
-                "more than 10 s (one window), at most 20 s (two)", "the request that opened the window gives its "
+    expect_true(10_000_000 < ttl <= 20_000_000, f"... the expiry left on {name!r} (microseconds; -1: none)", got=ttl,
+                expected="more than 10 s (one window), at most 20 s (two)", why="the request that opened the window gives its "
                 "key an expiry (EXPIRE name 2*window), or every window of every user stays in the store forever; "
                 "one window is too short once server clocks differ")
     cluster.run_for(25)
     expect_equal("... 25 s later, the store's keys", redis.app.keys("ratelimit:*"), [],
-                 "old windows must expire from the store")
+                 why="old windows must expire from the store")
 
 
 @pytest.mark.points(2)
@@ -94,19 +94,19 @@ def test_one_increment_per_request_and_retry_after_without_the_store(rl, cluster
     expect_equal("... allow('alice') three times", got, [True, True, False])
     increments = sum(1 for c in spy.calls if c in ("incr", "incrby"))
     expect_true(increments == 3 and "get" not in spy.calls, "... store commands sent by the three allow() calls",
-                spy.calls, "one incr per request (plus expire for the first), no get",
-                "the count is read and written in one atomic step, never read then written")
+                got=spy.calls, expected="one incr per request (plus expire for the first), no get",
+                why="the count is read and written in one atomic step, never read then written")
     spy.calls.clear()
     cluster.run_for(2.5)
     wait = node.execute(limiter.retry_after, "alice")
     expected = 10 - cluster.now()
     expect_true(isinstance(wait, float) and abs(wait - expected) < 1e-6, f"... retry_after('alice') at "
-                f"t={cluster.now():.6f}", wait, expected, "alice was refused in the window [0, 10)")
-    expect_equal("... store commands sent by retry_after", spy.calls, [], "retry_after never calls the store")
-    expect_equal("... retry_after('bob')", node.execute(limiter.retry_after, "bob"), 0.0, "bob was never refused")
+                f"t={cluster.now():.6f}", got=wait, expected=expected, why="alice was refused in the window [0, 10)")
+    expect_equal("... store commands sent by retry_after", spy.calls, [], why="retry_after never calls the store")
+    expect_equal("... retry_after('bob')", node.execute(limiter.retry_after, "bob"), 0.0, why="bob was never refused")
     cluster.run_to(10)
     expect_equal("... retry_after('alice') at t=10", node.execute(limiter.retry_after, "alice"), 0.0,
-                 "the window in which alice was refused is over")
+                 why="the window in which alice was refused is over")
 
 
 
@@ -148,5 +148,5 @@ def test_the_limit_holds_per_window_when_server_clocks_disagree(rl, cluster):
                 "of one window, set by the server that is ahead, deletes the count while the others still count "
                 "in that window, and they start again at 1: expire the key after two windows"))
         t += 0.25
-    expect_true(len(allowed) >= 5 * limit, "requests allowed in the minute", len(allowed), f"at least {5 * limit}",
-                "the limiter still lets a limit through per window (a check of the scenario itself)")
+    expect_true(len(allowed) >= 5 * limit, "requests allowed in the minute", got=len(allowed), expected=f"at least {5 * limit}",
+                why="the limiter still lets a limit through per window (a check of the scenario itself)")

@@ -69,7 +69,7 @@ def test_keys_are_independent(rl, clock):
     expect_decisions("FixedWindow(2, 10), after alice used her two", clock, limiter, [1, 1, 1],
                      [True, True, False], "bob has his own budget", key="bob")
     expect_close("... retry_after('carol')", limiter.retry_after("carol"), 0.0, "carol has sent nothing")
-    expect_true(limiter.allow("carol") is True, "... allow('carol')", False, True, "carol has her own budget")
+    expect_true(limiter.allow("carol") is True, "... allow('carol')", got=False, expected=True, why="carol has her own budget")
 
 
 def test_bad_arguments_raise_value_error(rl, clock):

@@ -56,7 +56,7 @@ def test_retry_after_solves_the_estimate(rl, clock):
     expect_close("... bob's 4 at t=10 fill [8, 16); retry_after('bob') at t=10", limiter.retry_after("bob"), 8.0,
                  "his window is full until t=16; then previous = 4 and 4 x (8 - e) / 8 + 1 <= 4 from e = 2: t=18")
     goto(clock, 17.5)
-    expect_equal("... allow('bob') at t=17.5", limiter.allow("bob"), False, "4 x 0.8125 + 1 = 4.25 > 4")
+    expect_equal("... allow('bob') at t=17.5", limiter.allow("bob"), False, why="4 x 0.8125 + 1 = 4.25 > 4")
     goto(clock, 18)
     expect_equal("... allow('bob') at t=18", limiter.allow("bob"), True)
 

@@ -51,7 +51,7 @@ def test_memory_is_bounded_by_dropping_old_timestamps(rl, clock):
     goto(clock, 200)
     limiter.allow("alice")
     expect_equal("... then silence until t=200 and one request; size('alice')", limiter.size("alice"), 1,
-                 "everything older than a second is gone")
+                 why="everything older than a second is gone")
     expect_equal("... size('nobody') (a key never seen)", limiter.size("nobody"), 0)
 
 

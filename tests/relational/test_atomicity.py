@@ -20,19 +20,19 @@ def test_failure_between_the_two_updates_leaves_nothing(relational, bank, isolat
     call = f"transfer(conn, 1, 2, 200) with the second row update failing (isolation_level={isolation_level!r})"
     with pytest.raises(sqlite3.Error) as caught:
         relational.transfer(conn, 1, 2, 200)
-    expect_true(fault.fired and InjectedFailure.MESSAGE in str(caught.value), call, repr(caught.value),
-                f"sqlite3.IntegrityError('{InjectedFailure.MESSAGE}')",
-                "the database error must propagate unchanged, not be replaced or swallowed")
+    expect_true(fault.fired and InjectedFailure.MESSAGE in str(caught.value), call, got=repr(caught.value),
+                expected=f"sqlite3.IntegrityError('{InjectedFailure.MESSAGE}')",
+                why="the database error must propagate unchanged, not be replaced or swallowed")
     expect_equal(f"conn.in_transaction after {call}", conn.in_transaction, False,
-                 "roll back on any error, not only on InsufficientFunds")
+                 why="roll back on any error, not only on InsufficientFunds")
     expect_equal(f"balances seen by the transfer's own connection after {call}", bank.balances(conn),
-                 {1: 500, 2: 100}, "the first update must be rolled back too: nothing partial remains")
+                 {1: 500, 2: 100}, why="the first update must be rolled back too: nothing partial remains")
     expect_equal(f"balances seen by another connection after {call}", bank.balances(), {1: 500, 2: 100},
-                 "a transfer that failed half-way must not have committed its first half")
+                 why="a transfer that failed half-way must not have committed its first half")
     fault.remove()
     relational.transfer(conn, 1, 2, 200)
     expect_equal("balances after the failure was removed and transfer(conn, 1, 2, 200) ran again",
-                 bank.balances(), {1: 300, 2: 300}, "the connection must still be usable after a failure")
+                 bank.balances(), {1: 300, 2: 300}, why="the connection must still be usable after a failure")
 
 
 @pytest.mark.points(2)
@@ -46,7 +46,7 @@ def test_locked_database_raises_and_leaves_nothing(relational, bank):
         with pytest.raises(sqlite3.OperationalError):
             relational.transfer(conn, 1, 2, 50)
         expect_equal(f"conn.in_transaction after {call}", conn.in_transaction, False,
-                     "a transfer refused with 'database is locked' must end its transaction")
+                     why="a transfer refused with 'database is locked' must end its transaction")
     finally:
         holder.rollback()
     expect_equal(f"balances after {call} and the lock was released", bank.balances(), {1: 500, 2: 100})
@@ -122,14 +122,14 @@ def test_many_interleaved_transfers_conserve_every_balance(relational, interleav
     count = clients * per_client
     shown = run.problems[:4] + ([f"... and {len(run.problems) - 4} more"] if len(run.problems) > 4 else [])
     expect_equal(f"rule violations in {count} transfers over {clients} connections, interleaved by seed {seed}",
-                 shown, [], "committed balances always sum to the starting total and never go negative; no "
+                 shown, [], why="committed balances always sum to the starting total and never go negative; no "
                  "transaction left open; only InsufficientFunds or 'database is locked' may refuse a transfer")
     final = run.bank.balances()
     expect_equal(f"final balances after the interleaved run (seed {seed})", final, run.model,
-                 "the starting balances plus exactly the transfers that returned normally: a transfer "
+                 why="the starting balances plus exactly the transfers that returned normally: a transfer "
                  "that raised must have left nothing, one that returned must be complete")
-    expect_true(run.outcomes["ok"] >= count // 4, f"transfers that succeeded (seed {seed})", run.outcomes,
-                f"at least {count // 4} of {count}", "refusing nearly everything is not a way to stay consistent")
+    expect_true(run.outcomes["ok"] >= count // 4, f"transfers that succeeded (seed {seed})", got=run.outcomes,
+                expected=f"at least {count // 4} of {count}", why="refusing nearly everything is not a way to stay consistent")
 
 
 CAPPED_DDL = ("CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL "
@@ -155,13 +155,13 @@ def test_a_constraint_violation_rolls_back_the_whole_transfer(relational, tmp_pa
                                          "account 2 would hold 1100: the database refuses it, and the error "
                                          "propagates unchanged"))
         expect_equal(f"conn.in_transaction after {call}", conn.in_transaction, False,
-                     "a refused statement leaves its transaction open: roll it back")
+                     why="a refused statement leaves its transaction open: roll it back")
         expect_equal(f"balances seen by the transfer's own connection after {call}", bank.balances(conn),
-                     {1: 500, 2: 900}, "the debit of account 1 must be rolled back too: the whole transfer or none")
+                     {1: 500, 2: 900}, why="the debit of account 1 must be rolled back too: the whole transfer or none")
         expect_equal(f"balances seen by another connection after {call}", bank.balances(), {1: 500, 2: 900},
-                     "money that left account 1 and never arrived anywhere would break the books")
+                     why="money that left account 1 and never arrived anywhere would break the books")
         relational.transfer(conn, 1, 2, 100)
         expect_equal("balances after transfer(conn, 1, 2, 100), bringing account 2 to exactly 1000", bank.balances(),
-                     {1: 400, 2: 1000}, "exactly at the limit satisfies the constraint")
+                     {1: 400, 2: 1000}, why="exactly at the limit satisfies the constraint")
     finally:
         bank.close()

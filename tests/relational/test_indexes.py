@@ -59,11 +59,11 @@ def test_creates_the_orders_table_as_written(schema_db):
     conn, create = schema_db
     create()
     expect_equal("conn.in_transaction after create_order_schema(conn)", conn.in_transaction, False,
-                 "the schema is committed")
+                 why="the schema is committed")
     columns = [(r[1], r[2], r[3], r[5]) for r in conn.execute("PRAGMA table_info(orders)")]
     expect_equal("PRAGMA table_info(orders) (name, type, notnull, pk) after create_order_schema(conn)", columns,
                  [("id", "INTEGER", 0, 1), ("customer_id", "INTEGER", 1, 0), ("status", "TEXT", 1, 0),
-                  ("created_at", "INTEGER", 1, 0), ("total", "INTEGER", 1, 0)], "the table is ORDERS_DDL, exactly")
+                  ("created_at", "INTEGER", 1, 0), ("total", "INTEGER", 1, 0)], why="the table is ORDERS_DDL, exactly")
 
 
 @pytest.mark.points(3)
@@ -72,14 +72,14 @@ def test_recent_orders_query_searches_one_index_without_sorting(schema_db):
     create()
     fill(conn, orders(n=500))
     got = plan(conn, RECENT_ORDERS_SQL, (7, 1000))
-    expect_true(not any(d.startswith("SCAN") for d in got), f"EXPLAIN QUERY PLAN {RECENT_ORDERS_SQL}", got,
-                "no SCAN step", "SCAN reads every row (or every index entry); the query needs an index it can SEARCH")
-    expect_true(any(SEARCH_RECENT.match(d) for d in got), f"EXPLAIN QUERY PLAN {RECENT_ORDERS_SQL}", got,
-                "a step 'SEARCH orders USING INDEX <name> (customer_id=? AND created_at>?)'",
-                "the equality on customer_id and the range on created_at must both be answered by one index; "
+    expect_true(not any(d.startswith("SCAN") for d in got), f"EXPLAIN QUERY PLAN {RECENT_ORDERS_SQL}", got=got,
+                expected="no SCAN step", why="SCAN reads every row (or every index entry); the query needs an index it can SEARCH")
+    expect_true(any(SEARCH_RECENT.match(d) for d in got), f"EXPLAIN QUERY PLAN {RECENT_ORDERS_SQL}", got=got,
+                expected="a step 'SEARCH orders USING INDEX <name> (customer_id=? AND created_at>?)'",
+                why="the equality on customer_id and the range on created_at must both be answered by one index; "
                 "column order matters")
-    expect_true(not any("TEMP B-TREE" in d for d in got), f"EXPLAIN QUERY PLAN {RECENT_ORDERS_SQL}", got,
-                "no 'USE TEMP B-TREE FOR ORDER BY'", "the index should return the rows already in created_at order")
+    expect_true(not any("TEMP B-TREE" in d for d in got), f"EXPLAIN QUERY PLAN {RECENT_ORDERS_SQL}", got=got,
+                expected="no 'USE TEMP B-TREE FOR ORDER BY'", why="the index should return the rows already in created_at order")
 
 
 @pytest.mark.points(2)
@@ -90,9 +90,9 @@ def test_largest_total_query_uses_an_index_on_total(schema_db):
     got = plan(conn, LARGEST_TOTAL_SQL)
     used = [SEARCH_ANY_INDEX.match(d).group(2) for d in got if SEARCH_ANY_INDEX.match(d)]
     first_columns = [conn.execute(f"PRAGMA index_info({name!r})").fetchone()[2] for name in used]
-    expect_true("total" in first_columns, f"EXPLAIN QUERY PLAN {LARGEST_TOTAL_SQL}", got,
-                "'SEARCH orders USING COVERING INDEX <name>' with an index whose first column is total",
-                f"indexes used and their first columns: {dict(zip(used, first_columns))}; without an index on "
+    expect_true("total" in first_columns, f"EXPLAIN QUERY PLAN {LARGEST_TOTAL_SQL}", got=got,
+                expected="'SEARCH orders USING COVERING INDEX <name>' with an index whose first column is total",
+                why=f"indexes used and their first columns: {dict(zip(used, first_columns))}; without an index on "
                 "total (SQLite prints a bare 'SEARCH orders' here) every row is read to find the maximum")
 
 
@@ -134,9 +134,9 @@ def test_indexed_queries_do_a_small_fraction_of_a_full_scan(schema_db, tmp_path)
         got = indexed(sql, params)
         if sql == RECENT_ORDERS_SQL:  # ties on created_at may come in any order
             got = sorted(got, key=lambda r: (created_at[r[0]], r[0]))
-        expect_equal(f"{sql} {params} on {ROWS} rows with your schema", got, answer, "indexes never change answers")
+        expect_equal(f"{sql} {params} on {ROWS} rows with your schema", got, answer, why="indexes never change answers")
         scan(sql, params)
         expect_true(indexed.steps * 20 <= scan.steps, f"SQLite VM steps for {sql} {params} on {ROWS} rows",
-                    indexed.steps, f"at most 1/20 of the {scan.steps} steps the table without indexes needs",
-                    "an index reads O(log n + k) entries; a full scan reads all n rows")
+                    got=indexed.steps, expected=f"at most 1/20 of the {scan.steps} steps the table without indexes needs",
+                    why="an index reads O(log n + k) entries; a full scan reads all n rows")
     bare.close()

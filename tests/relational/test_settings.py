@@ -20,7 +20,7 @@ def test_a_transfer_of_one_is_accepted(relational, bank):
             raise AssertionError(explain(call, f"ValueError: {exc}", "accepted",
                                          "amount must be an int above 0: 1 is the smallest valid amount")) from None
         expect_equal(f"balances seen by another connection after {call}", bank.balances(), after,
-                     "a transfer of 1 moves 1; a balance of 1 is enough and leaves 0")
+                     why="a transfer of 1 moves 1; a balance of 1 is enough and leaves 0")
         expect_equal(f"conn.in_transaction after {call}", conn.in_transaction, False)
 
 
@@ -37,8 +37,8 @@ def test_the_smallest_index_and_range(relational):
                                      (8, 8, [], "no key equals 8"),
                                      (8, 7, [], "low > high is empty")]:
         expect_equal(f"index.range({low}, {high}) on the one-entry index {{(7, 1)}}", index.range(low, high),
-                     expected, why)
+                     expected, why=why)
     for key, row in [(3, 2), (7, 3), (9, 4)]:
         index.insert(key, row)
     expect_equal("index.range(7, 7) on {(3, 2), (7, 1), (7, 3), (9, 4)}", index.range(7, 7), [(7, 1), (7, 3)],
-                 "every entry with low <= key <= high, sorted by (key, row_id)")
+                 why="every entry with low <= key <= high, sorted by (key, row_id)")

@@ -43,7 +43,7 @@ def test_empty_index(relational):
     expect_equal("SortedIndex().lookup(3)", index.lookup(3), [])
     expect_equal("len(SortedIndex())", len(index), 0)
     expect_equal("SortedIndex().rows_examined after lookup(3) on an empty index", index.rows_examined, 0,
-                 "there was nothing to examine")
+                 why="there was nothing to examine")
 
 
 @pytest.mark.task(4)
@@ -54,7 +54,7 @@ def test_lookup_matches_a_scan(relational):
     for key in list(range(-3, 710, 7)) + [699, 700]:
         expected = [row for k, row in entries if k == key]
         expect_equal(f"index.lookup({key}) (2000 entries, random order of inserts)", index.lookup(key), expected,
-                     "every row id with that key, in increasing row id order")
+                     why="every row id with that key, in increasing row id order")
 
 
 @pytest.mark.task(4)
@@ -66,7 +66,7 @@ def test_duplicate_entry_is_refused(relational):
     with pytest.raises(ValueError):
         index.insert("b", 1)
     expect_equal("lookup('b') after insert('b', 1), insert('b', 2), insert('a', 3), a refused insert('b', 1)",
-                 index.lookup("b"), [1, 2], "the same key may have several rows, but each entry is stored once")
+                 index.lookup("b"), [1, 2], why="the same key may have several rows, but each entry is stored once")
     expect_equal("len(index)", len(index), 3)
 
 
@@ -79,14 +79,14 @@ def test_lookup_examines_log_n_plus_k_entries_not_n(relational):
     for key in keys:
         rows, cost = examined(index, lambda key=key: index.lookup(key))
         k = len(rows)
-        expect_true(k <= cost, f"rows_examined added by index.lookup({key}) returning {k} rows", cost, f">= {k}",
-                    "every row returned was examined: count each entry you read")
-        expect_true(cost <= log_bound(N, k), f"rows_examined added by index.lookup({key}) on {N} entries", cost,
-                    f"<= {log_bound(N, k)} (2*ceil(log2(n+1)) + k + 2); a full scan examines {N}",
-                    "binary search to the first entry with the key, then walk only over the matches")
+        expect_true(k <= cost, f"rows_examined added by index.lookup({key}) returning {k} rows", got=cost, expected=f">= {k}",
+                    why="every row returned was examined: count each entry you read")
+        expect_true(cost <= log_bound(N, k), f"rows_examined added by index.lookup({key}) on {N} entries", got=cost,
+                    expected=f"<= {log_bound(N, k)} (2*ceil(log2(n+1)) + k + 2); a full scan examines {N}",
+                    why="binary search to the first entry with the key, then walk only over the matches")
         worst = max(worst, (cost, key, k))
     cost, key, k = worst
-    expect_true(cost * 50 < N, "the most rows one lookup examined", worst, f"far below a full scan's {N}")
+    expect_true(cost * 50 < N, "the most rows one lookup examined", got=worst, expected=f"far below a full scan's {N}")
 
 
 @pytest.mark.task(4)
@@ -95,7 +95,7 @@ def test_insert_finds_its_place_by_binary_search(relational):
     for key, row_id in ((-5, N + 1), (2_500, N + 2), (N, N + 3)):
         _, cost = examined(index, lambda key=key, row_id=row_id: index.insert(key, row_id))
         expect_true(1 <= cost <= log_bound(N, 0), f"rows_examined added by index.insert({key}, {row_id}) on {N} entries",
-                    cost, f"between 1 and {log_bound(N, 0)}", "find the place with bisect, not by walking the list")
+                    got=cost, expected=f"between 1 and {log_bound(N, 0)}", why="find the place with bisect, not by walking the list")
     expect_equal("index.lookup(2500) after insert(2500, 10002)", index.lookup(2_500)[-1], N + 2)
 
 
@@ -110,8 +110,8 @@ def test_range_matches_a_scan(relational):
         high = low + width
         expected = [(k, r) for k, r in entries if low <= k <= high]
         expect_equal(f"index.range({low}, {high}) (2000 entries)", index.range(low, high), expected,
-                     "every (key, row_id) with low <= key <= high, sorted by (key, row_id)")
-    expect_equal("index.range(50, 40)", index.range(50, 40), [], "low > high is an empty range")
+                     why="every (key, row_id) with low <= key <= high, sorted by (key, row_id)")
+    expect_equal("index.range(50, 40)", index.range(50, 40), [], why="low > high is an empty range")
 
 
 @pytest.mark.task(5)
@@ -120,7 +120,7 @@ def test_range_works_on_string_keys(relational):
     for row_id, name in enumerate(["mia", "ann", "zoe", "bob", "ann", "max", "kim"]):
         index.insert(name, row_id)
     expect_equal("range('b', 'mia') over names", index.range("b", "mia"),
-                 [("bob", 3), ("kim", 6), ("max", 5), ("mia", 0)], "both ends included")
+                 [("bob", 3), ("kim", 6), ("max", 5), ("mia", 0)], why="both ends included")
     expect_equal("range('a', 'ann')", index.range("a", "ann"), [("ann", 1), ("ann", 4)])
 
 
@@ -134,8 +134,8 @@ def test_range_examines_log_n_plus_k_entries_not_n(relational):
         k = len(rows)
         expect_equal(f"len(index.range({low}, {high}))", k, bisect.bisect_right(keys, high) - bisect.bisect_left(keys, low))
         expect_true(k <= cost <= log_bound(N, k), f"rows_examined added by index.range({low}, {high}) returning {k} rows",
-                    cost, f"between {k} and {log_bound(N, k)}; a full scan examines {N}",
-                    "start at the first key >= low by binary search, stop at the first key > high")
+                    got=cost, expected=f"between {k} and {log_bound(N, k)}; a full scan examines {N}",
+                    why="start at the first key >= low by binary search, stop at the first key > high")
 
 
 @pytest.mark.task(5)
@@ -143,9 +143,9 @@ def test_range_examines_log_n_plus_k_entries_not_n(relational):
 def test_max_is_the_last_entry(relational):
     index, entries = build(relational, N)
     got, cost = examined(index, index.max)
-    expect_equal(f"index.max() on {N} entries", got, entries[-1], "the largest key, largest row id among equals")
-    expect_true(cost <= 2, f"rows_examined added by index.max() on {N} entries", cost, "at most 2",
-                f"the maximum of a sorted list is its last entry; a scan examines {N}")
+    expect_equal(f"index.max() on {N} entries", got, entries[-1], why="the largest key, largest row id among equals")
+    expect_true(cost <= 2, f"rows_examined added by index.max() on {N} entries", got=cost, expected="at most 2",
+                why=f"the maximum of a sorted list is its last entry; a scan examines {N}")
     index.insert(N * 3, 1_000_000)
     expect_equal(f"index.max() after insert({N * 3}, 1000000)", index.max(), (N * 3, 1_000_000))
     with pytest.raises(LookupError):

@@ -11,11 +11,11 @@ pytestmark = pytest.mark.task(1)
 
 def check_untouched(bank, conn, before, call):
     expect_equal(f"balances seen by another connection after {call}", bank.balances(), before,
-                 "a refused transfer changes nothing")
+                 why="a refused transfer changes nothing")
     expect_equal(f"balances seen by the transfer's own connection after {call}", bank.balances(conn), before,
-                 "not even uncommitted changes may remain on the connection")
+                 why="not even uncommitted changes may remain on the connection")
     expect_equal(f"conn.in_transaction after {call}", conn.in_transaction, False,
-                 "transfer must never leave a transaction open")
+                 why="transfer must never leave a transaction open")
 
 
 @pytest.mark.points(2)
@@ -23,13 +23,13 @@ def test_moves_money_and_commits(relational, bank):
     bank.open({1: 500, 2: 300, 3: 0})
     conn = bank.connect()
     result = relational.transfer(conn, 1, 2, 125)
-    expect_equal("transfer(conn, 1, 2, 125)", result, None, "transfer returns None")
+    expect_equal("transfer(conn, 1, 2, 125)", result, None, why="transfer returns None")
     expect_equal("balances seen by another connection after transfer(conn, 1, 2, 125)", bank.balances(),
-                 {1: 375, 2: 425, 3: 0}, "the transfer is committed before transfer returns")
+                 {1: 375, 2: 425, 3: 0}, why="the transfer is committed before transfer returns")
     expect_equal("conn.in_transaction after transfer(conn, 1, 2, 125)", conn.in_transaction, False)
     relational.transfer(conn, 2, 3, 425)
     expect_equal("balances after transfer(conn, 2, 3, 425), the whole balance of account 2", bank.balances(),
-                 {1: 375, 2: 0, 3: 425}, "a balance equal to the amount is enough and leaves 0")
+                 {1: 375, 2: 0, 3: 425}, why="a balance equal to the amount is enough and leaves 0")
 
 
 @pytest.mark.points(2)
@@ -54,7 +54,7 @@ def test_unknown_account_changes_nothing(relational, bank, src, dst):
         relational.transfer(conn, src, dst, 10)
     check_untouched(bank, conn, before, f"transfer(conn, {src}, {dst}, 10) with account 9 missing")
     expect_true(issubclass(relational.UnknownAccount, LookupError), "issubclass(UnknownAccount, LookupError)",
-                False, True, "the stub declares UnknownAccount(LookupError)")
+                got=False, expected=True, why="the stub declares UnknownAccount(LookupError)")
 
 
 @pytest.mark.parametrize(("src", "dst", "amount"), [(1, 2, 0), (1, 2, -5), (1, 2, 2.5), (1, 1, 10)],
@@ -73,7 +73,7 @@ def test_works_with_pythons_default_isolation_level(relational, bank):
     conn = bank.connect(isolation_level=PYTHON_DEFAULT)
     relational.transfer(conn, 1, 2, 60)
     expect_equal("balances after transfer(conn, 1, 2, 60) on a connection with isolation_level=''",
-                 bank.balances(), {1: 40, 2: 60}, "the transfer is committed before transfer returns")
+                 bank.balances(), {1: 40, 2: 60}, why="the transfer is committed before transfer returns")
     expect_equal("conn.in_transaction after that transfer", conn.in_transaction, False)
     with pytest.raises(relational.InsufficientFunds):
         relational.transfer(conn, 1, 2, 41)
@@ -100,16 +100,16 @@ def test_a_crash_at_any_moment_leaves_all_or_nothing_and_a_commit_survives(relat
     finally:
         conn.set_trace_callback(None)
     writes = [sql for sql, _ in copies if sql.upper().startswith("UPDATE")]
-    expect_true(len(writes) >= 2, "statements transfer(conn, 1, 2, 200) ran on conn", [sql for sql, _ in copies],
-                "at least two UPDATEs", "the transfer changes two rows on the connection it was given")
+    expect_true(len(writes) >= 2, "statements transfer(conn, 1, 2, 200) ran on conn", got=[sql for sql, _ in copies],
+                expected="at least two UPDATEs", why="the transfer changes two rows on the connection it was given")
     for sql, copy in copies:
         found = reopened_balances(copy)
         expect_true(found in (before, after), f"balances in the file after a crash just before conn ran {sql!r}, "
-                    "opened again", found, f"{before} (none of the transfer) or {after} (all of it)",
-                    "atomicity under a crash: a transaction that had not committed is undone when the file is "
+                    "opened again", got=found, expected=f"{before} (none of the transfer) or {after} (all of it)",
+                    why="atomicity under a crash: a transaction that had not committed is undone when the file is "
                     "opened again, so two commits for one transfer leave money that left one account and never "
                     "arrived in the other")
     found = reopened_balances(crash_copy(bank.path, str(tmp_path / "after-return.db")))
     expect_equal("balances in the file after a crash just after transfer(conn, 1, 2, 200) returned, opened again",
-                 found, after, "durability: once transfer has returned its transaction is committed, and a "
+                 found, after, why="durability: once transfer has returned its transaction is committed, and a "
                  "committed transaction survives the process ending")

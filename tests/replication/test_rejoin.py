@@ -22,23 +22,23 @@ def test_old_primary_rejoins_as_a_replica_and_catches_up(cluster, make_pair):
     cluster.run_until(lambda: pair.role("db-2") == "primary", FAILOVER + INTERVAL + SLACK)
     cluster.restart("db-1")
     expect_equal("db-1.role right after it restarted", pair.role("db-1"), "replica",
-                 "the old primary rejoins as a replica")
+                 why="the old primary rejoins as a replica")
     refused = pair.put("db-1", "stale", 1)
     expect_equal("done(ok) for put('stale', 1) on the rejoined old primary", refused.ok, False,
-                 "invariant: a rejoined old primary does not accept writes")
+                 why="invariant: a rejoined old primary does not accept writes")
     cluster.run_for(2 * INTERVAL)
     write = pair.put_and_wait("db-2", "new", "n")
     expect_equal("done(ok) for put('new', 'n') on the new primary db-2 once db-1 is back", write.ok, True,
-                 "db-1 is now db-2's replica and confirms its writes")
+                 why="db-1 is now db-2's replica and confirms its writes")
     expect_equal("db-1.get('new') when db-2 acknowledged it", write.seen["db-1"], "n",
-                 "synchronous replication now runs from db-2 to db-1")
+                 why="synchronous replication now runs from db-2 to db-1")
     expect_equal("db-1.data() vs db-2.data()", pair.data("db-1"), pair.data("db-2"),
-                 "invariant: after failover and rejoin all nodes hold the same data")
+                 why="invariant: after failover and rejoin all nodes hold the same data")
     expect_equal("acknowledged writes missing on db-1", pair.missing_acked("db-1"), [],
-                 "invariant: no acknowledged write lost")
+                 why="invariant: no acknowledged write lost")
     cluster.run_for(10.0)
     expect_equal("roles 10 s later", pair.roles(), {"db-1": "replica", "db-2": "primary"},
-                 "the roles stay swapped while both are healthy")
+                 why="the roles stay swapped while both are healthy")
 
 
 @pytest.mark.points(2)
@@ -53,21 +53,21 @@ def test_partitioned_primary_steps_down_and_drops_its_divergent_writes(cluster, 
     lost = pair.put("db-1", "split-1", "old side")
     kept = pair.put("db-2", "split-2", "new side")
     expect_equal("done(ok) for async writes on both sides of the partition", (lost.ok, kept.ok), (True, True),
-                 "two primaries during a partition both acknowledge async writes (split brain)")
+                 why="two primaries during a partition both acknowledge async writes (split brain)")
     cluster.run_for(1.0)
     part.heal()
     stepped_down = cluster.run_until(lambda: pair.role("db-1") == "replica", 2 * INTERVAL)
-    expect_true(stepped_down, "db-1.role within two heartbeats after the partition healed", pair.role("db-1"),
-                "replica", "invariant: a primary that hears of a newer term steps down")
+    expect_true(stepped_down, "db-1.role within two heartbeats after the partition healed", got=pair.role("db-1"),
+                expected="replica", why="invariant: a primary that hears of a newer term steps down")
     refused = pair.put("db-1", "after", 1)
     expect_equal("done(ok) for put('after', 1) on db-1 after it stepped down", refused.ok, False,
-                 "invariant: a deposed primary stops accepting writes")
+                 why="invariant: a deposed primary stops accepting writes")
     converged = cluster.run_until(lambda: pair.data("db-1") == pair.data("db-2"), 2 * INTERVAL)
-    expect_true(converged, "db-1.data() after it stepped down", pair.data("db-1"), pair.data("db-2"),
-                "invariant: after failover and rejoin all nodes hold the new primary's data, so writes the old "
+    expect_true(converged, "db-1.data() after it stepped down", got=pair.data("db-1"), expected=pair.data("db-2"),
+                why="invariant: after failover and rejoin all nodes hold the new primary's data, so writes the old "
                 "primary accepted on its own are dropped")
     expect_equal("db-2.get('split-1')", pair.peek("db-2", "split-1"), None,
-                 "the new primary never had the old side's write")
+                 why="the new primary never had the old side's write")
 
 
 def draw_faults(rng, start: float, until: float) -> list[tuple[float, str, str, float]]:
@@ -159,14 +159,14 @@ def test_chaos_sync_pair_loses_no_acknowledged_write_and_converges(run_cluster_s
         settled = cluster.run_until(lambda: len(pair.primaries()) == 1 and pair.data("db-1") == pair.data("db-2"),
                                     5 * FAILOVER)
         expect_true(settled, "roles and data 10 s after the faults ended",
-                    (pair.roles(), len(pair.data("db-1")), len(pair.data("db-2"))),
-                    "one primary, both nodes holding the same data",
-                    f"invariant: after failover and rejoin all nodes hold the same data (faults: {plan})")
-        expect_true(len(pair.acked()) >= 20, "acknowledged writes over the run", len(pair.acked()), ">= 20",
-                    "the pair should work between faults")
+                    got=(pair.roles(), len(pair.data("db-1")), len(pair.data("db-2"))),
+                    expected="one primary, both nodes holding the same data",
+                    why=f"invariant: after failover and rejoin all nodes hold the same data (faults: {plan})")
+        expect_true(len(pair.acked()) >= 20, "acknowledged writes over the run", got=len(pair.acked()), expected=">= 20",
+                    why="the pair should work between faults")
         for name in ("db-1", "db-2"):
             expect_equal(f"acknowledged writes missing on {name}", pair.missing_acked(name), [],
-                         "invariant: no acknowledged write lost (sync mode), whatever crashed or was cut off")
+                         why="invariant: no acknowledged write lost (sync mode), whatever crashed or was cut off")
         pair.check_done_once()
 
     run_cluster_seeds(scenario, n=10)

@@ -11,23 +11,23 @@ def test_configured_roles_on_first_start(cluster, make_pair):
     pair = make_pair(cluster, "sync")
     expect_equal("Replica(node, peer, role, 'sync').role for db-1 (role='primary') and db-2 (role='replica')",
                  pair.roles(), {"db-1": "primary", "db-2": "replica"},
-                 "a node with nothing on its disk starts in the role it was configured with")
+                 why="a node with nothing on its disk starts in the role it was configured with")
     for name in ("db-1", "db-2"):
-        expect_equal(f"{name}: Replica.data() on a new pair", pair.data(name), {}, "a new pair holds no data")
+        expect_equal(f"{name}: Replica.data() on a new pair", pair.data(name), {}, why="a new pair holds no data")
         expect_equal(f"{name}: Replica.get('missing')", pair.app(name).get("missing"), None,
-                     "get() of an absent key is None")
+                     why="get() of an absent key is None")
         expect_equal(f"{name}: (term, index) on a new pair", (pair.app(name).term, pair.app(name).index), (0, 0),
-                     "a new pair starts at term 0 with no writes")
+                     why="a new pair starts at term 0 with no writes")
 
 
 def test_replica_refuses_writes_at_once(cluster, make_pair):
     pair = make_pair(cluster, "async")
     write = pair.put("db-2", "k", "v")
     expect_equal("put('k', 'v', done) on the replica db-2: done(ok) called at once with", write.ok, False,
-                 "only the primary accepts writes; a replica answers done(False) straight away")
+                 why="only the primary accepts writes; a replica answers done(False) straight away")
     expect_equal("db-2: (data(), index) after a refused write", (pair.data("db-2"), pair.app("db-2").index), ({}, 0),
-                 "a refused write changes nothing")
-    expect_equal("db-1 data after a write refused by db-2", pair.data("db-1"), {}, "a refused write changes nothing")
+                 why="a refused write changes nothing")
+    expect_equal("db-1 data after a write refused by db-2", pair.data("db-1"), {}, why="a refused write changes nothing")
     pair.check_done_once()
 
 
@@ -49,11 +49,11 @@ def test_a_restarted_node_comes_back_as_a_replica(cluster, make_pair):
     pair = make_pair(cluster, "async")
     cluster.restart("db-1")  # its first start saved its state: the disk shows it has run before
     expect_equal("db-1.role right after a restart of the primary", pair.role("db-1"), "replica",
-                 "a node that was down cannot know whether it was replaced: it comes back as a replica, "
+                 why="a node that was down cannot know whether it was replaced: it comes back as a replica, "
                  "whatever its configuration says (its disk shows it has run before)")
     write = pair.put("db-1", "k", "v")
-    expect_true(write.ok is False, "put('k', 'v', done) on db-1 just after its restart", write.ok, False,
-                "a replica refuses writes")
+    expect_true(write.ok is False, "put('k', 'v', done) on db-1 just after its restart", got=write.ok, expected=False,
+                why="a replica refuses writes")
 
 
 @pytest.mark.parametrize("role, mode", [("primary", "sync"), ("replica", "async")])
@@ -68,4 +68,4 @@ def test_smallest_valid_settings_are_accepted(cluster, replication, role, mode):
                                      "the edges are valid settings: any ack_timeout > 0, and any heartbeat_interval "
                                      "with 0 < heartbeat_interval < failover_timeout")) from None
     expect_equal(f"{call}: (role, term, index, data())", (replica.role, replica.term, replica.index, replica.data()),
-                 (role, 0, 0, {}), "a new node starts in its configured role, with nothing")
+                 (role, 0, 0, {}), why="a new node starts in its configured role, with nothing")

@@ -81,7 +81,7 @@ class Client:
         self.session.put(key, value, done)
         self.story.append(f"t={self.cluster.now():.3f} put({key!r}, {value!r})")
         expect_equal(f"{self.call}.put({key!r}, {value!r}, done) on an async primary: done(ok) calls", result, [True],
-                     "an async primary acknowledges at once; the session passes its answer on, once")
+                     why="an async primary acknowledges at once; the session passes its answer on, once")
 
     def get(self, key):
         start = self.cluster.now()
@@ -152,7 +152,7 @@ def test_a_negative_max_wait_is_refused(cluster, make_pair, replication):
 @pytest.mark.points(2)
 def test_reads_go_to_a_replica_that_has_caught_up(cluster, client):
     expect_equal("a new session's get('k') on a new pair (nothing written yet)", client.get("k"), None,
-                 "an absent key reads as None; the replica has everything a new session needs")
+                 why="an absent key reads as None; the replica has everything a new session needs")
     for i in range(3):
         client.other_write(f"x{i}")
         client.put("k", f"v{i}")
@@ -161,7 +161,7 @@ def test_reads_go_to_a_replica_that_has_caught_up(cluster, client):
             client.get("k")
     expect_equal("reads served by each node, 7 session reads, each after the replica caught up with the session's "
                  "writes", client.served, {"db-1": 0, "db-2": 7},
-                 "a replica that has applied everything the session needs (its index equals the session's last "
+                 why="a replica that has applied everything the session needs (its index equals the session's last "
                  "write) serves the read: reads from replicas are what take load off the primary")
 
 
@@ -176,8 +176,8 @@ def test_read_your_writes_against_a_lagging_replica(cluster, client):
     cluster.reset_links()
     cluster.run_for(1.0)
     client.get("k")
-    expect_true(client.served["db-2"] >= 1, "reads served by db-2 once it caught up", client.served, "db-2 >= 1",
-                "a replica that has caught up serves the session's reads")
+    expect_true(client.served["db-2"] >= 1, "reads served by db-2 once it caught up", got=client.served, expected="db-2 >= 1",
+                why="a replica that has caught up serves the session's reads")
 
 
 @pytest.mark.points(2)
@@ -226,7 +226,7 @@ def test_reads_complete_while_the_replica_is_cut_off_or_down(cluster, client):
         client.get("mine")
         client.get("hot")
         expect_equal(f"reads served by db-2 once it caught up after the {fault}", client.served["db-2"] - before, 2,
-                     "a replica that has applied everything the session needs serves its reads again")
+                     why="a replica that has applied everything the session needs serves its reads again")
 
 
 @pytest.mark.points(2)
@@ -244,18 +244,18 @@ def test_with_the_primary_down_a_read_no_node_can_serve_is_refused(cluster, clie
     took = cluster.now() - start
     expect_equal("session.get('new') with the primary down and the replica behind the session's put('new', 'n')",
                  value, "TimeoutError",
-                 "read-your-writes: no node that is up has the session's write, so the read is refused rather than "
+                 why="read-your-writes: no node that is up has the session's write, so the read is refused rather than "
                  "answered with an older value")
-    expect_true(took <= MAX_WAIT + 1e-9, "time until session.get('new') raised", f"{took:.3f} s",
-                f"<= max_wait = {MAX_WAIT} s", "a read waits at most max_wait")
+    expect_true(took <= MAX_WAIT + 1e-9, "time until session.get('new') raised", got=f"{took:.3f} s",
+                expected=f"<= max_wait = {MAX_WAIT} s", why="a read waits at most max_wait")
     refused = []
     client.session.put("other", 1, refused.append)
     expect_equal("session.put('other', 1, done) with the primary down: done(ok) calls", refused, [False],
-                 "the write goes through the primary; with the primary down it fails at once")
+                 why="the write goes through the primary; with the primary down it fails at once")
     fresh = Client(cluster, client.pair, replication)
     fresh.order = client.order
     expect_equal("a new session's get('old') with the primary down", fresh.get("old"), "o",
-                 "a replica that has everything the session needs serves reads while the primary is down")
+                 why="a replica that has everything the session needs serves reads while the primary is down")
 
 
 class LogNeverBack:
@@ -333,11 +333,11 @@ def test_session_guarantees_hold_under_a_drawn_schedule_of_lag_and_faults(run_cl
             client.get(key)
         expect_equal(f"reads served by db-2 once it caught up, after the schedule {plan}",
                      client.served["db-2"] - before, 2,
-                     "a replica that has applied everything the session needs serves the session's reads")
+                     why="a replica that has applied everything the session needs serves the session's reads")
         behind.append(client.served["db-1"])
 
     behind: list[int] = []
     run_cluster_seeds(scenario, n=6)
     if len(behind) == 6:  # all seeds ran (not a replay of one)
-        expect_true(sum(behind) > 0, "reads served by the primary over 6 drawn schedules", behind, "some",
-                    "the schedules must make the replica lag behind a session (a check of the suite itself)")
+        expect_true(sum(behind) > 0, "reads served by the primary over 6 drawn schedules", got=behind, expected="some",
+                    why="the schedules must make the replica lag behind a session (a check of the suite itself)")

@@ -25,10 +25,10 @@ def test_range_owner_is_the_last_bound_at_or_below_the_key(sharding):
     cases = ["", "a", "f", "fzzz", "g", "g0", "m", "n", "nancy", "s", "t", "t:1", "zebra", "~"]
     expect_equal(f"RangeStrategy({BOUNDS}).shard_for(k) for k in {cases}",
                  call_each(strategy, "shard_for", cases), [range_oracle(BOUNDS, k) for k in cases],
-                 "a key belongs to the range whose lowest key is the last bound <= key: a key equal to a bound "
+                 why="a key belongs to the range whose lowest key is the last bound <= key: a key equal to a bound "
                  "starts that bound's range")
     expect_equal("RangeStrategy(...).shards()", strategy.shards(), ["shard-0", "shard-1", "shard-2", "shard-3"],
-                 "each shard once, in bound order")
+                 why="each shard once, in bound order")
 
 
 def test_range_split_moves_exactly_one_range(sharding):
@@ -38,10 +38,10 @@ def test_range_split_moves_exactly_one_range(sharding):
     moved = sorted(k for k in keys if split.shard_for(k) != strategy.shard_for(k))
     expect_equal("keys whose shard changes after with_shard('shard-4', at='p')", moved,
                  [k for k in keys if "p" <= k < "t"],
-                 "splitting a range at 'p' moves exactly the keys from 'p' up to the next bound 't'")
-    expect_equal("shard_for('p0') after the split", split.shard_for("p0"), "shard-4", "the new shard owns [p, t)")
+                 why="splitting a range at 'p' moves exactly the keys from 'p' up to the next bound 't'")
+    expect_equal("shard_for('p0') after the split", split.shard_for("p0"), "shard-4", why="the new shard owns [p, t)")
     expect_equal("the original strategy's shard_for('p0')", strategy.shard_for("p0"), "shard-2",
-                 "with_shard returns a new strategy")
+                 why="with_shard returns a new strategy")
 
 
 def test_range_bad_arguments(sharding):
@@ -67,7 +67,7 @@ def test_field_strategy_routes_by_the_region_in_the_key(sharding):
     cases = {"eu:alice": "shard-eu", "us:bob": "shard-us", "in:chandra": "shard-in", "eu:": "shard-eu",
              "eu:x:y": "shard-eu"}
     expect_equal(f"FieldStrategy({REGIONS}).shard_for(k)", dict(zip(cases, call_each(strategy, "shard_for", cases))), cases,
-                 "the field is the part of the key before the first ':'")
+                 why="the field is the part of the key before the first ':'")
     for key in ("jp:kenji", "alice", "EU:alice"):
         with pytest.raises(LookupError):
             strategy.shard_for(key)
@@ -75,9 +75,9 @@ def test_field_strategy_routes_by_the_region_in_the_key(sharding):
     with_default = sharding.FieldStrategy(REGIONS, default="shard-us", separator="/")
     expect_equal("FieldStrategy(..., default='shard-us', separator='/').shard_for(k) for 'eu/a', 'jp/b', 'plain'",
                  [with_default.shard_for(k) for k in ("eu/a", "jp/b", "plain")], ["shard-eu", "shard-us", "shard-us"],
-                 "unknown or missing fields go to the default shard")
+                 why="unknown or missing fields go to the default shard")
     expect_equal("FieldStrategy(..., default='shard-us').shards()", sorted(with_default.shards()),
-                 ["shard-eu", "shard-in", "shard-us"], "every shard once")
+                 ["shard-eu", "shard-in", "shard-us"], why="every shard once")
 
 
 def test_field_strategy_new_shard_takes_only_its_fields(sharding):
@@ -86,7 +86,7 @@ def test_field_strategy_new_shard_takes_only_its_fields(sharding):
     keys = [f"{r}:{i}" for r in ("eu", "us", "in", "jp", "kr", "br") for i in range(3)]
     moved = sorted(k for k in keys if grown.shard_for(k) != strategy.shard_for(k))
     expect_equal("keys whose shard changes after with_shard('shard-jp', fields=['jp', 'kr'])", moved,
-                 [k for k in keys if k[:2] in ("jp", "kr")], "only the keys of the new shard's fields move")
+                 [k for k in keys if k[:2] in ("jp", "kr")], why="only the keys of the new shard's fields move")
     with pytest.raises(ValueError):
         strategy.with_shard("shard-eu", fields=["fr"])
         pytest.fail("with_shard('shard-eu', ...) should raise ValueError: shard-eu is already there")

@@ -18,9 +18,9 @@ def check_final_placement(sc, model, strategy, why):
     for key, body in model.items():
         owners = sc.where(key)
         expect_equal(f"shards holding {key!r} after the migration", owners, [strategy.shard_for(key)],
-                     f"each key ends on its new owner only: {why}")
+                     why=f"each key ends on its new owner only: {why}")
         expect_equal(f"shard copy of {key!r}", sc.stored(owners[0])[key].decode(), body,
-                     "invariant: no write lost during migration")
+                     why="invariant: no write lost during migration")
 
 
 @pytest.mark.points(3)
@@ -34,27 +34,27 @@ def test_adding_a_shard_moves_close_to_the_minimum(cluster, sharding, sharded):
     sc.add_shard("shard-4")
     started = cluster.now()
     planned = sc.as_router(sc.router.start_resharding, "shard-4")
-    expect_true(sc.router.migrating, "router.migrating after start_resharding('shard-4')", sc.router.migrating, True,
-                "the migration has started")
+    expect_true(sc.router.migrating, "router.migrating after start_resharding('shard-4')", got=sc.router.migrating, expected=True,
+                why="the migration has started")
     sc.migrate_all(limit=10)
-    expect_equal("router.migrating after migrate_step returned 0", sc.router.migrating, False, "the migration is over")
+    expect_equal("router.migrating after migrate_step returned 0", sc.router.migrating, False, why="the migration is over")
     moved = sorted(k for k in model if sc.where(k) != [before[k]])
     expect_equal("start_resharding('shard-4') return value", planned, len(moved),
-                 "it returns how many keys must move")
+                 why="it returns how many keys must move")
     fraction = len(moved) / len(model)
     expect_true(0.1 <= fraction <= 0.3, "fraction of 240 keys that moved when shard-4 joined 4 shards",
-                round(fraction, 3), "about 1/5 (0.1-0.3)",
-                "consistent hashing moves only the keys the new shard takes over; len(shards) modulo moves ~80%")
+                got=round(fraction, 3), expected="about 1/5 (0.1-0.3)",
+                why="consistent hashing moves only the keys the new shard takes over; len(shards) modulo moves ~80%")
     expect_equal("shards the moved keys went to", sorted({sc.where(k)[0] for k in moved}), ["shard-4"],
-                 "a key either stays or moves to the new shard")
+                 why="a key either stays or moves to the new shard")
     touched = sorted({key for t, shard, method, key in sc.log if t >= started and method in ("POST", "DELETE")})
-    expect_equal("keys the migration wrote or deleted", touched, moved, "migrate only the keys that must move")
+    expect_equal("keys the migration wrote or deleted", touched, moved, why="migrate only the keys that must move")
     new_strategy = strategy.with_shard("shard-4")
     check_final_placement(sc, model, new_strategy, "the router now uses the strategy with shard-4")
     for key in list(model)[::8]:
         answer = sc.get(key)
         expect_equal(f"GET http://router/{key} after the migration", (answer.status_code, answer.text),
-                     (200, model[key]), "invariant: every key is readable after resharding")
+                     (200, model[key]), why="invariant: every key is readable after resharding")
 
 
 @pytest.mark.points(3)
@@ -71,7 +71,7 @@ def test_reads_during_the_migration_find_every_key(cluster, sharding, sharded):
         answer = sc.get(key)
         expect_equal(f"GET http://router/{key} right after start_resharding('shard-4'), before any step "
                      f"(the key is still on {sc.where(key)})", (answer.status_code, answer.text), (200, model[key]),
-                     "invariant: a key is served by its old owner until it has been copied to the new one")
+                     why="invariant: a key is served by its old owner until it has been copied to the new one")
     steps = 0
     while sc.as_router(sc.router.migrate_step, 7):
         steps += 1
@@ -79,7 +79,7 @@ def test_reads_during_the_migration_find_every_key(cluster, sharding, sharded):
             answer = sc.get(key)
             expect_equal(f"GET http://router/{key} after {steps} migrate_step(7) calls (held by {sc.where(key)})",
                          (answer.status_code, answer.text), (200, model[key]),
-                         "invariant: reads never miss a key while it migrates")
+                         why="invariant: reads never miss a key while it migrates")
     check_final_placement(sc, model, strategy.with_shard("shard-4"), "copy, then delete the old copy")
 
 
@@ -127,16 +127,16 @@ def test_writes_interleaved_with_migration_steps_are_never_lost(run_cluster_seed
                     answer = sc.get(key)
                     expect_equal(f"GET http://router/{key} during the migration (on {sc.where(key)})",
                                  (answer.status_code, answer.text), (200, model[key]),
-                                 "invariant: every read returns the last value written, migration or not")
+                                 why="invariant: every read returns the last value written, migration or not")
                     continue
                 answer = sc.post(key, model[key])
                 expect_equal(f"POST http://router/{key} during the migration: status", answer.status_code, 200,
-                             "the cluster is healthy")
+                             why="the cluster is healthy")
         check_final_placement(sc, model, target, "writes made while keys moved must reach the key's final owner")
         for key in moving:
             answer = sc.get(key)
             expect_equal(f"GET http://router/{key} after the migration", (answer.status_code, answer.text),
-                         (200, model[key]), "invariant: no write lost during migration")
+                         (200, model[key]), why="invariant: no write lost during migration")
 
     run_cluster_seeds(scenario, n=3)
 
@@ -153,10 +153,10 @@ def test_a_step_that_cannot_reach_a_shard_loses_nothing(cluster, sharding, shard
     part = cluster.isolate("shard-4")
     left = sc.as_router(sc.router.migrate_step, 5)
     expect_equal("migrate_step(5) with the new shard unreachable: keys still to move", left, planned,
-                 "a key whose copy failed has not moved")
+                 why="a key whose copy failed has not moved")
     for key, body in model.items():
         expect_equal(f"shards holding {key!r} after a step that could not reach shard-4", sc.where(key),
-                     [strategy.shard_for(key)], "invariant: no key lost: copy first, delete only once the copy is "
+                     [strategy.shard_for(key)], why="invariant: no key lost: copy first, delete only once the copy is "
                      "safely stored")
     part.heal()
     target = strategy.with_shard("shard-4")
@@ -165,16 +165,16 @@ def test_a_step_that_cannot_reach_a_shard_loses_nothing(cluster, sharding, shard
     for key in theirs:  # written during the migration: these now live on shard-4 ...
         model[key] = f"new {key}"
         expect_equal(f"POST http://router/{key} during the migration: status", sc.post(key, model[key]).status_code,
-                     200, "the new owner is reachable")
+                     200, why="the new owner is reachable")
     part = cluster.isolate(source)  # ... and their old copies cannot be deleted for now
     for _ in range(5):
         sc.as_router(sc.router.migrate_step, 50)
     expect_true(sc.router.migrating, f"router.migrating after 5 steps with {source} unreachable",
-                sc.router.migrating, True, f"the old copies on {source} are not deleted yet")
+                got=sc.router.migrating, expected=True, why=f"the old copies on {source} are not deleted yet")
     for key in theirs:
         answer = sc.get(key)
         expect_equal(f"GET http://router/{key} (written during the migration; old owner {source} cut off)",
-                     (answer.status_code, answer.text), (200, model[key]), "its newest value is on shard-4")
+                     (answer.status_code, answer.text), (200, model[key]), why="its newest value is on shard-4")
     part.heal()
     sc.migrate_all(limit=50)
     check_final_placement(sc, model, target, "old copies are deleted once their shard is back")
@@ -190,7 +190,7 @@ def test_splitting_a_hot_range_moves_only_that_range(cluster, sharding, sharded)
     sc.add_shard("shard-4")
     planned = sc.as_router(sc.router.start_resharding, "shard-4", at="p")
     expect_equal("start_resharding('shard-4', at='p') with a RangeStrategy: keys to move", planned,
-                 len([k for k in model if "p" <= k < "t"]), "the options go to strategy.with_shard; only [p, t) moves")
+                 len([k for k in model if "p" <= k < "t"]), why="the options go to strategy.with_shard; only [p, t) moves")
     sc.migrate_all(limit=4)
     check_final_placement(sc, model, strategy.with_shard("shard-4", at="p"), "the split range is on shard-4")
 
@@ -207,11 +207,11 @@ def test_one_resharding_at_a_time(cluster, sharding, sharded):
         sc.as_router(sc.router.start_resharding, "shard-5")
         pytest.fail("start_resharding('shard-5') while shard-4's migration runs should raise RuntimeError")
     expect_equal("router.migrate_step(10) on empty shards", sc.as_router(sc.router.migrate_step, 10), 0,
-                 "nothing to move: the migration ends at once")
-    expect_equal("router.migrating", sc.router.migrating, False, "the first migration is over")
+                 why="nothing to move: the migration ends at once")
+    expect_equal("router.migrating", sc.router.migrating, False, why="the first migration is over")
     sc.as_router(sc.router.start_resharding, "shard-5")
-    expect_true(sc.router.migrating, "router.migrating after starting the second resharding", sc.router.migrating,
-                True, "one migration at a time, one after the other")
+    expect_true(sc.router.migrating, "router.migrating after starting the second resharding", got=sc.router.migrating,
+                expected=True, why="one migration at a time, one after the other")
 
 
 @pytest.mark.points(3)
@@ -256,9 +256,9 @@ def test_a_crash_or_a_partition_anywhere_in_the_migration_loses_no_write(run_clu
             owners = sc.where(key)
             expect_equal(f"shards holding {key!r} after a migration with a {kind} of {victim} at "
                          f"t={at:.3f}s for {lasting:.3f}s", owners, [target.shard_for(key)],
-                         "each key ends on its new owner only")
+                         why="each key ends on its new owner only")
             expect_true(sc.stored(owners[0])[key] in sc.acked[key], f"shard copy of {key!r}",
-                        sc.stored(owners[0])[key], sorted(sc.acked[key]),
-                        "invariant: no acknowledged write lost during the migration")
+                        got=sc.stored(owners[0])[key], expected=sorted(sc.acked[key]),
+                        why="invariant: no acknowledged write lost during the migration")
 
     run_cluster_seeds(scenario, n=8)

@@ -19,6 +19,6 @@ def test_two_fresh_interpreters_agree(sharding, cross_process):
     for seed, there in cross_process.results.items():
         expect_true(there == here, f"HashStrategy({cross_process.shards}).shard_for(k) for {len(here)} keys in a "
                     f"fresh interpreter with PYTHONHASHSEED={seed} (first 5 shown)",
-                    there if isinstance(there, str) else there[:5], here[:5],
-                    "every router process must send a key to the same shard; Python's hash() is salted per "
+                    got=there if isinstance(there, str) else there[:5], expected=here[:5],
+                    why="every router process must send a key to the same shard; Python's hash() is salted per "
                     "process, so use hashlib")

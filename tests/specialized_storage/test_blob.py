@@ -25,17 +25,17 @@ def test_round_trip_and_chunking(storage):
     ids = store.put("eleven", data)
     expected = [sha(data[0:4]), sha(data[4:8]), sha(data[8:11])]
     expect_equal("BlobStore(chunk_size=4).put('eleven', bytes(range(11)))", ids, expected,
-                 "chunks of 4, 4 and 3 bytes, each named by sha256(chunk).hexdigest()")
+                 why="chunks of 4, 4 and 3 bytes, each named by sha256(chunk).hexdigest()")
     expect_equal("store.manifest('eleven')", store.manifest("eleven"), expected)
     expect_equal("store.get('eleven')", store.get("eleven"), data)
-    expect_equal("sorted(store.chunks)", sorted(store.chunks), sorted(expected), "store.chunks maps chunk id -> bytes")
+    expect_equal("sorted(store.chunks)", sorted(store.chunks), sorted(expected), why="store.chunks maps chunk id -> bytes")
     expect_equal("store.chunks[id of the last chunk]", store.chunks[expected[2]], data[8:11])
     for size in (0, 1, 3, 4, 5, 8, 9, 100):
         payload = bytes((i * 7) % 256 for i in range(size))
         store.put(f"b{size}", payload)
         expect_equal(f"store.get('b{size}') for a {size}-byte blob", store.get(f"b{size}"), payload)
         expect_equal(f"len(store.manifest('b{size}')) for a {size}-byte blob with chunk_size=4",
-                     len(store.manifest(f"b{size}")), -(-size // 4), "ceil(size / chunk_size) chunks; none for empty")
+                     len(store.manifest(f"b{size}")), -(-size // 4), why="ceil(size / chunk_size) chunks; none for empty")
     store.put("ba", bytearray(b"abc"))
     expect_equal("store.get('ba') after put('ba', bytearray(b'abc'))", store.get("ba"), b"abc")
     expect_equal("store.names()", store.names(), sorted(["eleven", "ba"] + [f"b{s}" for s in (0, 1, 3, 4, 5, 8, 9, 100)]))
@@ -62,7 +62,7 @@ def test_identical_content_under_two_names_is_stored_once(storage):
     expect_equal("stored_bytes after put('cat.mp4', 10 KiB)", store.stored_bytes, 10 * 1024)
     store.put("copy-of-cat.mp4", video)
     expect_equal("stored_bytes after putting the same 10 KiB again under another name", store.stored_bytes, 10 * 1024,
-                 "chunks are addressed by content, not by blob name: the copy adds no bytes")
+                 why="chunks are addressed by content, not by blob name: the copy adds no bytes")
     expect_equal("store.get('copy-of-cat.mp4')", store.get("copy-of-cat.mp4"), video)
 
 
@@ -74,15 +74,15 @@ def test_shared_and_repeated_chunks_are_stored_once(storage):
     store.put("build-1", b"".join(base))
     store.put("build-2", b"".join(base + blocks(3, 3, 512)))
     expect_equal("stored_bytes after build-1 (20 chunks) and build-2 (the same 20 + 3 new)", store.stored_bytes,
-                 23 * 512, "only the 3 new chunks cost anything")
+                 23 * 512, why="only the 3 new chunks cost anything")
     zeros = bytes(512) * 50
     store.put("zeros", zeros)
     expect_equal("stored_bytes after adding 50 identical zero chunks", store.stored_bytes, 24 * 512,
-                 "a chunk repeated inside one blob is stored once too")
+                 why="a chunk repeated inside one blob is stored once too")
     expect_equal("store.get('zeros')", store.get("zeros"), zeros)
     logical = 20 * 512 + 23 * 512 + len(zeros)
-    expect_true(store.stored_bytes * 3 < logical, "stored_bytes vs the bytes the blobs hold", store.stored_bytes,
-                f"far below {logical}")
+    expect_true(store.stored_bytes * 3 < logical, "stored_bytes vs the bytes the blobs hold", got=store.stored_bytes,
+                expected=f"far below {logical}")
 
 
 def corrupt(store, chunk, how):
@@ -122,7 +122,7 @@ def test_delete_frees_only_chunks_nobody_uses(storage):
     store.put("second", y + z)
     store.delete("first")
     expect_equal("store.get('second') after delete('first') (they share a chunk)", store.get("second"), y + z,
-                 "a chunk is freed only when no blob uses it any more")
+                 why="a chunk is freed only when no blob uses it any more")
     expect_equal("stored_bytes after delete('first')", store.stored_bytes, 200)
     expect_equal("store.names()", store.names(), ["second"])
     with pytest.raises(KeyError):
@@ -130,7 +130,7 @@ def test_delete_frees_only_chunks_nobody_uses(storage):
     with pytest.raises(KeyError):
         store.delete("first")
     store.delete("second")
-    expect_equal("store.chunks after deleting every blob", store.chunks, {}, "no blob uses any chunk")
+    expect_equal("store.chunks after deleting every blob", store.chunks, {}, why="no blob uses any chunk")
     expect_equal("stored_bytes after deleting every blob", store.stored_bytes, 0)
 
 
@@ -143,12 +143,12 @@ def test_overwrite_frees_the_old_version(storage):
     store.put("doc", y + z)
     expect_equal("store.get('doc') after overwriting it", store.get("doc"), y + z)
     expect_equal("stored_bytes after put('doc', x+y) then put('doc', y+z)", store.stored_bytes, 200,
-                 "chunk x is used by nobody now and must be freed")
+                 why="chunk x is used by nobody now and must be freed")
     store.put("twice", x + x + x)
     store.put("once", x)
     store.delete("twice")
     expect_equal("store.get('once') after deleting a blob that used the same chunk three times", store.get("once"), x,
-                 "count every use of a chunk, not just every blob")
+                 why="count every use of a chunk, not just every blob")
     store.put("same", y + z)
     store.put("same", y + z)
     expect_equal("store.get('same') after putting the same content twice under one name", store.get("same"), y + z)
@@ -183,10 +183,10 @@ def test_random_puts_overwrites_and_deletes_match_a_model(storage, seed):
         got = store.stored_bytes
         if got != sum(expected_chunks.values()):
             expect_equal(f"stored_bytes after step {step}: {op} (seed {seed})", got, sum(expected_chunks.values()),
-                         "the total size of the distinct chunks the live blobs use")
+                         why="the total size of the distinct chunks the live blobs use")
         probe = rng.choice(names)
         if probe in model:
             expect_true(store.get(probe) == model[probe], f"store.get({probe!r}) after step {step}: {op} (seed {seed})",
-                        "different bytes", "the bytes last put under that name")
+                        got="different bytes", expected="the bytes last put under that name")
     expect_equal(f"store.names() at the end (seed {seed})", store.names(), sorted(model))
     expect_equal(f"set(store.chunks) at the end (seed {seed})", set(store.chunks), set(expected_chunks))

@@ -24,9 +24,9 @@ def social(storage):
 def test_edges_are_undirected(storage):
     g = social(storage)
     expect_equal("g.neighbours('ron')", g.neighbours("ron"), {"harry", "hermione", "ginny"},
-                 "ron was named first in (ron, ginny) and second in (harry, ron): an edge counts from both ends")
+                 why="ron was named first in (ron, ginny) and second in (harry, ron): an edge counts from both ends")
     expect_equal("g.neighbours('viktor')", g.neighbours("viktor"), {"hermione"})
-    expect_equal("g.neighbours('dobby')", g.neighbours("dobby"), set(), "a node without edges")
+    expect_equal("g.neighbours('dobby')", g.neighbours("dobby"), set(), why="a node without edges")
     expect_equal("g.nodes()", g.nodes(), sorted({n for e in FRIENDS for n in e} | {"dobby"}))
 
 
@@ -35,7 +35,7 @@ def test_edges_are_undirected(storage):
 def test_friends_of_friends_excludes_self_and_direct_friends(storage):
     g = social(storage)
     expect_equal("g.friends_of_friends('harry')", g.friends_of_friends("harry"), {"ginny", "viktor"},
-                 "ron and hermione are friends of each other but also harry's direct friends; harry is not his own")
+                 why="ron and hermione are friends of each other but also harry's direct friends; harry is not his own")
     expect_equal("g.friends_of_friends('ginny')", g.friends_of_friends("ginny"), {"harry", "hermione", "neville"})
     expect_equal("g.friends_of_friends('draco')", g.friends_of_friends("draco"), set())
     expect_equal("g.friends_of_friends('dobby')", g.friends_of_friends("dobby"), set())
@@ -50,7 +50,7 @@ def test_edits_and_errors(storage):
         g.add_edge("harry", "harry")
     g.remove_edge("ron", "harry")
     expect_equal("g.neighbours('harry') after remove_edge('ron', 'harry')", g.neighbours("harry"), {"hermione"},
-                 "the edge is gone from both ends")
+                 why="the edge is gone from both ends")
     expect_equal("g.neighbours('ron') after remove_edge('ron', 'harry')", g.neighbours("ron"), {"hermione", "ginny"})
     with pytest.raises(KeyError):
         g.remove_edge("ron", "harry")
@@ -65,7 +65,7 @@ def test_edits_and_errors(storage):
     got = g.neighbours("ron")
     got.add("intruder")
     expect_equal("g.neighbours('ron') after the caller changed the set it got", g.neighbours("ron"), {"ginny"},
-                 "neighbours returns a new set, not the graph's own")
+                 why="neighbours returns a new set, not the graph's own")
     g.add_node("ron")
     expect_equal("g.neighbours('ron') after add_node('ron') again", g.neighbours("ron"), {"ginny"})
 
@@ -100,7 +100,7 @@ def test_random_graph_matches_brute_force(storage):
                      g.neighbours(n), adj[n])
         fof = {x for f in adj[n] for x in adj[f]} - adj[n] - {n}
         expect_equal(f"g.friends_of_friends({n!r}) in the random graph", g.friends_of_friends(n), fof,
-                     "exactly the nodes at distance 2")
+                     why="exactly the nodes at distance 2")
 
 
 def bfs_distances(adj, start):
@@ -118,14 +118,14 @@ def bfs_distances(adj, start):
 def check_path(g, adj, a, b, dist, label):
     path = g.shortest_path(a, b)
     if b not in dist:
-        expect_equal(f"g.shortest_path({a!r}, {b!r}) {label}", path, None, f"{b} cannot be reached from {a}")
+        expect_equal(f"g.shortest_path({a!r}, {b!r}) {label}", path, None, why=f"{b} cannot be reached from {a}")
         return
     expect_true(isinstance(path, list) and path[:1] == [a] and path[-1:] == [b],
-                f"g.shortest_path({a!r}, {b!r}) {label}", path, f"a list from {a!r} to {b!r}")
+                f"g.shortest_path({a!r}, {b!r}) {label}", got=path, expected=f"a list from {a!r} to {b!r}")
     bad = [(x, y) for x, y in zip(path, path[1:]) if y not in adj[x]]
     expect_equal(f"steps of g.shortest_path({a!r}, {b!r}) that are not edges {label}", bad, [])
     expect_equal(f"edges in g.shortest_path({a!r}, {b!r}) {label}", len(path) - 1, dist[b],
-                 "the fewest edges possible (breadth-first search finds it)")
+                 why="the fewest edges possible (breadth-first search finds it)")
 
 
 @pytest.mark.task(6)
@@ -146,7 +146,7 @@ def test_shortest_path_small_cases(storage):
     for target in range(1, 30):
         got = ring.shortest_path("r0", f"r{target}")
         expect_equal(f"len(ring.shortest_path('r0', 'r{target}')) - 1 on a 30-node cycle", len(got) - 1,
-                     min(target, 30 - target), "the shorter way round the ring")
+                     min(target, 30 - target), why="the shorter way round the ring")
 
 
 @pytest.mark.task(6)

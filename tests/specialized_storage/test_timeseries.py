@@ -19,10 +19,10 @@ def test_range_is_half_open_and_sorted(storage):
     for t in (10, 20, 30, 40, 50):
         db.append("cpu", t, t / 10)
     expect_equal("db.range('cpu', 20, 40) with points at 10, 20, 30, 40, 50", db.range("cpu", 20, 40),
-                 [(20, 2.0), (30, 3.0)], "start <= t < end: the start is in, the end is out")
+                 [(20, 2.0), (30, 3.0)], why="start <= t < end: the start is in, the end is out")
     expect_equal("db.range('cpu', 0, 100)", [t for t, _ in db.range("cpu", 0, 100)], [10, 20, 30, 40, 50])
     expect_equal("db.range('cpu', 41, 50)", db.range("cpu", 41, 50), [])
-    expect_equal("db.range('cpu', 50, 50)", db.range("cpu", 50, 50), [], "an empty window")
+    expect_equal("db.range('cpu', 50, 50)", db.range("cpu", 50, 50), [], why="an empty window")
     expect_equal("db.range('nope', 0, 100) (unknown series)", db.range("nope", 0, 100), [])
 
 
@@ -34,11 +34,11 @@ def test_late_points_are_kept_in_order_and_duplicates_replace(storage):
         db.append("s", t, v)
     expect_equal("db.range('s', 0, 10) after appending t = 5, 1, 3, 9, 3 (again), 0", db.range("s", 0, 10),
                  [(0, 5), (1, 2), (3, 30), (5, 1), (9, 4)],
-                 "points arrive out of order but are kept sorted; a second point at t=3 replaces the first")
+                 why="points arrive out of order but are kept sorted; a second point at t=3 replaces the first")
     expect_equal("db.count('s')", db.count("s"), 5)
     expect_equal("db.count('nope')", db.count("nope"), 0)
     db.append("a", 1, 1)
-    expect_equal("db.series()", db.series(), ["a", "s"], "sorted names")
+    expect_equal("db.series()", db.series(), ["a", "s"], why="sorted names")
 
 
 @pytest.mark.task(3)
@@ -85,9 +85,9 @@ def test_downsample_buckets_are_aligned_to_multiples(storage):
     for agg, expected in cases.items():
         expect_equal(f"db.downsample('temp', 3, 40, bucket=10, agg={agg!r}) with points at 3, 7, 10, 12, 19, 35",
                      db.downsample("temp", 3, 40, 10, agg), expected,
-                     "buckets start at multiples of 10 (0, 10, 30), not at the query start 3; empty buckets (20) are left out")
+                     why="buckets start at multiples of 10 (0, 10, 30), not at the query start 3; empty buckets (20) are left out")
     expect_equal("db.downsample('temp', 5, 19, bucket=10, agg='count')", db.downsample("temp", 5, 19, 10, "count"),
-                 [(0, 1), (10, 2)], "only points of range(5, 19) count: 7, 10 and 12")
+                 [(0, 1), (10, 2)], why="only points of range(5, 19) count: 7, 10 and 12")
 
 
 @pytest.mark.task(4)
@@ -122,7 +122,7 @@ def test_random_downsamples_match_brute_force(storage):
             gb == eb and math.isclose(gv, ev, rel_tol=1e-9, abs_tol=1e-9) for (gb, gv), (eb, ev) in zip(got, expected)
         )
         expect_true(same, f"db.downsample('m', {start}, {end}, bucket={bucket}, agg={agg!r}) (seed 11)",
-                    got[:6], expected[:6], "one (bucket_start, aggregate) per non-empty bucket, buckets at multiples of bucket")
+                    got=got[:6], expected=expected[:6], why="one (bucket_start, aggregate) per non-empty bucket, buckets at multiples of bucket")
 
 
 @pytest.mark.task(4)
@@ -132,15 +132,15 @@ def test_retention_keeps_the_horizon_relative_to_the_newest_point(storage):
     for t in range(21):
         db.append("s", t, t)
     expect_equal("timestamps kept after appending 0..20 with retention=10", [t for t, _ in db.range("s", -100, 100)],
-                 list(range(10, 21)), "keep t >= newest - retention = 10: the point exactly at the horizon stays")
+                 list(range(10, 21)), why="keep t >= newest - retention = 10: the point exactly at the horizon stays")
     db.append("s", 12.5, 1)
     db.append("s", 9, 1)
     expect_equal("timestamps after late points at 12.5 (inside the horizon) and 9 (outside)",
                  [t for t, _ in db.range("s", -100, 100)], [10, 11, 12, 12.5] + list(range(13, 21)),
-                 "a late point inside the horizon is stored; one already older than newest - retention is not")
+                 why="a late point inside the horizon is stored; one already older than newest - retention is not")
     db.append("other", 0, 0)
     expect_equal("db.count('other') (another series, newest point 0)", db.count("other"), 1,
-                 "retention is relative to each series' own newest point, not to the clock or to other series")
+                 why="retention is relative to each series' own newest point, not to the clock or to other series")
     db.append("s", 25, 1)
     expect_equal("timestamps after appending 25", [t for t, _ in db.range("s", -100, 100)],
                  [15, 16, 17, 18, 19, 20, 25])

@@ -45,8 +45,8 @@ def test_compaction_keeps_only_the_latest_values_and_shrinks_the_log(storage, cl
     expected = (tmp_path / "fresh.log").stat().st_size
     expect_equal(f"DurableKV: 80 puts over 8 keys, 2 deletes, 1 more put ({before} bytes of log); POST /compact; "
                  "size of the log", after, expected,
-                 "the same size as a new log holding one put per live key: no old versions, no tombstones")
-    expect_true(after < before / 3, "... compared with before", after, f"far below {before}", "compaction shrinks")
+                 why="the same size as a new log holding one put per live key: no old versions, no tombstones")
+    expect_true(after < before / 3, "... compared with before", got=after, expected=f"far below {before}", why="compaction shrinks")
     expect_contents("... GET /dump after compaction", client.dump(), model, "compaction changes no value")
     crash_process(cluster, "kv")
     restart(cluster, "kv", "a compacted log")

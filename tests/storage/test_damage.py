@@ -50,9 +50,9 @@ def test_a_torn_last_record_is_skipped_and_cut_off(storage, cluster, where):
                     "a crash in the middle of an append tears the last record: it is skipped, the rest of the log "
                     "is intact (c keeps its previous value)")
     expect_equal(f"{what}; (truncated_bytes, corrupt_records)", (node.app.truncated_bytes, node.app.corrupt_records),
-                 (keep, 0), f"the {keep} bytes of the torn record were cut off; a torn tail is not corruption")
+                 (keep, 0), why=f"the {keep} bytes of the torn record were cut off; a torn tail is not corruption")
     expect_equal(f"{what}; size of the log file", log_size(node), start,
-                 "recovery truncates the file to the end of the last whole record")
+                 why="recovery truncates the file to the end of the last whole record")
 
 
 @pytest.mark.points(3)
@@ -94,4 +94,4 @@ def test_a_corrupted_record_is_detected_and_skipped(storage, cluster):
                     "the damaged record fails its checksum: it is skipped as if never written (b keeps its "
                     "previous value, never the damaged bytes), and replay goes on with the records after it")
     expect_equal(f"{what}; (corrupt_records, truncated_bytes)", (node.app.corrupt_records, node.app.truncated_bytes),
-                 (1, 0), "one record failed its checksum; nothing was torn")
+                 (1, 0), why="one record failed its checksum; nothing was torn")

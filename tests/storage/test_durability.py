@@ -36,7 +36,7 @@ def test_acknowledged_writes_survive_a_process_crash(storage, cluster):
                     "invariant: no acknowledged write lost. A write acknowledged while still in a Python "
                     "buffer dies with the process: flush() before returning")
     expect_equal("... the same writes in a MemoryKV on node mem, crashed and restarted: len()", len(memory.app), 0,
-                 "for contrast: memory does not survive a crash")
+                 why="for contrast: memory does not survive a crash")
 
 
 @pytest.mark.points(3)

@@ -29,12 +29,12 @@ def test_behaves_like_a_dict(storage, tmp_path):
     kv.put("b", "2")
     kv.put("a", "1")
     kv.put("a", "one")
-    expect_equal("put b=2, a=1, a=one; get('a')", kv.get("a"), "one", "the latest put wins")
+    expect_equal("put b=2, a=1, a=one; get('a')", kv.get("a"), "one", why="the latest put wins")
     expect_equal("... get('zz', 'none')", kv.get("zz", "none"), "none")
     expect_equal("... keys(), len()", (kv.keys(), len(kv)), (["a", "b"], 2))
     expect_equal("... delete('a'), delete('a')", (kv.delete("a"), kv.delete("a")), (True, False))
     expect_equal("... get('a'), keys()", (kv.get("a"), kv.keys()), (None, ["b"]))
-    expect_equal("... path", kv.path, tmp_path / LOG, "self.path is the log file")
+    expect_equal("... path", kv.path, tmp_path / LOG, why="self.path is the log file")
     kv.close()
 
 
@@ -50,15 +50,15 @@ def test_every_change_is_appended_to_the_log(storage, tmp_path):
         after = path.read_bytes()
         expect_true(len(after) > len(before) and after.startswith(before),
                     f"DurableKV: size of the log file after change {step + 1} of put a=1, b=2, a=3, delete b",
-                    len(after), f"more than {len(before)} bytes, the old bytes unchanged",
-                    "append-only: a put or a delete adds a record at the end and never rewrites what is there")
+                    got=len(after), expected=f"more than {len(before)} bytes, the old bytes unchanged",
+                    why="append-only: a put or a delete adds a record at the end and never rewrites what is there")
         sizes.append(len(after))
     before = path.read_bytes()
     kv.delete("nope")
     kv.get("a")
     kv.keys()
     expect_equal("... then delete('nope') (absent), get('a'), keys(): log size", len(path.read_bytes()), len(before),
-                 "deleting an absent key writes nothing; reads never write")
+                 why="deleting an absent key writes nothing; reads never write")
     kv.close()
 
 
@@ -116,11 +116,11 @@ def test_deleted_keys_stay_deleted_after_a_restart(storage, cluster):
     cluster.restart("kv")
     expect_equal("DurableKV on node kv: PUT a, b, c; DELETE b; PUT c again; DELETE c; restart; GET /dump",
                  client.dump(), {"a": "value of a"},
-                 "a delete must be in the log too (a tombstone), or replay brings the key back")
+                 why="a delete must be in the log too (a tombstone), or replay brings the key back")
     client.put("b", "back")
     cluster.restart("kv")
     expect_equal("... PUT b=back; restart; GET /dump", client.dump(), {"a": "value of a", "b": "back"},
-                 "a put after a tombstone brings the key back")
+                 why="a put after a tombstone brings the key back")
 
 
 def test_the_smallest_records_are_kept(storage, tmp_path):
@@ -134,11 +134,11 @@ def test_the_smallest_records_are_kept(storage, tmp_path):
     expect_equal("DurableKV: put('k', ''), put('', 'empty key'), put('', ''); close; reopen; "
                  "(get('k'), get(''), keys(), truncated_bytes)",
                  (again.get("k"), again.get(""), again.keys(), again.truncated_bytes), ("", "", ["", "k"], 0),
-                 "an empty key and an empty value are valid str values; a record with both is the smallest "
+                 why="an empty key and an empty value are valid str values; a record with both is the smallest "
                  "whole record (header only), not a torn one: replay goes on while a whole header remains")
     again.delete("")
     again.close()
     third = storage.DurableKV(tmp_path / LOG)
     expect_equal("... delete(''); close; reopen; (keys(), truncated_bytes)", (third.keys(), third.truncated_bytes),
-                 (["k"], 0), "a tombstone for the empty key is a whole record too")
+                 (["k"], 0), why="a tombstone for the empty key is a whole record too")
     third.close()
