@@ -181,6 +181,16 @@ def test_the_environment_never_reaches_a_call_and_is_read_again_after(clock, tmp
     assert settings["proxies"].get("http") == "http://127.0.0.1:9"  # outside a cluster: requests as ever
 
 
+def test_the_environment_comes_back_when_the_last_of_two_clusters_stops(clock, tmp_path):
+    original = requests.Session.merge_environment_settings
+    first = Cluster(1, clock=clock, base_path=tmp_path / "a").__enter__()
+    second = Cluster(2, clock=clock, base_path=tmp_path / "b").__enter__()
+    first.__exit__(None, None, None)  # not in the order they started
+    assert requests.Session.merge_environment_settings is not original
+    second.__exit__(None, None, None)
+    assert requests.Session.merge_environment_settings is original
+
+
 def test_the_quick_items_check_answers_as_requests_protocol_does():
     from collections import OrderedDict
 
