@@ -68,10 +68,10 @@ def read_all(obj: Any, reads: Iterable[Read]) -> list[Any]:
     """The values of ``reads`` on ``obj``, in order (one round trip when ``obj`` is remote)."""
     __tracebackhide__ = True
     reads = list(reads)
-    rpc, provider = sys.modules.get("sysdesign.grade.rpc"), sys.modules.get("sysdesign.grade.worker_provider")
-    if rpc is not None:
-        remote = obj.__dict__["_sysdesign_remote"] if provider and isinstance(obj, provider.RemoteModule) else obj
-        if isinstance(remote, rpc.Proxy) and not isinstance(remote, rpc.LiveContainer):
+    proxies = sys.modules.get("sysdesign.grade.proxies")
+    if proxies is not None:
+        remote = obj.__dict__["_sysdesign_remote"] if isinstance(obj, proxies.RemoteModule) else obj
+        if isinstance(remote, proxies.Proxy) and not isinstance(remote, proxies.LiveContainer):
             return remote._ch.batch(remote, reads)
     return [_local(obj, read) for read in reads]
 
@@ -94,7 +94,7 @@ def map_calls(fn: Any, items: Iterable[Any]) -> list[Any]:
     """``[fn(x) for x in items]``; when ``fn`` is a method of a remote object (``ring.node_for``
     in grading), one round trip."""
     __tracebackhide__ = True
-    rpc = sys.modules.get("sysdesign.grade.rpc")
-    if rpc is not None and isinstance(fn, rpc.BoundRemoteMethod):
+    proxies = sys.modules.get("sysdesign.grade.proxies")
+    if proxies is not None and isinstance(fn, proxies.BoundRemoteMethod):
         return call_each(fn._owner, fn._name, items)
     return [fn(x) for x in items]

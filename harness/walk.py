@@ -23,8 +23,8 @@ Path = list
 
 
 def _remote(obj: Any) -> bool:
-    rpc = sys.modules.get("sysdesign.grade.rpc")
-    return rpc is not None and isinstance(obj, rpc.Proxy) and not isinstance(obj, rpc.LiveContainer)
+    proxies = sys.modules.get("sysdesign.grade.proxies")
+    return proxies is not None and isinstance(obj, proxies.Proxy) and not isinstance(obj, proxies.LiveContainer)
 
 
 def _children(obj: Any) -> list[tuple[list, Any]]:

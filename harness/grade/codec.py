@@ -23,7 +23,7 @@ exc         an exception *value*: ``{"type", "mod", "args", "msg"}``
 ref         ``{"o": owner side, "h": handle, "c": class key, "n": type name}``: an object that
             stays where it lives; the other side holds a proxy and calls back
 meth        ``{"h", "n", "c"}``: method ``n`` of the remote object ``h``
-xcls        an exception class defined by learner code (see :mod:`sysdesign.grade.rpc`)
+xcls        an exception class defined by learner code (see :mod:`sysdesign.grade.remote_errors`)
 ==========  =========================================================================
 
 Subclasses of the plain types travel as the plain type (a ``str`` subclass with a rigged

@@ -38,8 +38,11 @@ from typing import Any
 
 from greenlet import getcurrent, greenlet
 
-from sysdesign.grade import landlock, rpc, sandbox
+from sysdesign.grade import landlock, sandbox
+from sysdesign.grade.channel import Channel
 from sysdesign.grade.codec import DecodeError
+from sysdesign.grade.framing import Pipe, PipeClosed, ProtocolError
+from sysdesign.grade.remote_errors import _builtin_name, class_description, format_traceback, innermost
 
 _EPOCH = _dt.datetime(1970, 1, 1)
 _freezegun_api: Any = None
@@ -72,7 +75,7 @@ class WorkerClock:
                 self.frozen = False
             return
         if type(micros) is not int:
-            raise rpc.ProtocolError("time must be integer microseconds")
+            raise ProtocolError("time must be integer microseconds")
         when = _EPOCH + _dt.timedelta(microseconds=micros)
         if self.freezer is None:
             from freezegun import freeze_time
@@ -88,10 +91,10 @@ class WorkerClock:
         self.frozen = True
 
 
-class WorkerChannel(rpc.Channel):
+class WorkerChannel(Channel):
     side, peer = "w", "d"
 
-    def __init__(self, pipe: rpc.Pipe) -> None:
+    def __init__(self, pipe: Pipe) -> None:
         super().__init__(pipe)
         self.clock = WorkerClock()
         #: The submission's modules loaded so far (tracebacks point at the innermost of them).
@@ -120,7 +123,7 @@ class WorkerChannel(rpc.Channel):
                 task = conversations.get(key)
                 if task is None:
                     if "i" not in msg or type(key) is not int:
-                        raise rpc.ProtocolError("expected a request starting a conversation")
+                        raise ProtocolError("expected a request starting a conversation")
                     task = conversations[key] = greenlet(self._converse, parent=self._dispatcher)
                     # learner code sees one context per conversation, as it would on the one
                     # greenlet that calls it in-process (a ContextVar set in one call and reset
@@ -130,7 +133,7 @@ class WorkerChannel(rpc.Channel):
                     task.switch(msg, conversations)
                 else:
                     task.switch(msg)
-            except (rpc.PipeClosed, rpc.ProtocolError):
+            except (PipeClosed, ProtocolError):
                 os._exit(0)
 
     def _converse(self, msg: dict, conversations: dict) -> None:
@@ -142,7 +145,7 @@ class WorkerChannel(rpc.Channel):
     def conversation(self) -> int:
         found = self._conversation_of.get(getcurrent())
         if found is None:
-            raise rpc.ProtocolError("a message outside any conversation")
+            raise ProtocolError("a message outside any conversation")
         return found
 
     def _next_message(self) -> dict:
@@ -152,9 +155,9 @@ class WorkerChannel(rpc.Channel):
         path, name, components = Path(str(msg["path"])), str(msg["name"]), [str(c) for c in msg["components"]]
         resolved = str(path.resolve())
         if resolved in self.module_paths or name in sys.modules:
-            raise rpc.ProtocolError(f"{path} is loaded already")
+            raise ProtocolError(f"{path} is loaded already")
         if self.module_paths and Path(resolved).parent != Path(next(iter(self.module_paths))).parent:
-            raise rpc.ProtocolError("the worker loads modules of one submission folder only")
+            raise ProtocolError("the worker loads modules of one submission folder only")
         # One module per exercise; a capstone also loads the concept exercises it builds on.
         self.module_paths.add(resolved)
         from sysdesign.providers import _import_failure_line, load_source_module, no_bytecode_process
@@ -178,7 +181,7 @@ class WorkerChannel(rpc.Channel):
         name, args = msg.get("n"), self._decode(msg.get("a", []))
         operation = _kit_operations().get(name) if type(name) is str else None
         if operation is None or type(args) is not list:
-            raise rpc.ProtocolError(f"unknown kit operation {name!r}")
+            raise ProtocolError(f"unknown kit operation {name!r}")
         return operation(*args)
 
     # -- exceptions --------------------------------------------------------------------------
@@ -189,11 +192,11 @@ class WorkerChannel(rpc.Channel):
         if isinstance(exc, LoadFailure):
             data["load"] = str(exc)
             data["status"] = exc.status
-        if rpc._builtin_name(type(exc)) is None:
-            data["cls"] = rpc.class_description(type(exc))
+        if _builtin_name(type(exc)) is None:
+            data["cls"] = class_description(type(exc))
         if not as_value:
-            data["tb"] = rpc.format_traceback(exc, keep=lambda f: not f.startswith(_HERE))
-            where = rpc.innermost(exc, lambda f: f in self.module_paths)
+            data["tb"] = format_traceback(exc, keep=lambda f: not f.startswith(_HERE))
+            where = innermost(exc, lambda f: f in self.module_paths)
             if where is not None:
                 data["where"] = where
 
@@ -222,7 +225,7 @@ class WorkerChannel(rpc.Channel):
 
     def exception_from(self, data: Any, as_value: bool = False) -> BaseException:
         if type(data) is not dict:
-            raise rpc.ProtocolError("malformed exception")
+            raise ProtocolError("malformed exception")
         cls = self._class_for(data)
         args = data.get("args")
         try:
@@ -299,7 +302,7 @@ def _install_http(channel: WorkerChannel) -> None:
                                 hd=channel.codec.encode(dict(request.headers)),
                                 b=channel.codec.encode(body), to=channel.codec.encode(timeout))
         if type(reply) is not dict:
-            raise rpc.ProtocolError("malformed HTTP answer")
+            raise ProtocolError("malformed HTTP answer")
         headers = {str(k): str(v) for k, v in dict(reply.get("headers") or {}).items() if str(k).lower() not in _DROPPED_HEADERS}
         return int(reply["status"]), headers, bytes(reply.get("body") or b"")
 
@@ -335,7 +338,7 @@ def main(argv: list[str]) -> None:
     from sysdesign.clock import refuse_threads
 
     refuse_threads()  # the filter below refuses them anyway; this gives the kit's one message
-    channel = WorkerChannel(rpc.Pipe(rfd, wfd))
+    channel = WorkerChannel(Pipe(rfd, wfd))
     _install_http(channel)
     _install_sleep(channel)
     sandbox.apply_limits(memory_bytes=int(config["memory_mb"]) * 1024 * 1024, cpu_seconds=float(config["cpu_seconds"]),

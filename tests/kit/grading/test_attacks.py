@@ -20,9 +20,14 @@ from pathlib import Path
 import pytest
 from greenlet import greenlet
 
-from sysdesign.grade import rpc
+from sysdesign.grade import channel as grade_channel
 from sysdesign.grade.batch import grade_batch
-from sysdesign.grade.worker_provider import DecidingChannel, WorkerCrashed
+from sysdesign.grade.codec import TAG
+from sysdesign.grade.deciding_channel import DecidingChannel
+from sysdesign.grade.framing import Pipe, ProtocolError
+from sysdesign.grade.proxies import _CHANNELS, BoundRemoteMethod, Proxy, _is_verdict
+from sysdesign.grade.remote_errors import RemoteError
+from sysdesign.grade.worker_errors import WorkerCrashed
 from sysdesign.grade.grader import GradeOptions
 
 from .conftest import STUB, write_submission
@@ -204,7 +209,7 @@ def attacks(tmp: Path) -> dict[str, dict[str, str]]:
             import sys
 
             def stable_hash(key):
-                channel = next(iter(sys.modules["sysdesign.grade.rpc"]._CHANNELS.values()))
+                channel = next(iter(sys.modules["sysdesign.grade.proxies"]._CHANNELS.values()))
                 me = channel.conversation()
                 # a reply for another conversation, then one to a request never made
                 channel.pipe.send({"c": me + 1, "r": 1, "ok": 0})
@@ -339,7 +344,7 @@ def test_a_broken_submission_never_stops_the_batch(batch):
 
 
 # -- the channel itself: a worker that writes its own messages ----------------------------------
-# Learner code shares the worker's process with the channel (``rpc._CHANNELS``), so it can send
+# Learner code shares the worker's process with the channel (``proxies._CHANNELS``), so it can send
 # any frame it likes. The tests below put the deciding process's end of a channel on two pipes
 # and write the "worker's" frames by hand: each attack must end as the threat model says (an
 # error the suite sees, or the worker declared crashed), never as a read, a write or a verdict it
@@ -366,7 +371,7 @@ class _Raw:
 
     def __init__(self, rfd: int, wfd: int) -> None:
         _os.set_blocking(rfd, False)
-        self.pipe = rpc.Pipe(rfd, wfd)
+        self.pipe = Pipe(rfd, wfd)
 
     def send(self, **msg) -> None:
         self.pipe.send(msg)
@@ -385,9 +390,9 @@ def wire():
     to_deciding_r, to_deciding_w = _os.pipe()
     to_worker_r, to_worker_w = _os.pipe()
     provider = _Provider()
-    channel = provider.channel = DecidingChannel(rpc.Pipe(to_deciding_r, to_worker_w), provider)
+    channel = provider.channel = DecidingChannel(Pipe(to_deciding_r, to_worker_w), provider)
     yield channel, _Raw(to_worker_r, to_deciding_w)
-    rpc._CHANNELS.pop(channel.number, None)
+    _CHANNELS.pop(channel.number, None)
     for fd in (to_deciding_r, to_deciding_w, to_worker_r, to_worker_w):
         _os.close(fd)
 
@@ -487,7 +492,7 @@ def test_a_batch_carries_only_reads_and_calls(wire, item):
 
 def test_a_batch_is_bounded(wire, monkeypatch):
     channel, raw = wire
-    monkeypatch.setattr(rpc, "BATCH_LIMIT", 3)  # the real limit's frame would not fit this test's pipe
+    monkeypatch.setattr(grade_channel, "BATCH_LIMIT", 3)  # the real limit's frame would not fit this test's pipe
     h = handle(channel, SuiteThing())
     value, _ = ask(channel, raw, {"i": 1, "op": "batch", "b": [{"op": "getattr", "h": h, "n": "public"}] * 4})
     assert_crashed(channel, value)
@@ -540,9 +545,9 @@ def test_the_deciding_side_never_defers_its_calls_to_learner_code(wire):
     """A method tag that says ``defer`` from the worker is an ordinary method: the suite's call
     to learner code is a round trip whose error or answer it sees."""
     channel, raw = wire
-    tag = {rpc.TAG: "meth", "h": 3, "n": "put", "c": 1, "tn": "Cache", "cache": True, "defer": True}
+    tag = {TAG: "meth", "h": 3, "n": "put", "c": 1, "tn": "Cache", "cache": True, "defer": True}
     method = channel.codec.decode(tag)
-    assert type(method) is rpc.BoundRemoteMethod
+    assert type(method) is BoundRemoteMethod
     assert ("put" not in str(channel._deferred))
 
 
@@ -551,7 +556,7 @@ def test_the_deciding_side_never_defers_its_calls_to_learner_code(wire):
     {"mod": "_pytest.outcomes", "qual": "XFailed", "type": "XFailed", "base": "Exception"},
     {"mod": "builtins", "qual": "SystemExit", "type": "SystemExit", "base": "BaseException"},
     {"mod": "builtins", "qual": "KeyboardInterrupt", "type": "KeyboardInterrupt", "base": "BaseException"},
-    {"mod": "sysdesign.grade.worker_provider", "qual": "WorkerTimedOut", "type": "WorkerTimedOut", "base": "Exception"},
+    {"mod": "sysdesign.grade.worker_errors", "qual": "WorkerTimedOut", "type": "WorkerTimedOut", "base": "Exception"},
 ])
 def test_a_forged_error_is_an_ordinary_learner_exception(wire, forged):
     channel, raw = wire
@@ -559,7 +564,7 @@ def test_a_forged_error_is_an_ordinary_learner_exception(wire, forged):
     raw.send(c=c, r=_next_id(channel), err={**forged, "msg": "free points", "args": ["free points"], "attrs": {}})
     with pytest.raises(Exception) as caught:
         channel.request("call", h=1, a=[], k={})
-    assert isinstance(caught.value, rpc.RemoteError) and not rpc._is_verdict(caught.value)
+    assert isinstance(caught.value, RemoteError) and not _is_verdict(caught.value)
     assert channel.dead is None
 
 
@@ -609,9 +614,9 @@ def test_constants_and_deferral_only_travel_from_the_deciding_side(wire):
     channel, raw = wire
     thing = SuiteThing()
     h = handle(channel, thing)
-    proxy = channel.codec.decode({rpc.TAG: "ref", "o": "w", "h": 77, "c": 1, "n": "Node", "k": {"name": "n1"}})
-    assert isinstance(proxy, rpc.Proxy) and channel._constants == {}
-    assert channel.codec.decode({rpc.TAG: "ref", "o": "d", "h": h, "k": {"public": 5}}) is thing
+    proxy = channel.codec.decode({TAG: "ref", "o": "w", "h": 77, "c": 1, "n": "Node", "k": {"name": "n1"}})
+    assert isinstance(proxy, Proxy) and channel._constants == {}
+    assert channel.codec.decode({TAG: "ref", "o": "d", "h": h, "k": {"public": 5}}) is thing
     assert thing.public == 1
 
 
@@ -667,7 +672,7 @@ def test_a_short_batch_reply_is_refused(wire):
     channel, raw = wire
     cache = channel._proxy_for(5, None, "Cache")
     raw.send(c=channel.conversation(), r=_next_id(channel), ok=[])
-    with pytest.raises(rpc.ProtocolError, match="3 reads answered with 0 values"):
+    with pytest.raises(ProtocolError, match="3 reads answered with 0 values"):
         read_all(cache, [contains("a"), contains("b"), length()])
 
 

@@ -29,7 +29,7 @@ import pytest
 
 from sysdesign import KIT_ROOT, wallclock
 from sysdesign.exercise import Exercise
-from sysdesign.grade import rpc
+from sysdesign.grade import channel
 from sysdesign.grade.batch import grade_batch
 from sysdesign.grade.worker_provider import WorkerProvider
 from sysdesign.grade.grader import ChildRun, Expected, GradeOptions, merge, merge_uncollected
@@ -260,7 +260,7 @@ def test_truth_value_and_conversions_are_not_learner_decisions(rigged):
 
 
 def test_an_endless_iterator_stops(rigged, monkeypatch):
-    monkeypatch.setattr(rpc, "ITERATION_LIMIT", 500)
+    monkeypatch.setattr(channel, "ITERATION_LIMIT", 500)
     with pytest.raises(RuntimeError, match="more than 500 items"):
         list(rigged.anything())
 

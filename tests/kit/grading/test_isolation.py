@@ -13,9 +13,11 @@ import responses
 from sysdesign import wallclock
 from sysdesign.clock import VirtualClock
 from sysdesign.exercise import Exercise
-from sysdesign.grade.worker_provider import WorkerLoadError, WorkerProvider, WorkerTimedOut
-from sysdesign.grade import rpc
-from sysdesign.grade.rpc import Proxy, RemoteError
+from sysdesign.grade.channel import DEFER_LIMIT
+from sysdesign.grade.proxies import Proxy
+from sysdesign.grade.remote_errors import RemoteError
+from sysdesign.grade.worker_errors import WorkerLoadError, WorkerTimedOut
+from sysdesign.grade.worker_provider import WorkerProvider
 from sysdesign.reads import attr, call, call_each, contains, length, map_calls, read_all
 
 PROBE = textwrap.dedent('''
@@ -257,8 +259,8 @@ def test_calls_that_return_nothing_travel_with_the_next_message_in_order(probe, 
     assert node.log == [("peer", {"n": 0}), ("peer", {"n": 1}), ("peer", {"n": 2}), "after", ("peer", "last")]
     assert served == ["mark"]  # only the call that returns something was a round trip
     node.log.clear()
-    probe.chatter(node, rpc.DEFER_LIMIT * 2 + 5)  # a long queue goes in pieces, still in order
-    assert [b["n"] for _, b in node.log[:-2]] == list(range(rpc.DEFER_LIMIT * 2 + 5))
+    probe.chatter(node, DEFER_LIMIT * 2 + 5)  # a long queue goes in pieces, still in order
+    assert [b["n"] for _, b in node.log[:-2]] == list(range(DEFER_LIMIT * 2 + 5))
     with pytest.raises(LookupError, match="no node 'nowhere'"):  # an error surfaces at the caller's call
         probe.send_to(node, "nowhere")
     assert probe.send_to(node, "peer") == "returned"
