@@ -39,13 +39,21 @@ def load_kit() -> Kit:
 
 
 def load_learner_kit() -> Kit:
-    """:func:`load_kit` for the learner's commands: a pack exercise with no working copy yet
-    gets its stub copied into the workspace (never over a file that exists)."""
-    from sysdesign.packs import materialise_workspace
+    """:func:`load_kit` for the learner's commands: an exercise with no working copy yet gets
+    its stub copied into the workspace (never over a file that exists)."""
+    from sysdesign.learner.workspace import materialise_workspace
 
     kit = load_kit()
-    for problem in materialise_workspace(kit)[1]:
+    created, problems = materialise_workspace(kit)
+    for problem in problems:
         print(f"sysdesign: {problem}", file=sys.stderr)
+    if created:
+        from sysdesign.providers import display_path
+
+        where = display_path(created[0].parent)
+        names = ", ".join(p.name for p in created) if len(created) <= 3 else f"{len(created)} stubs"
+        print(f"sysdesign: copied {names} into {where}/ (your working copies; never overwritten)",
+              file=sys.stderr)
     return kit
 
 

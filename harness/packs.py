@@ -22,7 +22,7 @@ and the pack's plugin module is three lines::
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +40,6 @@ __all__ = [
     "cluster_extensions",
     "exercises_from_directory",
     "exercises_hook",
-    "materialise_workspace",
     "pack_suites",
 ]
 
@@ -98,51 +97,6 @@ def exercises_hook(path: str | os.PathLike[str], *, pack: str) -> Callable[[], l
 def pack_suites(kit: Kit) -> list[Path]:
     """The grading-suite folders of every exercise a pack (not the core) contributes."""
     return [e.suite for e in kit.exercises if e.pack != CORE]
-
-
-# -- the learner's working copies ------------------------------------------------------------------
-def default_workspace() -> Path:
-    """Where the learner's modules live: ``$SYSDESIGN_WORKSPACE`` or ``exercises/``."""
-    from sysdesign.state import workspace_dir
-
-    return workspace_dir()
-
-
-def materialise_workspace(kit: Kit, workspace: str | os.PathLike[str] | None = None, *,
-                          only: Iterable[str] | None = None) -> tuple[list[Path], list[str]]:
-    """Give every pack exercise (or those whose slugs are in ``only``) a learner working copy:
-    when ``<workspace>/<slug>.py`` is missing, copy the pack's stub there. An existing file is
-    never touched (it is the learner's work). ``workspace``: default ``exercises/``.
-
-    Returns ``(files created, problems)``; a problem (a folder that cannot be written) is one
-    line and never raises, so grading goes on (the exercise then reports its missing module).
-    """
-    folder = Path(workspace) if workspace is not None else default_workspace()
-    created: list[Path] = []
-    problems: list[str] = []
-    wanted = None if only is None else set(only)
-    for exercise in kit.exercises:
-        if exercise.pack == CORE or (wanted is not None and exercise.slug not in wanted):
-            continue
-        target = folder / f"{exercise.slug}.py"
-        if target.exists() or target.is_symlink():
-            continue
-        try:
-            source = exercise.stub.read_bytes()
-            folder.mkdir(parents=True, exist_ok=True)
-            try:
-                with open(target, "xb") as fh:  # "x": never overwrite, even if it appeared meanwhile
-                    fh.write(source)
-            except FileExistsError:
-                continue
-        except OSError as exc:
-            problems.append(
-                f"pack '{exercise.pack}': cannot copy the stub of '{exercise.slug}' to {target}: "
-                f"{exc.strerror or exc}"
-            )
-            continue
-        created.append(target)
-    return created, problems
 
 
 # -- cluster extensions ----------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The built-in exercise pack: every ``tests/<slug>/exercise.toml`` of the kit.
 
-Pristine stubs live in ``plugins/pristine/<slug>.py`` (the learner's working copy is
-``exercises/<slug>.py``), references in ``solutions/<slug>.py``.
+Each stub is stored once, in ``plugins/pristine/<slug>.py`` (the learner's working copy,
+``exercises/<slug>.py``, is copied from it on first use: :mod:`sysdesign.learner.workspace`);
+references are in ``solutions/<slug>.py``.
 """
 
 from __future__ import annotations

@@ -4,9 +4,7 @@ point, beside the grading plugin).
 - ``pytest`` at the kit's root with no path arguments collects ``testpaths`` (the core suites);
   this plugin adds the suites of every installed pack exercise, so they are graded and appear in
   the points table like the core ones. With explicit paths nothing is added.
-- When the run grades the learner's code (no ``--solutions``, no ``--impl``) and collected a
-  pack exercise's suite, the exercise gets its working copy if it has none: the pack's stub is
-  copied to ``exercises/<slug>.py`` (an existing file is never overwritten).
+- Working copies of pack exercises are made like the core's (:mod:`sysdesign.plugins.pytest_workspace`).
 """
 
 from __future__ import annotations
@@ -16,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sysdesign import KIT_ROOT
-from sysdesign.packs import CORE, materialise_workspace, pack_suites
+from sysdesign.packs import pack_suites
 from sysdesign.plugin_manager import shared_kit
 
 
@@ -41,10 +39,6 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _grades_learner(config: pytest.Config) -> bool:
-    return not config.getoption("solutions", False) and config.getoption("impl", None) in (None, "learner")
-
-
 def add_pack_suites(config: pytest.Config, suites: list[Path]) -> None:
     """Add the pack suites the arguments do not cover yet. Each pack's folder of suites is
     added (so a test's id reads ``<slug>/test_x.py::test`` even for a pack installed outside
@@ -67,29 +61,6 @@ def add_pack_suites(config: pytest.Config, suites: list[Path]) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if _uses_default_testpaths(config):
         add_pack_suites(config, pack_suites(shared_kit()))
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Before a learner run grades a pack exercise, give it its working copy."""
-    config = session.config
-    if not _grades_learner(config):
-        return
-    kit = shared_kit()
-    suites = {e.suite.resolve(): e.slug for e in kit.exercises if e.pack != CORE}
-    if not suites:
-        return
-    slugs = set()
-    for folder in {Path(item.path).resolve().parent for item in session.items}:
-        slug = next((s for suite, s in suites.items() if folder == suite or suite in folder.parents), None)
-        if slug is not None:
-            slugs.add(slug)
-    if not slugs:
-        return
-    _, problems = materialise_workspace(kit, only=slugs)
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    for problem in problems:
-        if reporter is not None:
-            reporter.write_line(f"sysdesign: {problem}", yellow=True)
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:

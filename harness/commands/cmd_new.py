@@ -2,8 +2,9 @@
 
 With ``--pack DIR`` the exercise goes into an exercise pack: a new installable pack when ``DIR``
 does not exist (or is empty), or one more exercise in the pack already there. Without it, the
-exercise is added to the kit itself (``plugins/pristine``, ``exercises``, ``solutions``,
-``tests/<slug>``).
+exercise is added to the kit itself (its stub in ``plugins/pristine``, its reference in
+``solutions``, its suite in ``tests/<slug>``; the learner's ``exercises/<slug>.py`` is copied from
+the stub on first use, like a pack's).
 
 Either way the scaffold is complete and consistent: a stub with numbered tasks whose every body
 raises ``NotImplementedError`` ("not started"), a reference that passes the suite, a suite with
@@ -391,13 +392,12 @@ def scaffold_pack(slug: str, folder: Path, *, name: str | None = None, title: st
 
 def scaffold_core(slug: str, root: Path = KIT_ROOT, *, title: str | None = None, order: int = 500,
                   taken: set[str] = frozenset()) -> Scaffold:
-    """Add ``slug`` to the kit itself, in the four places an exercise lives."""
+    """Add ``slug`` to the kit itself, in the three places a core exercise lives."""
     check_slug(slug)
     if slug in taken:
         raise CliError(f"exercise '{slug}' exists already (in the kit or an installed pack); choose another slug")
     suite = root / "tests" / slug
-    targets = [suite, root / "plugins" / "pristine" / f"{slug}.py", root / "solutions" / f"{slug}.py",
-               root / "exercises" / f"{slug}.py"]
+    targets = [suite, root / "plugins" / "pristine" / f"{slug}.py", root / "solutions" / f"{slug}.py"]
     clash = next((t for t in targets if t.exists()), None)
     if clash is not None:
         raise CliError(f"{clash} exists already")
@@ -405,7 +405,6 @@ def scaffold_core(slug: str, root: Path = KIT_ROOT, *, title: str | None = None,
     files: list[Path] = []
     _exercise_files(suite, slug=slug, title=title, order=order, reference_module=f"solutions.{slug}",
                     stub=targets[1], reference=targets[2], files=files)
-    _write(targets[3], targets[1].read_text(encoding="utf-8"), files)
     return Scaffold(pack=None, files=files)
 
 

@@ -1,6 +1,7 @@
 """``sysdesign release OUTDIR``: the learner's distribution of the kit.
 
-It holds the pristine stubs (as ``exercises/<slug>.py`` and ``plugins/pristine/<slug>.py``), the
+It holds the stubs (once, in ``plugins/pristine/<slug>.py``: ``exercises/`` holds only its
+``__init__.py``, and the learner's first command copies each stub there, as in the kit), the
 visible grading suites (without their known-wrong variants, which build on the references),
 the harness, the plugins, ``pyproject.toml``, ``README.md`` and ``docs/``. Never the kit's own
 tests, never hidden tests, never a reference as importable or plain source: ``solutions/<slug>.py``
@@ -10,8 +11,8 @@ and unless ``--no-solutions`` the references travel as zlib-compressed base64 bl
 
 Exercises of installed packs travel too: each pack becomes a wheel in ``packs/`` (its package
 as installed, with every exercise's ``reference.py`` replaced by the same refusing placeholder
-and without ``variants/`` or ``hidden/``), its stubs are copied to ``exercises/``, and its
-references go to ``.references/`` like the core's. A pack whose files cannot be found is
+and without ``variants/`` or ``hidden/``; its stubs travel inside it and become working copies
+like the core's once the wheel is installed), and its references go to ``.references/`` like the core's. A pack whose files cannot be found is
 refused with one line naming it, never silently dropped.
 """
 
@@ -241,8 +242,6 @@ def build_release(outdir: Path, *, solutions: bool = True, kit: Kit | None = Non
     for pack in packs:
         pack_wheel(pack, out / "packs")
         for exercise in pack.exercises:
-            (out / "exercises" / f"{exercise.slug}.py").write_text(exercise.stub.read_text(encoding="utf-8"),
-                                                                   encoding="utf-8")
             if solutions and exercise.reference.is_file():
                 (out / BLOB_DIR / f"{exercise.slug}.zlib.b64").write_text(
                     encode_reference(exercise.reference.read_text(encoding="utf-8")), encoding="ascii")
@@ -252,7 +251,6 @@ def build_release(outdir: Path, *, solutions: bool = True, kit: Kit | None = Non
         if exercise.pack != "core":
             continue
         slug = exercise.slug
-        (out / "exercises" / f"{slug}.py").write_text(exercise.stub.read_text(encoding="utf-8"), encoding="utf-8")
         shutil.copytree(exercise.suite, out / "tests" / slug,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "variants", "hidden"))
         (out / "solutions" / f"{slug}.py").write_text(PLACEHOLDER.format(slug=slug), encoding="utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 
@@ -12,16 +11,18 @@ import pytest
 from sysdesign import KIT_ROOT
 from sysdesign.plugin_manager import build_kit
 
+from .workspaces import workspace_of_stubs
+
 KIT = build_kit(load_packs=False)
 FIRST = KIT.exercises[0]
 
 
 @pytest.fixture
 def sysdesign(tmp_path):
-    # A copy of the workspace: learner commands may add pack stubs to it, and the kit's own
-    # tests never write into the real exercises/.
-    workspace = tmp_path / "project" / "exercises"
-    shutil.copytree(KIT_ROOT / "exercises", workspace, ignore=shutil.ignore_patterns("__pycache__"))
+    # A workspace of its own, as the learner's first command leaves it (that command's own output
+    # is tested in tests/kit/learner/test_workspace.py); the kit's own tests never write into the
+    # real exercises/.
+    workspace = workspace_of_stubs(tmp_path / "project" / "exercises")
     env = {**os.environ, "SYSDESIGN_STATE_DIR": str(tmp_path / "state"), "SYSDESIGN_WORKSPACE": str(workspace),
            "NO_COLOR": "1"}
 

@@ -26,8 +26,10 @@ def release(tmp_path_factory):
 
 
 def test_release_holds_stubs_and_visible_suites_but_no_reference_source(release):
+    assert sorted(p.name for p in (release / "exercises").iterdir()) == ["__init__.py"], (
+        "the stubs are stored once (plugins/pristine/); the learner's first command copies them")
     for exercise in CORE:
-        assert (release / "exercises" / f"{exercise.slug}.py").read_text() == exercise.stub.read_text()
+        assert (release / "plugins" / "pristine" / f"{exercise.slug}.py").read_text() == exercise.stub.read_text()
         assert (release / "tests" / exercise.slug / "exercise.toml").is_file()
         assert not (release / "tests" / exercise.slug / "variants").exists()
         placeholder = (release / "solutions" / f"{exercise.slug}.py").read_text()
@@ -37,7 +39,7 @@ def test_release_holds_stubs_and_visible_suites_but_no_reference_source(release)
     assert not list(release.rglob("__pycache__"))
     references = "\n".join(e.reference.read_text() for e in CORE)
     for path in release.rglob("*.py"):
-        if path.parts[-2] != "pristine" and path.parent.name != "exercises":
+        if path.parts[-2] != "pristine":
             assert path.read_text() not in references or not path.read_text().strip()
 
 
@@ -77,6 +79,7 @@ def test_release_imports_lists_and_grades_a_copy_of_the_references(release, tmp_
     copy = tmp_path / "solutions-copy"
     shutil.copytree(KIT.exercise("hashing").reference.parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
     env = env_for_folder(release, tmp_path)
+    env["SYSDESIGN_WORKSPACE"] = str(tmp_path / "exercises")  # the release itself stays as built
     where = subprocess.run([sys.executable, "-c", "import sysdesign; print(sysdesign.KIT_ROOT)"], cwd=release,
                            env=env, capture_output=True, text=True, timeout=60)
     assert where.stdout.strip() == str(release), where.stderr
@@ -84,6 +87,8 @@ def test_release_imports_lists_and_grades_a_copy_of_the_references(release, tmp_
                             capture_output=True, text=True, timeout=120)
     assert listed.returncode == 0, listed.stderr
     assert all(f" {e.slug} " in listed.stdout for e in CORE)
+    assert all((tmp_path / "exercises" / f"{e.slug}.py").read_text() == e.stub.read_text() for e in CORE), (
+        "the first learner command gives every exercise its working copy")
     graded = subprocess.run([sys.executable, "-m", "pytest", "tests/hashing", "--impl", str(copy), "-q",
                              "-p", "no:cacheprovider"], cwd=release, env=env, capture_output=True, text=True, timeout=300)
     assert graded.returncode == 0, graded.stdout[-2000:]
@@ -97,7 +102,6 @@ def test_release_carries_installed_packs_as_wheels_without_their_references(rele
     wheels = sorted((release / "packs").glob("*.whl"))
     assert wheels and (release / "packs" / "README.md").is_file()
     for exercise in packs:
-        assert (release / "exercises" / f"{exercise.slug}.py").read_text() == exercise.stub.read_text()
         assert read_reference(release, exercise.slug) == exercise.reference.read_text()
     members = {}
     for wheel in wheels:
@@ -108,6 +112,7 @@ def test_release_carries_installed_packs_as_wheels_without_their_references(rele
         assert suite, f"the suite of {exercise.slug} is not in packs/"
         folder = suite[0].rsplit("/", 1)[0]
         assert b"raise ImportError" in members[f"{folder}/reference.py"]
+        assert members[f"{folder}/stub.py"] == exercise.stub.read_bytes()
         assert not any(n.startswith(f"{folder}/variants/") for n in members)
         assert any(n.startswith(f"{folder}/test_") for n in members)
     assert any(n.endswith(".dist-info/entry_points.txt") and b"sysdesign.packs" in members[n] for n in members)
@@ -116,5 +121,4 @@ def test_release_carries_installed_packs_as_wheels_without_their_references(rele
 def test_release_without_solutions_leaves_pack_references_out_too(tmp_path):
     build_release(tmp_path / "kit", solutions=False, kit=KIT)
     assert not (tmp_path / "kit" / BLOB_DIR).exists()
-    for exercise in KIT.exercises:
-        assert (tmp_path / "kit" / "exercises" / f"{exercise.slug}.py").is_file()
+    assert (tmp_path / "kit" / "packs").is_dir() == any(e.pack != "core" for e in KIT.exercises)

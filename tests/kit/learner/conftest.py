@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from sysdesign import KIT_ROOT
 from sysdesign.exercise import Exercise, Task
 from sysdesign.results import FAILED, NOT_STARTED, PASSED, ExerciseResult, GradeReport, TestResult
 from sysdesign.suite_run import SuiteOutcome
+
+from ..workspaces import workspace_of_stubs
 
 FAILURE_MESSAGE = "AssertionError: called ring.node_for('k')\n  got:      'a'\n  expected: 'b'\n  why: wrap round"
 
@@ -187,8 +188,8 @@ def watching(fake_kit, fake_runner, learner_env) -> Watching:
 
 @pytest.fixture
 def workspace_copy(tmp_path, monkeypatch):
-    """A copy of the kit's real ``exercises/`` for CLI runs (the real one is never touched)."""
+    """A learner's workspace as the first command leaves it (the kit's own ``exercises/`` is
+    never touched)."""
     project = tmp_path / "learner"
-    shutil.copytree(KIT_ROOT / "exercises", project / "exercises",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    workspace_of_stubs(project / "exercises")
     return project

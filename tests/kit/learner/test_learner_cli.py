@@ -42,8 +42,19 @@ def test_an_unknown_slug_is_one_line_listing_valid_ones(learner, capsys, command
     assert len(err) == 1 and "unknown exercise 'no_such'" in err[0] and SLUG in err[0]
 
 
-def test_a_deleted_module_is_explained_with_the_way_back(learner, capsys):
-    (learner / "exercises" / f"{SLUG}.py").unlink()
+def test_a_deleted_module_comes_back_as_the_stub_and_says_so(learner, capsys):
+    path = learner / "exercises" / f"{SLUG}.py"
+    path.unlink()
+    assert main(["check", SLUG]) == 1
+    captured = capsys.readouterr()
+    assert path.read_bytes() == EXERCISE.stub.read_bytes()
+    assert f"sysdesign: copied {SLUG}.py into " in captured.err and "not started" in captured.out
+
+
+def test_a_dangling_link_is_left_alone_and_explained_with_the_way_back(learner, capsys):
+    path = learner / "exercises" / f"{SLUG}.py"
+    path.unlink()
+    path.symlink_to(learner / "moved-away.py")  # the learner's own link: never replaced by a copy
     assert main(["check", SLUG]) == 1
     out = capsys.readouterr().out
     assert f"{SLUG}.py is missing" in out and f"sysdesign reset {SLUG}" in out
@@ -52,7 +63,7 @@ def test_a_deleted_module_is_explained_with_the_way_back(learner, capsys):
     assert main(["hint", SLUG]) == 1
     assert f"sysdesign reset {SLUG}" in capsys.readouterr().out
     assert main(["reset", SLUG]) == 0
-    assert (learner / "exercises" / f"{SLUG}.py").read_bytes() == EXERCISE.stub.read_bytes()
+    assert path.read_bytes() == EXERCISE.stub.read_bytes()
 
 
 def test_a_garbage_progress_file_is_one_line_and_list_still_works(learner, capsys):

@@ -91,7 +91,8 @@ def test_new_without_a_pack_scaffolds_the_kit_layout(tmp_path):
     made = scaffold_core("queue_box", tmp_path, order=300)
     stub, reference = tmp_path / "plugins" / "pristine" / "queue_box.py", tmp_path / "solutions" / "queue_box.py"
     suite = tmp_path / "tests" / "queue_box"
-    assert made.pack is None and (tmp_path / "exercises" / "queue_box.py").read_text() == stub.read_text()
+    assert made.pack is None and not (tmp_path / "exercises").exists(), "the learner's copy is made on first use"
+    assert sorted(made.files) == sorted([stub, reference, *(p for p in suite.rglob("*") if p.is_file())])
     exercise = load_exercise_toml(suite / "exercise.toml", stub=stub, reference=reference, pack="core")
     assert validate(exercise) == [] and exercise.order == 300
     assert "from solutions.queue_box import *" in (suite / "variants" / "never_expires.py").read_text()

@@ -11,7 +11,7 @@ import pytest
 
 from sysdesign.exercise import ExerciseDefinitionError
 from sysdesign.hookspecs import hookimpl
-from sysdesign.packs import cluster_extensions, exercises_from_directory, exercises_hook, materialise_workspace
+from sysdesign.packs import cluster_extensions, exercises_from_directory, exercises_hook
 from sysdesign.plugin_manager import build_kit
 from sysdesign.selfcheck import slug_clashes
 
@@ -118,32 +118,6 @@ def test_the_first_registered_owner_keeps_a_clashing_slug():
     kit = build_kit(load_packs=False, extra_plugins=(_claiming("thief", replace(core, pack="thief")),))
     assert kit.exercise("hashing").pack == "core"
     assert about(kit, "thief") == ["pack 'thief': exercise 'hashing' clashes with pack 'core'; skipped"]
-
-
-# -- the learner's working copies ----------------------------------------------------------------
-def test_materialise_copies_missing_pack_stubs_and_never_overwrites(tmp_path):
-    copy_exercise(tmp_path)
-    kit = build_kit(load_packs=False, extra_plugins=(
-        pack_module("cb", sysdesign_exercises=exercises_hook(tmp_path / "pkg", pack="cb")),))
-    workspace = tmp_path / "exercises"
-    created, problems = materialise_workspace(kit, workspace)
-    assert (created, problems) == ([workspace / "circuit_breaker.py"], [])
-    assert created[0].read_text() == kit.exercise("circuit_breaker").stub.read_text()
-    assert sorted(p.name for p in workspace.iterdir()) == ["circuit_breaker.py"], "core exercises are left alone"
-    created[0].write_text("# my work\n")
-    assert materialise_workspace(kit, workspace) == ([], [])
-    assert created[0].read_text() == "# my work\n"
-
-
-def test_materialise_reports_an_unwritable_workspace_in_one_line(tmp_path):
-    copy_exercise(tmp_path)
-    kit = build_kit(load_packs=False, extra_plugins=(
-        pack_module("cb", sysdesign_exercises=exercises_hook(tmp_path / "pkg", pack="cb")),))
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("")
-    created, problems = materialise_workspace(kit, blocker)
-    assert created == [] and len(problems) == 1
-    assert problems[0].startswith("pack 'cb': cannot copy the stub of 'circuit_breaker' to ") and "\n" not in problems[0]
 
 
 # -- cluster extensions --------------------------------------------------------------------------

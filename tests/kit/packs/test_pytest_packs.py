@@ -1,5 +1,5 @@
-"""plugins/pytest_packs.py: a plain ``pytest`` at the kit's root grades installed packs' suites
-too, and a learner run gives pack exercises their working copy.
+"""plugins/pytest_packs.py and pytest_workspace.py: a plain ``pytest`` at the kit's root grades
+installed packs' suites too, and a learner run gives the exercises it grades their working copy.
 
 The pack here is a fresh scaffold installed outside the kit (as a course's pack would be), under
 a name no real installation uses, so that it is the only copy this process can import."""
@@ -10,7 +10,6 @@ import json
 
 import pytest
 
-import sysdesign.packs
 from sysdesign import KIT_ROOT
 from sysdesign.commands.cmd_new import scaffold_pack
 
@@ -65,7 +64,7 @@ def test_a_learner_run_copies_missing_pack_stubs(pytester, monkeypatch, tmp_path
     kit = with_packs(*probe_pack)
     workspace = tmp_path / "exercises"
     workspace.mkdir()
-    monkeypatch.setattr(sysdesign.packs, "default_workspace", lambda: workspace)
+    monkeypatch.setenv("SYSDESIGN_WORKSPACE", str(workspace))
     (workspace / "kept.py").write_text("# untouched\n")
     _run_at_kit_root(pytester, monkeypatch, tmp_path, "--co", "-q", "-k", "sysdesign_pack_kitprobe")
     copy = workspace / f"{SLUG}.py"
@@ -76,14 +75,15 @@ def test_a_learner_run_copies_missing_pack_stubs(pytester, monkeypatch, tmp_path
     assert (workspace / "kept.py").read_text() == "# untouched\n"
 
 
-def test_a_learner_run_of_other_suites_copies_nothing(pytester, monkeypatch, tmp_path, with_packs, probe_pack):
+def test_a_learner_run_copies_only_the_exercises_it_grades(pytester, monkeypatch, tmp_path, with_packs, probe_pack):
     with_packs(*probe_pack)
     workspace = tmp_path / "exercises"
-    monkeypatch.setattr(sysdesign.packs, "default_workspace", lambda: workspace)
+    monkeypatch.setenv("SYSDESIGN_WORKSPACE", str(workspace))
     monkeypatch.chdir(KIT_ROOT)
     monkeypatch.setenv("SYSDESIGN_STATE_DIR", str(tmp_path / "state"))
     pytester.runpytest_inprocess("tests/hashing/test_stable_hash.py", "--co", "-q", "-p", "no:cacheprovider")
-    assert not workspace.exists()
+    assert sorted(p.name for p in workspace.iterdir()) == ["hashing.py"], "the core's copies are made like a pack's"
+    assert (workspace / "hashing.py").read_bytes() == (KIT_ROOT / "plugins" / "pristine" / "hashing.py").read_bytes()
 
 
 @pytest.mark.parametrize("option", [["--solutions"], ["--impl", "pristine"]], ids=["solutions", "impl"])
@@ -91,6 +91,6 @@ def test_grading_something_else_leaves_the_workspace_alone(pytester, monkeypatch
                                                            probe_pack, option):
     with_packs(*probe_pack)
     workspace = tmp_path / "exercises"
-    monkeypatch.setattr(sysdesign.packs, "default_workspace", lambda: workspace)
+    monkeypatch.setenv("SYSDESIGN_WORKSPACE", str(workspace))
     _run_at_kit_root(pytester, monkeypatch, tmp_path, "--co", "-q", "-k", "sysdesign_pack_kitprobe", *option)
     assert not workspace.exists()
