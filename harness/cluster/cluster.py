@@ -166,9 +166,7 @@ class Cluster(Scheduler, Faults):
             raise ClusterError(f"bad node name {name!r} ({CLIENT!r} and {ANY!r} are reserved; no '/')")
         if name in self.nodes:
             raise ClusterError(f"a node named {name!r} already exists")
-        disk = self.base_path / name
-        disk.mkdir(parents=True, exist_ok=True)
-        node = Node(self, name, disk, Router())
+        node = Node(self, name, self.base_path / name, Router())  # its folder is made on first use
         node.service_time = service_time
         node._recompute_cost()
         self.nodes[name] = node
