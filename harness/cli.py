@@ -141,7 +141,7 @@ def where_you_stand() -> int:
     """``sysdesign`` alone: progress, the exercise to work on and its last status, and the
     commands to run next. (Not the watch loop itself: a bare command should answer at once and
     never hold a pipe or a CI job; ``sysdesign watch`` is one word away.)"""
-    from sysdesign import state
+    from sysdesign.learner import last_results
     from sysdesign.learner import core
     from sysdesign.term import progress_bar
 
@@ -152,9 +152,9 @@ def where_you_stand() -> int:
     if nxt is None:
         print("Every exercise is done. sysdesign list shows them; sysdesign solution SLUG shows a reference.")
         return 0
-    entry = state.load_last_results().get(nxt.slug)
+    entry = last_results.load_last_results().get(nxt.slug)
     status = entry.get("status", "?") if entry else "not run yet"
-    if entry and not state.is_fresh(entry, nxt.slug):
+    if entry and not last_results.is_fresh(entry, nxt.slug):
         status += ", before your last change"
     print(f"Now: {nxt.slug} ({nxt.title.split(':')[0]}), {status}")
     print(f"  edit {core.shown_path(nxt)}, then run:")

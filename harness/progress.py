@@ -6,7 +6,7 @@ date (the first time the whole suite passed on the learner's code through ``sysd
 done (``sysdesign solution SLUG --force``), and the status of each exercise's last whole run
 (``passing``, ``in progress``, ``not started``, ``failing``, ``error``). The file is written by
 the first ``check``, so a learner sees it from the start. The machine-readable cache of last results is
-``.sysdesign/results.json`` (:mod:`sysdesign.state`); this file is the record a learner keeps.
+``.sysdesign/results.json`` (:mod:`sysdesign.learner.last_results`); this file is the record a learner keeps.
 
 The kit rewrites only the progress table and the ``Done:`` line, atomically, and keeps every
 other line (the learner's notes) as it was. A file it cannot read (a row that is not a row, no
@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sysdesign import state
+from sysdesign import files, places
 from sysdesign.exercise import Exercise
 
 FILE_NAME = "PROGRESS.md"
@@ -75,7 +75,7 @@ class Progress:
 
 
 def progress_file() -> Path:
-    return state.project_root() / FILE_NAME
+    return places.project_root() / FILE_NAME
 
 
 def _cells(line: str) -> list[str]:
@@ -161,10 +161,10 @@ def load(path: Path | None = None) -> Progress:
     progress = read(path)
     if progress.damaged:
         more = f" (and {len(progress.problems) - 1} more)" if len(progress.problems) > 1 else ""
-        state.warn_once(
+        files.warn_once(
             f"progress:{path}",
             f"{_shown(path)} {progress.problems[0]}{more}; the rows that make sense are used. Fix it, or "
-            f"leave it: the next update copies your file into {_shown(state.backups_dir())}/ and writes a clean one.",
+            f"leave it: the next update copies your file into {_shown(places.backups_dir())}/ and writes a clean one.",
         )
     return progress
 
@@ -222,7 +222,7 @@ def update(
     (``statuses``: slug -> status); write the file when it does not exist yet or when that
     changes something. Returns what was newly recorded, as phrases. Never raises."""
     path = Path(path or progress_file())
-    day = day or state.now().date()
+    day = day or files.now().date()
     progress = load(path)
     news = []
     for slug in done:
@@ -244,10 +244,10 @@ def update(
         return []
     try:
         if progress.damaged and path.exists():
-            copy = state.keep_copy(path, stem=path.stem)
+            copy = files.keep_copy(path, stem=path.stem)
             print(f"sysdesign: {_shown(path)} had lines it could not read; your file is kept as {_shown(copy)} "
                   f"and PROGRESS.md was rewritten from what it could read", file=sys.stderr)
-        state.atomic_write_text(path, render(progress, exercises))
+        files.atomic_write_text(path, render(progress, exercises))
     except OSError as exc:
         print(f"sysdesign: could not update {_shown(path)}: {exc}", file=sys.stderr)
         return []

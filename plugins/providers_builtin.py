@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sysdesign.hookspecs import hookimpl
 from sysdesign.providers import ImplementationProvider, LearnerProvider, PristineStubProvider, ReferenceProvider
-from sysdesign.state import workspace_dir
+from sysdesign.places import workspace_dir
 
 _NAMED = {
     "learner": lambda: LearnerProvider(workspace=workspace_dir()),

@@ -692,6 +692,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if target:
         state.kit.pm.hook.sysdesign_write_report(report=report, fmt="json", path=target)
     if state.provider.name == "learner" and exitstatus != pytest.ExitCode.INTERRUPTED:
-        from sysdesign.state import record_results
+        from sysdesign.learner.last_results import record_results
 
         record_results(report, hints=state.test_hints)

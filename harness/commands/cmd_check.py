@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sysdesign import state
+    from sysdesign import places
+    from sysdesign.learner import hint_levels
     from sysdesign.learner import core, render
     from sysdesign.suite_run import coverage_lines, run_exercise
     from sysdesign.term import progress_bar
@@ -61,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
     full = f"pytest {display_path(exercise.suite)}" + (" " + " ".join(options) if options else "")
     for line in render.result_lines(
         exercise, outcome,
-        description=f"your code in {display_path(state.workspace_dir())}/" if learner else provider.description, module=provider.path_for(exercise),
-        hint_level=(lambda n: state.hint_level(exercise.slug, n)) if learner else None,
+        description=f"your code in {display_path(places.workspace_dir())}/" if learner else provider.description, module=provider.path_for(exercise),
+        hint_level=(lambda n: hint_levels.hint_level(exercise.slug, n)) if learner else None,
         hint_more=f"sysdesign hint {exercise.slug} --more" if learner else "", full_output=full,
     ):
         print(line)

@@ -17,7 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sysdesign import state
+    from sysdesign import places
+    from sysdesign.learner import last_results
     from sysdesign.learner import core, hints
     from sysdesign.providers import display_path
 
@@ -39,14 +40,14 @@ def run(args: argparse.Namespace) -> int:
             for line in core.missing_lines(exercise):
                 print(line)
             return 1
-        entry = state.load_last_results().get(exercise.slug)
-        if not state.is_fresh(entry, exercise.slug):
+        entry = last_results.load_last_results().get(exercise.slug)
+        if not last_results.is_fresh(entry, exercise.slug):
             print(f"(running the {exercise.slug} suite on {core.shown_path(exercise)} to find the first failing task)")
             done = core.run_learner(exercise, kit.exercises)
             if done.interrupted:
                 print("The run was interrupted.")
                 return 1
-            entry = state.load_last_results().get(exercise.slug)
+            entry = last_results.load_last_results().get(exercise.slug)
         entry = entry or {}
         if entry.get("status") == "passing":
             print(f"{exercise.slug} passes every test: no hint needed. sysdesign solution {exercise.slug} "
@@ -66,5 +67,5 @@ def run(args: argparse.Namespace) -> int:
     more_cmd = f"sysdesign hint {exercise.slug} --more" + (f" --task {task.number}" if args.task is not None else "")
     for line in shown.lines(more_cmd):
         print(line)
-    print(f"Edit {display_path(state.learner_file(exercise.slug))}, then: sysdesign check {exercise.slug}")
+    print(f"Edit {display_path(places.learner_file(exercise.slug))}, then: sysdesign check {exercise.slug}")
     return 0

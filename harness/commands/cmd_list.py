@@ -23,10 +23,11 @@ def first_unfinished(kit: Kit, last: dict) -> Exercise | None:
 
 def list_lines(kit: Kit, stream=None, current: Exercise | None = None) -> list[str]:
     """The table, the progress bar and what to do next (shared with ``sysdesign watch``)."""
-    from sysdesign import progress, state
+    from sysdesign import progress
+    from sysdesign.learner import last_results
     from sysdesign.learner import core
 
-    last = state.load_last_results()
+    last = last_results.load_last_results()
     record = progress.load()
     done = record.done()
     finished = core.finished_slugs(kit.exercises, last, done)
@@ -44,7 +45,7 @@ def list_lines(kit: Kit, stream=None, current: Exercise | None = None) -> list[s
             notes.add("missing")
         else:
             status = result.get("status", "?") if result else "not run yet"
-            stale = bool(result) and result.get("digest") is not None and not state.is_fresh(result, ex.slug)
+            stale = bool(result) and result.get("digest") is not None and not last_results.is_fresh(result, ex.slug)
             mark = "*" if stale else ""
             if stale:
                 notes.add("stale")

@@ -19,15 +19,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sysdesign import progress, state
+    from sysdesign import progress
+    from sysdesign.learner import last_results
     from sysdesign.learner import core
     from sysdesign.providers import display_path
     from sysdesign.solution_store import SolutionUnavailable, read_reference
 
     kit = load_kit()
     exercise = find_exercise(kit, args.slug)
-    entry = state.load_last_results().get(exercise.slug)
-    passing = state.passes_now(entry, exercise.slug)
+    entry = last_results.load_last_results().get(exercise.slug)
+    passing = last_results.passes_now(entry, exercise.slug)
     if not passing and not args.force:
         if not entry:
             why = "has not been run on your code yet"
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
             why = f"does not pass yet (last run: {entry.get('status')})"
         elif core.is_missing(exercise):
             why = f"has no module ({core.shown_path(exercise)} is missing)"
-        elif not state.is_fresh(entry, exercise.slug):
+        elif not last_results.is_fresh(entry, exercise.slug):
             why = f"passed, but {core.shown_path(exercise)} changed since; run sysdesign check {exercise.slug} again"
         else:
             why = f"passed in a run that may not have been its whole suite; run sysdesign check {exercise.slug}"

@@ -24,7 +24,8 @@ site sysconfig tempfile pathlib zipimport pkgutil threading _thread concurrent a
 select _pytest pytest pluggy py freezegun responses urllib3 http urllib ftplib smtplib
 webbrowser logging atexit zipfile tarfile ensurepip venv plugins tracemalloc faulthandler
 """.split())
-_DENIED_PREFIXES = ("sysdesign.grade", "sysdesign.plugin_manager", "sysdesign.clock", "sysdesign.state",
+_DENIED_PREFIXES = ("sysdesign.grade", "sysdesign.plugin_manager", "sysdesign.clock", "sysdesign.places",
+                    "sysdesign.files", "sysdesign.learner.last_results", "sysdesign.learner.hint_levels",
                     "requests.adapters", "requests.api")
 _HTTP_METHODS = frozenset({"request", "get", "post", "put", "patch", "delete", "head", "options", "send"})
 _DENIED_BUILTINS = frozenset("""

@@ -6,8 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sysdesign import progress, state
+from sysdesign import files, places, progress
 from sysdesign.exercise import Exercise
+from sysdesign.learner import last_results
 from sysdesign.results import ExerciseResult
 from sysdesign.providers import display_path
 from sysdesign.suite_run import SuiteOutcome
@@ -26,7 +27,7 @@ def default_runner(exercise: Exercise, impl_args: list) -> SuiteOutcome:
 
 
 def learner_path(exercise: Exercise) -> Path:
-    return state.learner_file(exercise.slug)
+    return places.learner_file(exercise.slug)
 
 
 def shown_path(exercise: Exercise) -> str:
@@ -75,16 +76,16 @@ class LearnerRun:
 def run_learner(exercise: Exercise, exercises: Sequence[Exercise], runner: Runner | None = None) -> LearnerRun:
     """Run ``exercise``'s whole suite on the learner's module, record the result (with the digest
     of the module as it was when the run started) and, when it passes, mark it done."""
-    before = state.load_last_results().get(exercise.slug)
-    digest = state.file_digest(learner_path(exercise))
+    before = last_results.load_last_results().get(exercise.slug)
+    digest = files.file_digest(learner_path(exercise))
     outcome = (runner or default_runner)(exercise, [])
     if outcome.exit_code in UNTRUSTED_EXIT_CODES:
         # An interrupted run leaves tests it never reached looking passed: do not keep it.
-        state.restore_result(exercise.slug, before)
+        last_results.restore_result(exercise.slug, before)
         return LearnerRun(exercise, outcome, digest, [], interrupted=outcome.was_interrupted)
     recorded: list[str] = []
     if outcome.report is not None:
-        state.record_results(outcome.report, digests={exercise.slug: digest}, whole=True,
+        last_results.record_results(outcome.report, digests={exercise.slug: digest}, whole=True,
                              hints=getattr(outcome, "test_hints", None))
         result = outcome.report.exercise(exercise.slug)
         if result is not None:
@@ -95,9 +96,9 @@ def run_learner(exercise: Exercise, exercises: Sequence[Exercise], runner: Runne
 
 def finished_slugs(exercises: Sequence[Exercise], last: dict | None = None, done: set[str] | None = None) -> set[str]:
     """Exercises done (PROGRESS.md) or passing the whole suite in their last, still current, result."""
-    last = state.load_last_results() if last is None else last
+    last = last_results.load_last_results() if last is None else last
     done = progress.done_slugs() if done is None else done
-    passing = {e.slug for e in exercises if state.passes_now(last.get(e.slug), e.slug)}
+    passing = {e.slug for e in exercises if last_results.passes_now(last.get(e.slug), e.slug)}
     return {e.slug for e in exercises if e.slug in done} | passing
 
 
@@ -139,8 +140,8 @@ def reset(exercise: Exercise) -> ResetOutcome:
         if target.exists():
             if target.read_bytes() == pristine:
                 return ResetOutcome(target, None, already_pristine=True)
-            backup = state.keep_copy(target, stem=exercise.slug)
-        state.atomic_write_bytes(target, pristine)
+            backup = files.keep_copy(target, stem=exercise.slug)
+        files.atomic_write_bytes(target, pristine)
     except OSError as exc:
         raise ResetError(f"could not restore {display_path(target)}: {exc}") from None
     return ResetOutcome(target, backup)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sysdesign import state
+from sysdesign.learner import hint_levels
 from sysdesign.exercise import Exercise, Task
 
 
@@ -91,8 +91,8 @@ def hint(exercise: Exercise, task: Task, *, more: bool = False, test: str | None
     """The hint for ``task`` (or for ``test``'s own hints) at the level reached (one level
     further with ``more``)."""
     key = level_key(task, test)
-    level = min(state.hint_level(exercise.slug, key), max(len(task.hints), 1))
+    level = min(hint_levels.hint_level(exercise.slug, key), max(len(task.hints), 1))
     if more and level < len(task.hints):
         level += 1
-        state.set_hint_level(exercise.slug, key, level)
+        hint_levels.set_hint_level(exercise.slug, key, level)
     return Hint(exercise, task, level, task.hint(level), test)

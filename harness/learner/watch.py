@@ -19,7 +19,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Protocol, TextIO
 
-from sysdesign import state
+from sysdesign import files, places
+from sysdesign.learner import hint_levels, last_results
 from sysdesign.exercise import Exercise
 from sysdesign.learner import core, hints, render
 from sysdesign.providers import display_path
@@ -99,7 +100,7 @@ class Watch:
     # -- running ---------------------------------------------------------------------------------
     def rerun(self, *, only_if_changed: bool = False) -> None:
         path = core.learner_path(self.exercise)
-        digest = state.file_digest(path)
+        digest = files.file_digest(path)
         if only_if_changed and digest == self.last_digest and self.last_digest is not None:
             return
         self.runs += 1
@@ -141,7 +142,7 @@ class Watch:
         slug = self.exercise.slug
         self.say(*render.result_lines(
             self.exercise, done.outcome, description="your code", module=core.learner_path(self.exercise),
-            hint_level=lambda n: state.hint_level(slug, n), hint_more="press h",
+            hint_level=lambda n: hint_levels.hint_level(slug, n), hint_more="press h",
             full_output=f"pytest {display_path(self.exercise.suite)}", stream=self.out,
         ))
         if done.status == "passing":
@@ -198,7 +199,7 @@ class Watch:
         elif key == "r":
             self._confirm = "reset"
             self.say(f"Reset {core.shown_path(self.exercise)} to the pristine stub? Your version is kept in "
-                     f"{display_path(state.backups_dir())}/. Press y to confirm, any other key to cancel.")
+                     f"{display_path(places.backups_dir())}/. Press y to confirm, any other key to cancel.")
         elif key in ("?", "H"):
             self.say("Keys: " + KEYS_HELP)
         else:
@@ -206,7 +207,7 @@ class Watch:
         return None
 
     def _hint(self) -> None:
-        entry = state.load_last_results().get(self.exercise.slug)
+        entry = last_results.load_last_results().get(self.exercise.slug)
         if self.last is not None and self.last.status == "passing":
             self.say(f"{self.exercise.slug} passes: no hint needed. Press n for the next exercise.")
             return

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sysdesign.state import workspace_dir
+from sysdesign.places import workspace_dir
 
 if TYPE_CHECKING:
     from sysdesign.plugin_manager import Kit

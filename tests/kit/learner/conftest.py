@@ -103,12 +103,12 @@ class FakeRunner:
     error: Exception | None = None
 
     def __call__(self, exercise: Exercise, impl_args: list) -> SuiteOutcome:
-        from sysdesign import state
+        from sysdesign import places
 
         self.calls.append(exercise.slug)
         if self.error is not None:
             raise self.error
-        path = state.learner_file(exercise.slug)
+        path = places.learner_file(exercise.slug)
         source = path.read_text(encoding="utf-8") if path.is_file() else None
         report = fake_report(exercise, source)
         code = self.exit_code if self.exit_code is not None else (0 if report.exercises[0].status == "passing" else 1)

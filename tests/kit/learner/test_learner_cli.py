@@ -156,11 +156,11 @@ def test_watch_on_a_pipe_prints_plain_lines_and_reads_keys_as_lines(learner):
 
 
 def test_a_pass_recorded_by_a_partial_pytest_run_does_not_unlock_the_solution(learner, capsys):
-    from sysdesign import state
+    from sysdesign.learner import last_results
     from sysdesign.results import ExerciseResult, GradeReport
     from sysdesign.results import TestResult as GradedTest
 
     test = GradedTest(f"tests/{SLUG}/test_x.py::test_one", "test_one", SLUG, 1, 1.0)
-    state.record_results(GradeReport("x", [ExerciseResult(SLUG, EXERCISE.title, tests=[test])]))
+    last_results.record_results(GradeReport("x", [ExerciseResult(SLUG, EXERCISE.title, tests=[test])]))
     assert main(["solution", SLUG]) == 1
     assert "whole suite" in capsys.readouterr().err

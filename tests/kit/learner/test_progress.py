@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sysdesign import progress, state
+from sysdesign import places, progress
 
 DAY = dt.date(2026, 2, 3)
 LATER = dt.date(2026, 2, 9)
@@ -46,7 +46,7 @@ def test_notes_outside_the_table_are_kept(fake_kit):
     text = path.read_text()
     assert text.startswith("My study log.\n") and text.endswith("Ask about vnodes on Monday.\n")
     assert "Done: 2 of 3 exercises" in text and "| beta | 2026-02-09 |" in text
-    assert not state.backups_dir().exists()
+    assert not places.backups_dir().exists()
 
 
 def test_rows_of_exercises_the_kit_no_longer_has_are_kept(fake_kit):
@@ -68,7 +68,7 @@ def test_a_garbage_row_is_one_line_salvaged_and_backed_up_before_the_rewrite(fak
     assert "backups" in err[0]
     assert read.done() == {"alpha"}  # the rows that make sense still count
     progress.update(fake_kit.exercises, done=["gamma"], day=LATER)
-    copies = list(state.backups_dir().glob("PROGRESS-*.md"))
+    copies = list(places.backups_dir().glob("PROGRESS-*.md"))
     assert len(copies) == 1 and copies[0].read_text() == damaged  # nothing lost
     text = path.read_text()
     assert "last tuesday" not in text and "my notes" in text
@@ -80,7 +80,7 @@ def test_a_file_with_no_table_is_kept_and_replaced(fake_kit, capsys):
     path.write_text("whatever I typed here\n")
     assert progress.load().damaged
     progress.update(fake_kit.exercises, done=["alpha"], day=DAY)
-    assert [p.read_text() for p in state.backups_dir().glob("PROGRESS-*.md")] == ["whatever I typed here\n"]
+    assert [p.read_text() for p in places.backups_dir().glob("PROGRESS-*.md")] == ["whatever I typed here\n"]
     assert "| alpha | 2026-02-03 |" in path.read_text()
 
 
@@ -89,7 +89,7 @@ def test_bytes_that_are_not_utf8_are_reported_and_kept(fake_kit, capsys):
     path.write_bytes(b"\xff\xfe garbage")
     assert "not UTF-8" in progress.load().problems[0]
     progress.update(fake_kit.exercises, done=["alpha"], day=DAY)
-    assert [p.read_bytes() for p in state.backups_dir().glob("PROGRESS-*.md")] == [b"\xff\xfe garbage"]
+    assert [p.read_bytes() for p in places.backups_dir().glob("PROGRESS-*.md")] == [b"\xff\xfe garbage"]
 
 
 def test_duplicate_rows_and_bad_names_are_problems():

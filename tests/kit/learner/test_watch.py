@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import os
 
-from sysdesign import progress, state
+from sysdesign import places, progress
+from sysdesign.learner import hint_levels, last_results
 
 IDLE = [None] * 8  # enough cycles for the 0.5 s poll and the debounce to pass on the fake clock
 
@@ -68,7 +69,7 @@ def test_h_gives_the_next_hint_level_and_remembers_it(watching):
     text = watching.text
     assert "level 2 of 2:\n  closer two" in text
     assert "That is the last hint for task 2." in text
-    assert state.hint_level("alpha", 2) == 2
+    assert hint_levels.hint_level("alpha", 2) == 2
 
 
 def test_h_on_a_passing_exercise_needs_no_hint(watching):
@@ -98,7 +99,7 @@ def test_r_asks_then_resets_keeping_a_backup(watching, fake_kit):
     text = watching.text
     assert "Press y to confirm" in text and "Reset cancelled; nothing changed." in text
     assert path.read_text() == fake_kit.exercise("alpha").stub.read_text()
-    backups = list(state.backups_dir().glob("alpha-*.py"))
+    backups = list(places.backups_dir().glob("alpha-*.py"))
     assert len(backups) == 1 and backups[0].read_text() == "FAIL  # my work"
     assert f"your version is kept at {backups[0]}" in text
     assert watching.runner.calls == ["alpha", "alpha"]  # re-run after the reset
@@ -127,7 +128,7 @@ def test_an_interrupted_run_is_not_recorded(watching, fake_runner):
     fake_runner.exit_code = 2
     watching(["q"])
     assert "interrupted" in watching.text
-    assert "alpha" not in state.load_last_results()
+    assert "alpha" not in last_results.load_last_results()
     assert progress.read().done() == set()
 
 
@@ -191,6 +192,6 @@ def test_screen_mode_clears_before_each_run_and_plain_mode_never_does(watching):
 def test_results_record_the_digest_of_the_graded_module(watching):
     watching.path("alpha").write_text("FAIL", encoding="utf-8")
     watching(["q"])
-    entry = json.loads(state.results_file().read_text())["alpha"]
+    entry = json.loads(places.results_file().read_text())["alpha"]
     assert entry["status"] == "failing" and entry["first_task"] == 2
-    assert state.is_fresh(entry, "alpha")
+    assert last_results.is_fresh(entry, "alpha")
