@@ -131,14 +131,35 @@ def _extensions(config: pytest.Config) -> dict[str, Any]:
     return merged
 
 
+def _test_folder(request: pytest.FixtureRequest) -> Callable[[], Path]:
+    """The test's ``tmp_path``, made when first asked for: most clusters never touch a node's
+    disk, and each folder pytest makes and later removes costs milliseconds on a disk that
+    discards freed blocks. A test that uses ``tmp_path`` (or a fixture that does) shares it;
+    otherwise the folder is made the way pytest makes ``tmp_path`` (named after the test)."""
+    if "tmp_path" in request.fixturenames:
+        tmp_path = request.getfixturevalue("tmp_path")
+        return lambda: tmp_path
+    factory = request.getfixturevalue("tmp_path_factory")
+    name = request.node.name
+    made: list[Path] = []
+
+    def folder() -> Path:
+        if not made:
+            made.append(factory.mktemp(re.sub(r"[\W]", "_", name)[:30], numbered=True))
+        return made[0]
+
+    return folder
+
+
 @pytest.fixture
-def cluster(request: pytest.FixtureRequest, tmp_path: Path, cluster_seed: int) -> Iterator[Cluster]:
+def cluster(request: pytest.FixtureRequest, cluster_seed: int) -> Iterator[Cluster]:
     """A fresh simulated cluster for this test: seeded, active (virtual clock, fake HTTP), with
-    node disks under ``tmp_path``."""
+    node disks under the test's ``tmp_path`` (made when a node first uses its disk)."""
     clock = _test_clock(request)
     from sysdesign.cluster.cluster import Cluster
 
-    built = Cluster(cluster_seed, clock=clock, base_path=tmp_path / "cluster",
+    folder = _test_folder(request)
+    built = Cluster(cluster_seed, clock=clock, base_path=lambda: folder() / "cluster",
                     extensions=_extensions(request.config))
     built.replay = replay_command(request.node.nodeid, cluster_seed, request.config)
     with built:
@@ -146,19 +167,20 @@ def cluster(request: pytest.FixtureRequest, tmp_path: Path, cluster_seed: int) -
 
 
 @pytest.fixture
-def run_cluster_seeds(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[..., list[Any]]:
+def run_cluster_seeds(request: pytest.FixtureRequest) -> Callable[..., list[Any]]:
     """``run_cluster_seeds(scenario, n=10, **cluster_options)``: run ``scenario(cluster)`` on a
     fresh cluster per seed; the first failing seed is reported with its replay command."""
     clock = _test_clock(request)
     nodeid = request.node.nodeid
     extensions = _extensions(request.config)
+    folder = _test_folder(request)
 
     def run(scenario: Callable[[Cluster], Any], n: int = 10, **options: Any) -> list[Any]:
         from sysdesign.cluster.scenario import run_seeds
 
         options.setdefault("extensions", extensions)
-        return run_seeds(scenario, seeds_for(request.config, nodeid, n), clock=clock, base_path=tmp_path / "seeds",
-                         replay=lambda seed: replay_command(nodeid, seed, request.config), **options)
+        return run_seeds(scenario, seeds_for(request.config, nodeid, n), clock=clock,
+                         base_path=lambda: folder() / "seeds", replay=lambda seed: replay_command(nodeid, seed, request.config), **options)
 
     return run
 

@@ -59,14 +59,16 @@ class Cluster(Scheduler, Faults):
     network connections are refused.
 
     ``seed``: everything random derives from it. ``base_path``: where node disks live (a
-    temporary folder by default). ``clock``: a :class:`~sysdesign.clock.VirtualClock` to share
+    temporary folder by default; a function returning the folder is called when a node first
+    uses its disk). ``clock``: a :class:`~sysdesign.clock.VirtualClock` to share
     (one freezegun freeze per test); by default the cluster has its own.
     ``raise_http_errors``: raise handler exceptions in the HTTP caller instead of answering 500.
     ``max_wait``: how long a call without a timeout waits before giving up.
     ``trace_limit``: how many trace events to keep (None: all).
     """
 
-    def __init__(self, seed: int = 0, *, base_path: str | Path | None = None, clock: VirtualClock | None = None,
+    def __init__(self, seed: int = 0, *, base_path: str | Path | Callable[[], str | Path] | None = None,
+                 clock: VirtualClock | None = None,
                  raise_http_errors: bool = False, max_wait: float = 120.0, trace_limit: int | None = 100_000,
                  extensions: dict[str, Any] | None = None, block_network: bool = True) -> None:
         self.seed = seed
@@ -99,7 +101,8 @@ class Cluster(Scheduler, Faults):
         self.replay: str | None = None
         self._init_tasks()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
-        self._base = Path(base_path) if base_path is not None else None
+        self._base: Path | Callable[[], str | Path] | None = \
+            base_path if base_path is None or callable(base_path) else Path(base_path)
         self._active = False
         self._saved_sleep: Callable[[float], None] | None = None
         tracking.register(self)
@@ -155,6 +158,8 @@ class Cluster(Scheduler, Faults):
         if self._base is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="sysdesign-cluster-")
             self._base = Path(self._tmp.name)
+        elif callable(self._base):  # asked for when a node first uses its disk
+            self._base = Path(self._base())
         return self._base
 
     # -- nodes -----------------------------------------------------------------------------
@@ -166,7 +171,7 @@ class Cluster(Scheduler, Faults):
             raise ClusterError(f"bad node name {name!r} ({CLIENT!r} and {ANY!r} are reserved; no '/')")
         if name in self.nodes:
             raise ClusterError(f"a node named {name!r} already exists")
-        node = Node(self, name, self.base_path / name, Router())  # its folder is made on first use
+        node = Node(self, name, lambda: self.base_path / name, Router())  # folder made on first use
         node.service_time = service_time
         node._recompute_cost()
         self.nodes[name] = node

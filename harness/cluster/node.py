@@ -101,10 +101,10 @@ class Node:
     #: next message to the grader instead of a round trip each.
     sysdesign_remote_deferred = ("send", "reply", "broadcast")
 
-    def __init__(self, cluster: Cluster, name: str, disk: Path, router: Router) -> None:
+    def __init__(self, cluster: Cluster, name: str, disk: Path | Callable[[], Path], router: Router) -> None:
         self.cluster = cluster
         self.name = name
-        self._disk = disk
+        self._disk: Path | Callable[[], Path] = disk  # a function: where, asked on first use
         self._disk_made = False
         self.router = router
         self.alive = True
@@ -449,15 +449,18 @@ class Node:
         blocks one folder costs about 0.3 ms to make and 2 ms to remove (pytest removes old
         temporary folders), which for the ~4,000 nodes of the references' run was seconds."""
         if not self._disk_made:
+            if callable(self._disk):
+                self._disk = Path(self._disk())
             self._disk.mkdir(parents=True, exist_ok=True)
             self._disk_made = True
-        return self._disk
+        return self._disk  # type: ignore[return-value]
 
     def _wipe_disk(self) -> None:
         if self._disk_made:  # never used: nothing to empty (it is made, empty, on first use)
-            if self._disk.exists():
-                shutil.rmtree(self._disk)
-            self._disk.mkdir(parents=True)
+            disk = self.disk
+            if disk.exists():
+                shutil.rmtree(disk)
+            disk.mkdir(parents=True)
         self.durable = {}
 
     def _recompute_cost(self) -> None:

@@ -21,7 +21,7 @@ from sysdesign.cluster.errors import InvariantBroken
 
 
 def run_seeds(scenario: Callable[[Cluster], Any], seeds: Iterable[int] = range(10), *,
-              clock: VirtualClock | None = None, base_path: str | Path | None = None,
+              clock: VirtualClock | None = None, base_path: str | Path | Callable[[], str | Path] | None = None,
               replay: Callable[[int], str] | None = None, tail: int = 30, **cluster_kwargs: Any) -> list[Any]:
     """Run ``scenario(cluster)`` on a fresh cluster per seed, in order; return the results.
 
@@ -29,12 +29,16 @@ def run_seeds(scenario: Callable[[Cluster], Any], seeds: Iterable[int] = range(1
     ``NotImplementedError`` still reads as "not started" and an assertion keeps its message)
     with a note naming the seed, how to replay it, and the last ``tail`` trace events; the
     exception also gets a ``cluster_seed`` attribute. Clusters share ``clock`` when given
-    (freezegun is entered once), and get ``base_path/seed-N`` as their disk folder.
+    (freezegun is entered once), and get ``base_path/seed-N`` as their disk folder (``base_path``
+    may be a function returning the folder: it is called when a node first uses its disk).
     """
     seeds = list(seeds)
     results: list[Any] = []
     for index, seed in enumerate(seeds):
-        folder = Path(base_path) / f"seed-{seed}" if base_path is not None else None
+        if callable(base_path):  # a folder made on first use (see Cluster)
+            folder: Any = (lambda seed=seed: Path(base_path()) / f"seed-{seed}")
+        else:
+            folder = Path(base_path) / f"seed-{seed}" if base_path is not None else None
         cluster = Cluster(seed, clock=clock, base_path=folder, **cluster_kwargs)
         if replay is not None:
             cluster.replay = replay(seed)
