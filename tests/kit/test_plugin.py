@@ -34,7 +34,8 @@ def impl_dir(tmp_path, **modules: str):
 
 
 # -- choosing the implementation ----------------------------------------------------------------
-def test_default_provider_is_the_learner_workspace():
+def test_default_provider_is_the_learner_workspace(monkeypatch):
+    monkeypatch.delenv("SYSDESIGN_WORKSPACE")
     provider = KIT.resolve_impl("learner")
     assert isinstance(provider, LearnerProvider)
     assert provider.path_for(FIRST) == KIT_ROOT / "exercises" / f"{FIRST.slug}.py"
