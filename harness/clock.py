@@ -198,6 +198,52 @@ def use_module_scan_cache() -> None:
     module_attributes._kit_cached = True  # type: ignore[attr-defined]
     module_attributes.__wrapped__ = original  # type: ignore[attr-defined]
     api._get_cached_module_attributes = module_attributes
+    if getattr(api, "sys", None) is sys:
+        api.sys = _SysForFreezegun()  # type: ignore[attr-defined]
+
+
+class _ModulesToWalk:
+    """``sys.modules`` as freezegun's walk sees it: every name for ``keys()`` and ``get()`` (what
+    a freeze restores when it ends), but ``items()`` leaves out the modules this cache has read
+    and found holding no clock function, namespace unchanged since: freezegun would visit each
+    only to get an empty list back. Its loop did that for each of the ~1,500 modules of the
+    references' run at every clock (a fifth of a millisecond per 300 modules), this one at
+    about a third of the cost."""
+
+    @staticmethod
+    def keys():  # noqa: ANN205 - sys.modules' own view
+        return sys.modules.keys()
+
+    @staticmethod
+    def get(name: str, default: object = None) -> object:
+        return sys.modules.get(name, default)
+
+    @staticmethod
+    def items() -> list:
+        api = sys.modules.get("freezegun.api")
+        if not getattr(getattr(api, "_get_cached_module_attributes", None), "_kit_cached", False):
+            return list(sys.modules.items())  # freezegun's own memory is back: its own walk
+        scans = _module_scans
+        walk = []
+        for name, module in list(sys.modules.items()):
+            seen = scans.get(id(module))
+            if seen is not None and not seen[2]:
+                try:
+                    if seen[1] == len(module.__dict__) and seen[0]() is module:
+                        continue
+                except (AttributeError, TypeError):
+                    pass
+            walk.append((name, module))
+        return walk
+
+
+class _SysForFreezegun:
+    """freezegun.api's ``sys``: the real one, but for ``modules`` (see :class:`_ModulesToWalk`)."""
+
+    modules = _ModulesToWalk()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(sys, name)
 
 
 def skip_stack_checks() -> None:
