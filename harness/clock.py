@@ -21,6 +21,7 @@ plugin refuses them during every test too, and the grading worker always does, s
 from __future__ import annotations
 
 import _thread
+import calendar
 import contextlib
 import datetime as _dt
 import functools
@@ -153,6 +154,7 @@ def _freezegun() -> Callable:
     from freezegun import freeze_time
 
     use_module_scan_cache()
+    _remember_timegm()
     return freeze_time
 
 
@@ -246,6 +248,63 @@ class _SysForFreezegun:
         return getattr(sys, name)
 
 
+class _Shown:
+    """freezegun's factory for a running :class:`VirtualClock`, in place of its own: the moment
+    to show, kept in microseconds and made into a datetime when a clock is first read at it
+    (the cluster moves the clock at almost every event; many moves are never read)."""
+
+    __slots__ = ("start", "micros", "_at")
+
+    def __init__(self, start: _dt.datetime) -> None:
+        self.start = start
+        self.micros = 0
+        self._at: _dt.datetime | None = start
+
+    def show(self, micros: int) -> None:
+        if micros != self.micros:
+            self.micros, self._at = micros, None
+
+    def __call__(self) -> _dt.datetime:
+        at = self._at
+        if at is None:
+            at = self._at = self.start + _dt.timedelta(microseconds=self.micros)
+        return at
+
+    @property
+    def time_to_freeze(self) -> _dt.datetime:
+        return self()
+
+
+class _Calendar:
+    """``calendar`` as freezegun.api sees it: ``timegm`` remembers its last answer. freezegun
+    turns the shown moment into seconds with ``calendar.timegm(moment.timetuple())`` at every
+    ``time.time()``, ``time.monotonic()`` and ``time.perf_counter()`` (hypothesis reads the last
+    two at every draw), mostly for the moment it converted last."""
+
+    def __init__(self) -> None:
+        self._last: tuple[tuple, int] = ((), 0)
+
+    def timegm(self, tt: tuple) -> int:
+        last = self._last
+        if tt == last[0]:
+            return last[1]
+        seconds = calendar.timegm(tt)
+        self._last = (tt, seconds)
+        return seconds
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(calendar, name)
+
+
+def _remember_timegm() -> None:
+    """Every clock read converts the shown moment to seconds (see :class:`_Calendar`), about half
+    a million times in the references' run: ``calendar.timegm`` remembers its last answer."""
+    import freezegun.api as api
+
+    if getattr(api, "calendar", None) is calendar:
+        api.calendar = _Calendar()  # type: ignore[attr-defined]
+
+
 def skip_stack_checks() -> None:
     """Let every clock call inside the freeze just entered skip freezegun's stack walk.
 
@@ -260,6 +319,16 @@ def skip_stack_checks() -> None:
     lists = getattr(api, "ignore_lists", None)
     if lists:
         lists[-1] = ()
+
+
+def _show_lazily(start: _dt.datetime) -> _Shown:
+    """Put a :class:`_Shown` in place of the factory freezegun's start just made (the last
+    one: a freeze inside another adds one), and return it."""
+    import freezegun.api as api
+
+    shown = _Shown(start)
+    api.freeze_factories[-1] = shown
+    return shown
 
 
 class VirtualClock:
@@ -286,7 +355,8 @@ class VirtualClock:
             return self
         freeze_time = _freezegun()  # imported on first use: most pytest runs never need it
         self._freezer = freeze_time(self._start, ignore=list(IGNORE))
-        self._factory = self._freezer.start()
+        self._freezer.start()
+        self._factory = _show_lazily(self._start)
         skip_stack_checks()
         self._real_sleep = time.sleep
         time.sleep = self._sleep
@@ -341,7 +411,7 @@ class VirtualClock:
         """Make learner-visible clocks read ``micros`` since the start without moving this clock
         (a node with a skewed clock sees its own time while it runs)."""
         if self._factory is not None:
-            self._factory.time_to_freeze = self._start + _dt.timedelta(microseconds=micros)
+            self._factory.show(micros)
 
     def _apply(self) -> None:
         self.show(self.micros)
