@@ -20,6 +20,8 @@ components the learner built in the concept exercises, graded on service-level o
   ``pytest``, ``sysdesign grade`` and every report show the SLO table of a capstone
   (``sysdesign.grade.reporting.slo_text_table`` and its neighbours render it).
   :func:`slo_table` renders rows as a Markdown table.
+* :func:`scenario_fixtures`: the ``capstone``, ``scenario`` and ``reference_replay`` fixtures
+  every capstone suite's conftest shares.
 * :func:`builds_on`: the concept exercises a capstone builds on (``builds_on`` in its
   ``exercise.toml``), which ``sysdesign check`` can name when one is not passing yet.
 """
@@ -104,6 +106,72 @@ def reference_module(slug: str) -> ModuleType:
                                   stub=KIT_ROOT / "plugins" / "pristine" / f"{slug}.py",
                                   reference=KIT_ROOT / "solutions" / f"{slug}.py", pack="core")
     return ReferenceProvider().load(exercise)
+
+
+# -- the scenario fixtures every capstone suite shares ----------------------------------------------
+def scenario_fixtures(slug: str, scenario_class: type, allowed: Iterable[str], *, seed: int, folder: str,
+                      **cluster_options: Any) -> tuple[Callable, Callable, Callable]:
+    """The three module-scoped fixtures of a capstone suite, for its conftest::
+
+        capstone, scenario, reference_replay = scenario_fixtures(SLUG, Scenario, BUILDS_ON, seed=SEED, folder="feed")
+
+    * ``capstone``: the active implementation of the capstone's own module (``impl(slug)``);
+    * ``scenario``: one run of ``scenario_class(cluster, capstone, parts).execute()`` on a fresh
+      cluster with the fixed ``seed`` (``--cluster-seed=N`` replays another) and the learner's
+      parts (a part missing from a ``--impl`` folder falls back to the reference); the run gets
+      ``replay`` (the command that reruns it) and ``reference_parts``;
+    * ``reference_replay``: ``reference_replay()`` runs the same wiring and seed with the
+      reference parts, once, on first use (only when an objective missed with the learner's).
+
+    ``cluster_options`` go to :class:`sysdesign.cluster.Cluster` (e.g. ``trace_limit=None``).
+    """
+    import pytest
+
+    allowed = tuple(allowed)
+
+    def run(seed_used: int, capstone: Any, parts: Parts, base_path: Path) -> Any:
+        from sysdesign.clock import VirtualClock
+        from sysdesign.cluster import Cluster
+
+        clock = VirtualClock().start()
+        try:
+            with Cluster(seed_used, clock=clock, base_path=base_path, **cluster_options) as cluster:
+                outcome = scenario_class(cluster, capstone, parts).execute()
+        finally:
+            clock.stop()
+        outcome.replay = f"pytest tests/{slug} --cluster-seed={seed_used}"
+        outcome.reference_parts = parts.are_references()
+        return outcome
+
+    def seed_of(config: Any) -> int:
+        return config.getoption("cluster_seed", None) or seed
+
+    @pytest.fixture(scope="module", name="capstone")
+    def capstone_fixture(impl):
+        return impl(slug)
+
+    @pytest.fixture(scope="module", name="scenario")
+    def scenario_fixture(request, impl, capstone, tmp_path_factory):
+        """One run of the scenario (the seed is fixed; ``--cluster-seed=N`` replays another)."""
+        parts = Parts(impl, allowed, fallback=reference_module).preload()
+        return run(seed_of(request.config), capstone, parts, tmp_path_factory.mktemp(folder))
+
+    @pytest.fixture(scope="module", name="reference_replay")
+    def reference_replay_fixture(request, capstone, tmp_path_factory):
+        """``reference_replay()``: the same wiring and seed with the reference parts (run once,
+        on first use: only when an objective missed with the learner's own parts)."""
+        done: list[Any] = []
+
+        def replay() -> Any:
+            if not done:
+                parts = Parts(reference_module, allowed).preload()
+                done.append(run(seed_of(request.config), capstone, parts,
+                                tmp_path_factory.mktemp(f"{folder}-reference-parts")))
+            return done[0]
+
+        return replay
+
+    return capstone_fixture, scenario_fixture, reference_replay_fixture
 
 
 def builds_on(exercise_toml: str | Path) -> list[str]:

@@ -18,10 +18,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 import requests
 
-from sysdesign.capstone import Ledger, Parts, Request, Spec, builds_on, reference_module
+from sysdesign.capstone import Ledger, Request, Spec, builds_on, scenario_fixtures
 
 SLUG = "capstone_algoexpert"
 HERE = Path(__file__).parent
@@ -310,48 +309,4 @@ class Scenario:
             raise self.problems[0]
 
 
-@pytest.fixture(scope="module")
-def capstone(impl):
-    return impl(SLUG)
-
-
-def run_scenario(seed, capstone, parts, base_path) -> Run:
-    from sysdesign.clock import VirtualClock
-    from sysdesign.cluster import Cluster
-
-    clock = VirtualClock().start()
-    try:
-        with Cluster(seed, clock=clock, base_path=base_path) as cluster:
-            run = Scenario(cluster, capstone, parts).execute()
-    finally:
-        clock.stop()
-    run.replay = f"pytest tests/{SLUG} --cluster-seed={seed}"
-    run.reference_parts = parts.are_references()
-    return run
-
-
-def scenario_seed(config) -> int:
-    return config.getoption("cluster_seed", None) or SEED
-
-
-@pytest.fixture(scope="module")
-def scenario(request, impl, capstone, tmp_path_factory) -> Run:
-    """One run of the scenario (the seed is fixed; ``--cluster-seed=N`` replays another)."""
-    parts = Parts(impl, BUILDS_ON, fallback=reference_module).preload()
-    return run_scenario(scenario_seed(request.config), capstone, parts, tmp_path_factory.mktemp("algoexpert"))
-
-
-@pytest.fixture(scope="module")
-def reference_replay(request, capstone, tmp_path_factory):
-    """``reference_replay()``: the same wiring and seed with the reference parts (run once, on
-    first use: only when an objective missed with the learner's own parts)."""
-    done = []
-
-    def replay() -> Run:
-        if not done:
-            parts = Parts(reference_module, BUILDS_ON).preload()
-            done.append(run_scenario(scenario_seed(request.config), capstone, parts,
-                                     tmp_path_factory.mktemp("algoexpert-reference-parts")))
-        return done[0]
-
-    return replay
+capstone, scenario, reference_replay = scenario_fixtures(SLUG, Scenario, BUILDS_ON, seed=SEED, folder="algoexpert")

@@ -12,13 +12,15 @@ from sysdesign.results import GradeReport
 from sysdesign.selfcheck import statuses, variant_as_impl  # noqa: F401  (re-exported for the tests)
 
 
-@pytest.fixture(autouse=True)
-def _scratch_workspace(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every kit test, and every process it starts, works in a scratch workspace: a learner run
-    (plain ``pytest``, ``sysdesign check``...) copies stubs into its workspace, and the real
-    ``exercises/`` of the checkout is never written by the kit's own tests. A test that needs a
-    particular workspace sets ``SYSDESIGN_WORKSPACE`` itself."""
-    monkeypatch.setenv("SYSDESIGN_WORKSPACE", str(tmp_path_factory.mktemp("workspace") / "exercises"))
+@pytest.fixture(autouse=True, scope="session")
+def _scratch_workspace(tmp_path_factory: pytest.TempPathFactory):
+    """Every kit test, and every process it starts (module-scoped fixtures included), works in a
+    scratch workspace: a learner run (plain ``pytest``, ``sysdesign check``...) copies stubs into
+    its workspace, and the real ``exercises/`` of the checkout is never written by the kit's own
+    tests. A test that needs a particular workspace sets ``SYSDESIGN_WORKSPACE`` itself."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SYSDESIGN_WORKSPACE", str(tmp_path_factory.mktemp("workspace") / "exercises"))
+        yield
 
 
 class SuiteRun:
