@@ -65,6 +65,18 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def write_report_file(path: str | os.PathLike[str], data: str | bytes) -> Path:
+    """Write one report (``str`` as UTF-8), creating its folders; returns the path. A plain
+    write, not :func:`atomic_write_bytes`: a report may be asked for on a special file."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        target.write_text(data, encoding="utf-8")
+    else:
+        target.write_bytes(data)
+    return target
+
+
 def backup_path(stem: str, suffix: str) -> Path:
     """A fresh path ``backups/<stem>-<YYYYmmdd-HHMMSS>[-N]<suffix>`` that does not exist yet."""
     folder = places.backups_dir()

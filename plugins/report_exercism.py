@@ -18,11 +18,11 @@ Hidden tests are listed with their points, without their messages or output.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from sysdesign.grade.reporting import (ERROR_STATUSES, capped, is_visible, label, learner_message, slo_line, source_of_test,
                                      split_output)
 from sysdesign.results import PASSED, GradeReport, TestResult
+from sysdesign.files import write_report_file
 from sysdesign.hookspecs import hookimpl
 
 #: The interface's caps: a test's ``output``, and the top-level ``message``.
@@ -86,7 +86,5 @@ def build(report: GradeReport) -> dict:
 def sysdesign_write_report(report: GradeReport, fmt: str, path: str) -> bool | None:
     if fmt != "exercism":
         return None
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(build(report), indent=2) + "\n", encoding="utf-8")
+    write_report_file(path, json.dumps(build(report), indent=2) + "\n")
     return True

@@ -9,10 +9,10 @@ row first, then status, message and hint), ``tags`` and ``visibility`` (the test
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from sysdesign.grade.reporting import fmt, label, learner_message, slo_line
 from sysdesign.results import PASSED, GradeReport
+from sysdesign.files import write_report_file
 from sysdesign.hookspecs import hookimpl
 
 VISIBILITY = {"visible": "visible", "hidden": "hidden", "after_due_date": "after_due_date", "after_published": "after_published"}
@@ -44,7 +44,5 @@ def build(report: GradeReport) -> dict:
 def sysdesign_write_report(report: GradeReport, fmt: str, path: str) -> bool | None:
     if fmt != "gradescope":
         return None
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(build(report), indent=2) + "\n", encoding="utf-8")
+    write_report_file(path, json.dumps(build(report), indent=2) + "\n")
     return True

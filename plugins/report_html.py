@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sysdesign.results import GradeReport
+from sysdesign.files import write_report_file
 from sysdesign.hookspecs import hookimpl
 
 
@@ -32,7 +33,5 @@ def sysdesign_write_report(report: GradeReport, fmt: str, path: str) -> bool | N
     run = getattr(report, "html_run_data", None)
     if isinstance(run, dict):
         run = RunData.from_dict(run)
-    target = target_file(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render(report, run), encoding="utf-8")
+    write_report_file(target_file(path), render(report, run))
     return True

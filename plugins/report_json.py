@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from sysdesign.results import GradeReport
+from sysdesign.files import write_report_file
 from sysdesign.hookspecs import hookimpl
 
 
@@ -12,7 +12,5 @@ from sysdesign.hookspecs import hookimpl
 def sysdesign_write_report(report: GradeReport, fmt: str, path: str) -> bool | None:
     if fmt != "json":
         return None
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(report.to_json() + "\n", encoding="utf-8")
+    write_report_file(path, report.to_json() + "\n")
     return True

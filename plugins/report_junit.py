@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sysdesign.grade.reporting import ERROR_STATUSES, fmt, label, slo_line, xml_safe
 from sysdesign.results import PASSED, GradeReport
+from sysdesign.files import write_report_file
 from sysdesign.hookspecs import hookimpl
 
 
@@ -75,7 +76,5 @@ def build(report: GradeReport) -> ET.ElementTree:
 def sysdesign_write_report(report: GradeReport, fmt: str, path: str) -> bool | None:
     if fmt != "junit":
         return None
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    build(report).write(target, encoding="utf-8", xml_declaration=True)
+    write_report_file(path, ET.tostring(build(report).getroot(), encoding="utf-8", xml_declaration=True))
     return True

@@ -11,10 +11,10 @@ status only.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from sysdesign.grade.reporting import fmt, label, learner_message, slo_markdown, slo_tests
 from sysdesign.results import PASSED, GradeReport
+from sysdesign.files import write_report_file
 from sysdesign.hookspecs import hookimpl
 
 
@@ -62,7 +62,5 @@ def build(report: GradeReport) -> str:
 def sysdesign_write_report(report: GradeReport, fmt: str, path: str) -> bool | None:
     if fmt != "markdown":
         return None
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(build(report), encoding="utf-8")
+    write_report_file(path, build(report))
     return True
