@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from sysdesign.cli import add_impl_options, find_exercise, impl_args, load_learner_kit
+from sysdesign.commands.common import add_impl_options, find_exercise, impl_args, load_learner_kit
 from sysdesign.providers import display_path
 
 

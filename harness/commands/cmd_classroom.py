@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-from sysdesign.cli import CliError, load_kit
+from sysdesign.commands.common import CliError, load_kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from sysdesign.cli import CliError
+from sysdesign.commands.common import CliError
 from sysdesign.packs import CORE, cluster_extensions
 from sysdesign.plugin_manager import PACK_GROUP, Kit, shared_kit
 from sysdesign.term import style

@@ -8,7 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from sysdesign.cli import CliError, fmt_points, load_kit
+from sysdesign.commands.common import CliError, load_kit
+from sysdesign.results import fmt_points
 from sysdesign.grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT
 
 #: Report options: (option, format name given to the ``sysdesign_write_report`` hook).

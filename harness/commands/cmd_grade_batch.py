@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sysdesign.cli import CliError, fmt_points, load_kit
+from sysdesign.commands.common import CliError, load_kit
+from sysdesign.results import fmt_points
 from sysdesign.commands.cmd_grade import REPORTS, add_grade_options, options_from
 
 

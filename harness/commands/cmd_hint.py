@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from sysdesign.cli import find_exercise, load_learner_kit
+from sysdesign.commands.common import find_exercise, load_learner_kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     if args.task is not None:
         task = exercise.task(args.task)
         if task is None:
-            from sysdesign.cli import CliError
+            from sysdesign.commands.common import CliError
 
             numbers = ", ".join(str(t.number) for t in exercise.tasks)
             raise CliError(f"'{exercise.slug}' has no task {args.task}; its tasks: {numbers}")

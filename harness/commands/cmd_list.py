@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from sysdesign.cli import fmt_points, load_learner_kit
+from sysdesign.commands.common import load_learner_kit
+from sysdesign.results import fmt_points
 from sysdesign.exercise import Exercise
 from sysdesign.plugin_manager import Kit
 from sysdesign.term import TABLE_WIDTH, fit, progress_bar, status_colour, style

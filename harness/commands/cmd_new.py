@@ -24,7 +24,7 @@ from pathlib import Path
 from string import Template
 
 from sysdesign import KIT_ROOT
-from sysdesign.cli import CliError
+from sysdesign.commands.common import CliError
 from sysdesign.exercise import FORMAT_VERSION
 
 PACK_PREFIX = "sysdesign-pack-"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sysdesign.cli import CliError, load_kit
+from sysdesign.commands.common import CliError, load_kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:

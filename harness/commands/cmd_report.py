@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sysdesign.cli import CliError, add_impl_options, find_exercise, impl_args, load_learner_kit
+from sysdesign.commands.common import CliError, add_impl_options, find_exercise, impl_args, load_learner_kit
 from sysdesign.htmlreport import DEFAULT_EVENT_CAP
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sysdesign.cli import find_exercise, load_kit
+from sysdesign.commands.common import find_exercise, load_kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:

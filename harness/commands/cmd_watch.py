@@ -7,7 +7,7 @@ import argparse
 import signal
 import sys
 
-from sysdesign.cli import find_exercise, load_learner_kit
+from sysdesign.commands.common import find_exercise, load_learner_kit
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -61,7 +61,8 @@ class _Toy:
 
 @pytest.fixture
 def toy(tmp_path, monkeypatch, request):
-    from sysdesign import cli, plugin_manager
+    from sysdesign import plugin_manager
+    from sysdesign.commands import common
     from sysdesign.plugins import pytest_plugin
 
     root = tmp_path / "toy"
@@ -82,7 +83,7 @@ def toy(tmp_path, monkeypatch, request):
     plugin_manager.shared_kit.cache_clear()
     monkeypatch.setattr(plugin_manager, "build_kit", lambda *args, **kwargs: kit)
     monkeypatch.setattr(pytest_plugin, "shared_kit", lambda: kit)
-    monkeypatch.setattr(cli, "shared_kit", lambda: kit)
+    monkeypatch.setattr(common, "shared_kit", lambda: kit)
     request.addfinalizer(plugin_manager.shared_kit.cache_clear)
     monkeypatch.setenv("SYSDESIGN_WORKSPACE", str(root / "impl"))
     monkeypatch.setenv("SYSDESIGN_STATE_DIR", str(tmp_path / "state"))
