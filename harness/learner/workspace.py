@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sysdesign.exercise import Exercise
+from sysdesign.packs import CORE
 from sysdesign.places import workspace_dir
 
 if TYPE_CHECKING:
@@ -35,8 +37,8 @@ def materialise_workspace(kit: Kit, workspace: str | os.PathLike[str] | None = N
     """
     folder = Path(workspace) if workspace is not None else workspace_dir()
     wanted = None if only is None else set(only)
-    missing = [e for e in kit.exercises if (wanted is None or e.slug in wanted)
-               and not ((folder / f"{e.slug}.py").exists() or (folder / f"{e.slug}.py").is_symlink())]
+    missing = [e for e in kit.exercises  # lexists: a link, even a dangling one, is the learner's too
+               if (wanted is None or e.slug in wanted) and not os.path.lexists(folder / f"{e.slug}.py")]
     if not missing:
         return [], []
     try:
@@ -61,12 +63,10 @@ def materialise_workspace(kit: Kit, workspace: str | os.PathLike[str] | None = N
     return created, problems
 
 
-def _slugs(exercises: list) -> str:
+def _slugs(exercises: list[Exercise]) -> str:
     names = [e.slug for e in exercises]
     return ", ".join(names) if len(names) <= 3 else f"{', '.join(names[:3])} and {len(names) - 3} more"
 
 
-def _owner(exercise) -> str:
-    from sysdesign.packs import CORE
-
+def _owner(exercise: Exercise) -> str:
     return "the kit" if exercise.pack == CORE else f"pack '{exercise.pack}'"
