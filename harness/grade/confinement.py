@@ -40,7 +40,10 @@ ENV_KEPT = ("PYTHONHASHSEED", "LANG", "LC_ALL")
 
 
 def _within(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
+    """``path`` is ``folder`` or inside it (both absolute). Compared as text: ``folder in
+    path.parents`` built and compared path objects, ~0.5 s of every exercise's grading."""
+    inner, outer = str(path), str(folder)
+    return inner == outer or inner.startswith(outer if outer.endswith(os.sep) else outer + os.sep)
 
 
 def kit_secrets(exercises: Iterable = ()) -> list[Path]:

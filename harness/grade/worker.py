@@ -65,6 +65,9 @@ class WorkerClock:
         self.freezer = None
         self.factory = None
         self.frozen = False
+        #: The last frozen time set, in microseconds and as the datetime handed to freezegun.
+        self.micros: int | None = None
+        self.when: _dt.datetime | None = None
 
     def set(self, micros: Any) -> None:
         api = _freezegun_api
@@ -76,6 +79,9 @@ class WorkerClock:
             return
         if type(micros) is not int:
             raise ProtocolError("time must be integer microseconds")
+        if self.frozen and micros == self.micros and self.factory.time_to_freeze is self.when \
+                and api.freeze_factories[-1] is self.factory:
+            return  # most messages carry the time the previous one did
         when = _EPOCH + _dt.timedelta(microseconds=micros)
         if self.freezer is None:
             from freezegun import freeze_time
@@ -87,8 +93,8 @@ class WorkerClock:
             skip_stack_checks()
         elif not self.frozen:
             api.freeze_factories[-1] = self.factory
-        self.factory.time_to_freeze = when
-        self.frozen = True
+        self.factory.time_to_freeze = self.when = when
+        self.micros, self.frozen = micros, True
 
 
 class WorkerChannel(Channel):

@@ -231,3 +231,22 @@ def test_grading_refuses_where_learner_code_cannot_be_confined(monkeypatch, tmp_
     write_submission(tmp_path, "sub", {"hashing.py": STUB})
     with pytest.raises(GradeError, match="no Landlock here.*--allow-weak-sandbox"):
         grade(GradeOptions(impl=tmp_path / "sub", exercises=["hashing"]))
+
+
+def test_the_rules_keep_a_secret_unreadable_and_its_neighbours_readable(tmp_path):
+    """A secret inside a granted folder: the folder's names and the secret's siblings stay
+    readable, the secret and its contents do not; a sibling whose name merely starts like the
+    secret's (``solutions2`` beside ``solutions``) is not a secret."""
+    root = tmp_path / "kit"
+    for name in ("solutions/hashing.py", "solutions2/notes.py", "harness/api.py"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("", encoding="utf-8")
+    rules = confinement.Rules()
+    confinement._grant_tree(rules, root.resolve(), [(root / "solutions").resolve()], confinement.READ)
+    granted = {Path(p).name for p in rules.grants}
+    assert granted == {"kit", "solutions2", "harness"}, rules.grants
+    assert rules.grants[str(root.resolve())] == confinement.READ_DIR
+    assert confinement._within(root / "solutions" / "hashing.py", root / "solutions")
+    assert confinement._within(root, root)
+    assert not confinement._within(root / "solutions2", root / "solutions")
+    assert confinement._within(Path("/etc"), Path("/"))

@@ -3,6 +3,7 @@ what learner code in the worker may not do, and how the deciding side ends a run
 
 from __future__ import annotations
 
+import random
 import textwrap
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from sysdesign import wallclock
 from sysdesign.clock import VirtualClock
 from sysdesign.exercise import Exercise
 from sysdesign.grade.channel import DEFER_LIMIT
+from sysdesign.grade.codec import TAG, Codec, DecodeError
 from sysdesign.grade.proxies import Proxy
 from sysdesign.grade.remote_errors import RemoteError
 from sysdesign.grade.worker_errors import WorkerLoadError, WorkerTimedOut
@@ -163,6 +165,31 @@ class FakeDB:
 
     def put(self, key, value):
         self.data[key] = value
+
+
+def test_a_random_generator_crosses_as_a_copy_of_its_state(probe):
+    rng = random.Random("seed")
+    rng.random()
+    box = probe.Box()
+    box.items.append(rng)  # to the worker and back: each side rebuilds the generator from its state
+    back = box.items[0]
+    assert type(back) is random.Random and back is not rng
+    assert back.getstate() == rng.getstate() and back.random() == rng.random()
+
+
+@pytest.mark.parametrize("state", [
+    {TAG: "tuple", "v": [3, {TAG: "tuple", "v": [-1] * 625}, None]},
+    {TAG: "tuple", "v": [3, {TAG: "tuple", "v": [1 << 40] * 625}, None]},
+    {TAG: "tuple", "v": [3, {TAG: "tuple", "v": ["1"] * 625}, None]},
+    {TAG: "tuple", "v": [3, {TAG: "tuple", "v": [1] * 3}, None]},
+    {TAG: "tuple", "v": [3, [1] * 625, None]},
+    {TAG: "tuple", "v": [3, {TAG: "tuple", "v": [1] * 625}, "x"]},
+    [3, [1] * 625, None],
+], ids=["negative", "too-large", "not-int", "too-short", "untagged", "bad-gauss", "not-a-tuple"])
+def test_a_malformed_random_state_is_refused_as_a_decode_error(state):
+    codec = Codec(lambda obj: {}, lambda tag: None)
+    with pytest.raises(DecodeError):
+        codec.decode({TAG: "random", "v": state})
 
 
 def test_data_crosses_as_plain_data(probe):
