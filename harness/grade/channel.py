@@ -28,7 +28,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from greenlet import getcurrent, greenlet
+from greenlet import getcurrent
 
 from sysdesign.grade.codec import TAG, Codec, DecodeError, EncodeError
 from sysdesign.grade.framing import MessageTooLarge, Pipe, PipeClosed, ProtocolError, _dumps
@@ -77,7 +77,8 @@ class Channel:
         self._objects: dict[int, Any] = {}
         self._handle_of: dict[int, int] = {}
         self._sent: dict[int, int] = {}
-        self._proxies: weakref.WeakValueDictionary[int, Proxy] = weakref.WeakValueDictionary()
+        #: This side's proxy of each handle, while it lives; its death releases the handle.
+        self._proxies: dict[int, weakref.KeyedRef] = {}
         self._received: dict[int, int] = {}
         self._releases: list[list[int]] = []
         self._handles = itertools.count(1)
@@ -88,7 +89,9 @@ class Channel:
         self._outbox: list[dict] = []
         self._outbox_bytes = 0
         self._deferred_error: BaseException | None = None
-        self._conversation_of: weakref.WeakKeyDictionary[greenlet, int] = weakref.WeakKeyDictionary()
+        #: The attribute of a greenlet that holds its conversation on this channel (an attribute,
+        #: not a weak mapping: looked up twice per message).
+        self.conversation_attribute = f"_sysdesign_conversation_{self.number}"
         self._conversation_ids = itertools.count(1)
         self._exc_classes: dict[tuple, type] = {}
         #: Proxy classes for refs with a ``"kind"`` (the deciding side's live containers).
@@ -119,9 +122,10 @@ class Channel:
         conversation on a greenlet of its own (:mod:`sysdesign.grade.worker`), so a task blocked in
         the middle of one (waiting for a reply, a sleep, an HTTP answer) leaves the others free."""
         me = getcurrent()
-        found = self._conversation_of.get(me)
+        found = getattr(me, self.conversation_attribute, None)
         if found is None:
-            found = self._conversation_of[me] = next(self._conversation_ids)
+            found = next(self._conversation_ids)
+            setattr(me, self.conversation_attribute, found)
         return found
 
     def _next_message(self) -> dict:
@@ -294,18 +298,22 @@ class Channel:
         instance may list its own (a capstone's ``Spec``, whose fixed values vary by capstone)."""
         if self.side != "d":
             return None
-        try:  # the instance's own list first (read without running any __getattr__), then its class's
-            names = object.__getattribute__(obj, "__dict__").get("sysdesign_remote_constant")
-        except (AttributeError, TypeError):
-            names = None
+        kind = type(obj)
+        names = None
+        if kind.__dictoffset__:  # the instance's own list first (read without running any __getattr__)
+            try:
+                names = object.__getattribute__(obj, "__dict__").get("sysdesign_remote_constant")
+            except (AttributeError, TypeError):
+                names = None
         if names is None:
-            names = getattr(type(obj), "sysdesign_remote_constant", None)
+            names = getattr(kind, "sysdesign_remote_constant", None)
         if not isinstance(names, tuple):
             return None
         out = {}
+        encode = self.codec.encode_data
         for name in names:
             try:
-                out[name] = self.codec.encode_data(getattr(obj, name))
+                out[name] = encode(getattr(obj, name))
             except (AttributeError, EncodeError):
                 continue
         return out
@@ -345,13 +353,13 @@ class Channel:
         return self._proxy_for(handle, tag.get("c"), str(tag.get("n", "object")), kind=tag.get("kind"))
 
     def _proxy_for(self, handle: int, class_key: Any, type_name: str, count: bool = True, kind: Any = None) -> Proxy:
-        proxy = self._proxies.get(handle)
+        ref = self._proxies.get(handle)
+        proxy = ref() if ref is not None else None
         if proxy is None:
             base = self.proxy_types.get(kind, Proxy) if type(kind) is str else Proxy
             proxy = self._named_proxy_class(base, type_name)(self, handle, class_key if type(class_key) is int else None,
                                                              type_name[:80])
-            self._proxies[handle] = proxy
-            weakref.finalize(proxy, self._release, handle)
+            self._proxies[handle] = weakref.KeyedRef(proxy, self._proxy_died, handle)
         if count:
             self._received[handle] = self._received.get(handle, 0) + 1
         return proxy
@@ -375,6 +383,11 @@ class Channel:
         if count > ITERATION_LIMIT:
             raise RuntimeError(f"a remote {proxy._tn} yielded more than {ITERATION_LIMIT} items: iteration stopped")
         self._iterated[proxy._h] = count
+
+    def _proxy_died(self, ref: weakref.KeyedRef) -> None:
+        if self._proxies.get(ref.key) is ref:
+            del self._proxies[ref.key]
+            self._release(ref.key)
 
     def _release(self, handle: int) -> None:
         self._iterated.pop(handle, None)
@@ -463,7 +476,7 @@ class Channel:
     def _h_call(self, msg: dict) -> Any:
         obj = self.obj(msg)
         args, kwargs = self._decode(msg.get("a", [])), self._decode(msg.get("k", {}))
-        if type(args) is not list or type(kwargs) is not dict or not all(type(k) is str for k in kwargs):
+        if type(args) is not list or type(kwargs) is not dict or kwargs and not all(type(k) is str for k in kwargs):
             raise ProtocolError("malformed call")
         method = msg.get("n")
         if method is None:

@@ -75,6 +75,7 @@ class Codec:
         self.resolve = resolve
         #: Proxies always travel as references (checked by type: a proxy may claim a class).
         self.proxy_base = proxy_base
+        self._data_only: Codec | None = None
 
     # -- encoding ----------------------------------------------------------------------------
     def encode(self, value: Any, depth: int = 0) -> Any:
@@ -142,12 +143,10 @@ class Codec:
 
     def encode_data(self, value: Any) -> Any:
         """Like :meth:`encode`, but only plain data (no references); raises EncodeError."""
-        saved = self.make_ref
-        self.make_ref = _refuse_ref
-        try:
-            return self.encode(value)
-        finally:
-            self.make_ref = saved
+        data_only = self._data_only
+        if data_only is None:
+            data_only = self._data_only = Codec(_refuse_ref, self.resolve, self.proxy_base)
+        return data_only.encode(value)
 
     # -- decoding ----------------------------------------------------------------------------
     def decode(self, value: Any, depth: int = 0) -> Any:

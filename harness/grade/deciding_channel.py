@@ -8,6 +8,7 @@ from __future__ import annotations
 import builtins
 import sys
 import time
+import types
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,8 @@ class DecidingChannel(Channel):
         self.dead: WorkerError | None = None
         self._raised: OrderedDict[int, BaseException] = OrderedDict()
         self._origins = iter(range(1, 1 << 62))
+        #: Classes whose instances :func:`refusal` allowed (its answer depends on the class alone).
+        self._exportable: set[type] = set()
         self.handlers.update({"sleep": self._h_sleep, "http": self._h_http})
 
     def stamp(self, msg: dict) -> None:
@@ -84,9 +87,14 @@ class DecidingChannel(Channel):
 
     # -- rules ---------------------------------------------------------------------------------
     def check_export(self, obj: Any) -> None:
+        kind = type(obj)
+        if kind in self._exportable:
+            return
         why = refusal(obj)
         if why is not None:
             raise EncodeError(f"{why} cannot be handed to learner code during grading")
+        if not isinstance(obj, _DECIDED_BY_ITSELF):
+            self._exportable.add(kind)  # every instance of the class is decided alike
 
     def allow_attribute(self, obj: Any, name: str) -> None:
         if name.startswith("_") or name in _DENIED_ATTRIBUTES:
@@ -227,6 +235,10 @@ class DecidingChannel(Channel):
             except Exception:  # noqa: BLE001
                 pass
         return exc
+
+
+#: Objects whose :func:`refusal` depends on the object itself, not only on its class.
+_DECIDED_BY_ITSELF = (type, types.FunctionType, types.BuiltinFunctionType, types.ModuleType)
 
 
 def _trusted_class(mod: str, qual: str) -> type | None:

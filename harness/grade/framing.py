@@ -69,7 +69,7 @@ class Pipe:
         if size > self.max_frame:
             raise ProtocolError(f"a message of {size} bytes (limit {self.max_frame})")
         self._fill(HEADER + size)
-        body = bytes(self._buf[HEADER:HEADER + size])
+        body = self._buf[HEADER:HEADER + size]  # one copy (a bytearray decodes as bytes do)
         del self._buf[:HEADER + size]
         try:
             msg = _loads(body.decode("ascii"))

@@ -134,6 +134,17 @@ PROBE = textwrap.dedent('''
     def send_to(node, dest):
         node.send(dest, "x")
         return "returned"
+
+    import contextvars
+    _remembered = contextvars.ContextVar("remembered", default=None)
+
+    def remember(value):
+        previous = _remembered.get()
+        _remembered.set(value)
+        return previous
+
+    def remember_into(record, value):
+        record.add(("previous", remember(value)))
 ''')
 
 
@@ -351,6 +362,18 @@ def test_learner_code_blocked_in_one_task_leaves_the_others_running(probe, clust
     assert record.log[2:] == [("tick", 0.75), ("woke", 0, 1.0), ("woke", 1, 1.0), ("woke", 2, 1.0), ("tick", 1.0),
                               ("tick", 1.25), ("tick", 1.5)]
     assert cluster.tasks_suspended() == 0 and cluster.errors == []
+
+
+def test_each_conversation_keeps_its_context_when_the_worker_reuses_its_greenlet(probe, cluster):
+    """The worker serves conversations on greenlets it keeps for the next one: learner code still
+    sees one context per conversation (the test body's value survives a task's call in between,
+    which starts from a context of its own)."""
+    assert probe.remember("a") is None
+    node, record = cluster.add_node("n"), Recorder(cluster)
+    node.spawn(probe.remember_into, record, "task")
+    cluster.run_for(0.1)
+    assert record.log == [("previous", None, 0.0)]
+    assert probe.remember("b") == "a"
 
 
 def test_suite_objects_go_by_reference_with_limits(probe):
