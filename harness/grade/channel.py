@@ -85,8 +85,9 @@ class Channel:
         self._ids = itertools.count(1)
         self._methods: set[tuple[Any, str]] = set()
         self._deferred: set[tuple[Any, str]] = set()
-        #: Deferred calls not sent yet, their encoded size, and the first error one raised here.
-        self._outbox: list[dict] = []
+        #: Deferred calls not sent yet (each as its JSON text, written once), their size, and
+        #: the first error one raised here.
+        self._outbox: list[str] = []
         self._outbox_bytes = 0
         self._deferred_error: BaseException | None = None
         #: The attribute of a greenlet that holds its conversation on this channel (an attribute,
@@ -138,12 +139,15 @@ class Channel:
 
     def _send(self, msg: dict) -> None:
         msg["c"] = self.conversation()
-        if self._outbox:
-            msg["dq"], self._outbox, self._outbox_bytes = self._outbox, [], 0
         if self._releases:
             msg["rel"], self._releases = self._releases, []
         self.stamp(msg)
-        self.pipe.send(msg)
+        if not self._outbox:
+            self.pipe.send(msg)
+            return
+        queued, self._outbox, self._outbox_bytes = self._outbox, [], 0
+        text = _dumps(msg)  # an object with "c" at least: "}" ends it
+        self.pipe.send_text(f'{text[:-1]},"dq":[{",".join(queued)}]}}')
 
     def _recv(self) -> dict:
         msg = self.pipe.recv()
@@ -161,9 +165,9 @@ class Channel:
         """Queue ``method(*args, **kwargs)`` of the other side's object ``handle``: encoded now
         (later changes to the arguments do not travel), run by the other side before it reads
         this side's next message. A long queue goes at once, as a message of its own."""
-        item = {"h": handle, "n": method, "a": self.codec.encode(list(args)), "k": self.codec.encode(kwargs)}
+        item = _dumps({"h": handle, "n": method, "a": self.codec.encode(list(args)), "k": self.codec.encode(kwargs)})
         self._outbox.append(item)
-        self._outbox_bytes += len(_dumps(item))
+        self._outbox_bytes += len(item)
         if len(self._outbox) >= DEFER_LIMIT or self._outbox_bytes >= DEFER_BYTES:
             self._send({})
 

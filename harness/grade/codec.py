@@ -82,7 +82,7 @@ class Codec:
         t = type(value)
         if value is None or t is bool or t is str or t is int or t is float:
             return value
-        if self.proxy_base is not None and issubclass(t, self.proxy_base):
+        if t in _BY_REFERENCE or self.proxy_base is not None and issubclass(t, self.proxy_base):
             return self.make_ref(value)
         if depth > MAX_DEPTH:
             raise EncodeError(f"value nested more than {MAX_DEPTH} levels deep (or a cycle)")
@@ -139,6 +139,8 @@ class Codec:
         if record is not None:
             return {TAG: "rec", "n": record,
                     "f": {f.name: self.encode(getattr(value, f.name), d) for f in dataclasses.fields(value) if f.init}}
+        if not isinstance(value, type) and len(_BY_REFERENCE) < _BY_REFERENCE_LIMIT:
+            _BY_REFERENCE.add(t)  # every check above depends on the class alone
         return self.make_ref(value)
 
     def encode_data(self, value: Any) -> Any:
@@ -171,6 +173,8 @@ class Codec:
             raise DecodeError(f"malformed {tag!r} value: {exc}") from None
 
     def _decode_tagged(self, tag: str, value: dict, d: int) -> Any:
+        if tag in _RESOLVED:
+            return self.resolve(value)
         if tag == "tuple":
             items = tuple(self.decode(v, d) for v in value["v"])
             fields = value.get("fields")
@@ -214,8 +218,6 @@ class Codec:
             if type(fields) is not dict:
                 raise DecodeError("malformed record")
             return records.build(str(value["n"]), {str(k): self.decode(v, d) for k, v in fields.items()})
-        if tag in ("ref", "meth", "xcls", "exc"):
-            return self.resolve(value)
         raise DecodeError(f"unknown tag {tag!r}")
 
 
@@ -238,6 +240,14 @@ def _random_state(tag: Any) -> tuple:
             or not all(type(i) is int and 0 <= i < 1 << 32 for i in ints):
         raise DecodeError("malformed random state")
     return version, tuple(ints), gauss
+
+
+#: Tags the codec's ``resolve`` turns into objects (the commonest: a reference).
+_RESOLVED = frozenset({"ref", "meth", "xcls", "exc"})
+#: Classes whose instances travel as references (learned once per class: an object's class
+#: decides every check :meth:`Codec.encode` makes before making one), and how many it keeps.
+_BY_REFERENCE: set[type] = set()
+_BY_REFERENCE_LIMIT = 4096
 
 
 def _refuse_ref(value: Any) -> dict:

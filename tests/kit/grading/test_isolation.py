@@ -15,7 +15,8 @@ from sysdesign import wallclock
 from sysdesign.clock import VirtualClock
 from sysdesign.exercise import Exercise
 from sysdesign.grade.channel import DEFER_LIMIT
-from sysdesign.grade.codec import TAG, Codec, DecodeError
+from sysdesign.grade import codec as codec_module
+from sysdesign.grade.codec import TAG, Codec, DecodeError, EncodeError
 from sysdesign.grade.proxies import Proxy
 from sysdesign.grade.remote_errors import RemoteError
 from sysdesign.grade.worker_errors import WorkerLoadError, WorkerTimedOut
@@ -201,6 +202,25 @@ def test_a_malformed_random_state_is_refused_as_a_decode_error(state):
     codec = Codec(lambda obj: {}, lambda tag: None)
     with pytest.raises(DecodeError):
         codec.decode({TAG: "random", "v": state})
+
+
+def test_the_codec_learns_which_classes_go_by_reference_and_nothing_else():
+    class Opaque:
+        pass
+
+    class Name(str):
+        pass
+
+    made = []
+    codec = Codec(lambda obj: made.append(obj) or {TAG: "ref", "h": len(made)}, lambda tag: None)
+    first, second = Opaque(), Opaque()
+    assert codec.encode([first, second]) == [{TAG: "ref", "h": 1}, {TAG: "ref", "h": 2}] and made == [first, second]
+    assert Opaque in codec_module._BY_REFERENCE
+    codec.encode(Opaque)  # a class as a value goes by reference too, but its metaclass is not learned
+    assert type not in codec_module._BY_REFERENCE and made[-1] is Opaque
+    assert type(codec.encode(Name("x"))) is str  # subclasses of plain types stay plain data
+    with pytest.raises(EncodeError):
+        codec.encode_data(second)  # data only: a learned class is still refused
 
 
 def test_data_crosses_as_plain_data(probe):
