@@ -87,11 +87,12 @@ class Codec:
         if depth > MAX_DEPTH:
             raise EncodeError(f"value nested more than {MAX_DEPTH} levels deep (or a cycle)")
         d = depth + 1
+        # a leaf that is a plain value is taken as it is, without a call (most leaves are)
         if t is list:
-            return [self.encode(v, d) for v in value]
+            return [v if type(v) in _PLAIN else self.encode(v, d) for v in value]
         if t is dict:
-            if all(type(k) is str for k in value) and TAG not in value:
-                return {k: self.encode(v, d) for k, v in value.items()}
+            if (not value or set(map(type, value)) == _STR_ONLY) and TAG not in value:
+                return {k: v if type(v) in _PLAIN else self.encode(v, d) for k, v in value.items()}
             return {TAG: "dict", "v": [[self.encode(k, d), self.encode(v, d)] for k, v in value.items()]}
         if t is tuple:
             return {TAG: "tuple", "v": [self.encode(v, d) for v in value]}
@@ -159,12 +160,12 @@ class Codec:
             raise DecodeError("message nested too deeply")
         d = depth + 1
         if t is list:
-            return [self.decode(v, d) for v in value]
+            return [v if type(v) in _PLAIN else self.decode(v, d) for v in value]
         if t is not dict:
             raise DecodeError(f"unexpected JSON value of type {t.__name__}")
         tag = value.get(TAG)
         if tag is None:
-            return {k: self.decode(v, d) for k, v in value.items()}
+            return {k: v if type(v) in _PLAIN else self.decode(v, d) for k, v in value.items()}
         try:
             return self._decode_tagged(tag, value, d)
         except (DecodeError, RecursionError):
@@ -242,6 +243,9 @@ def _random_state(tag: Any) -> tuple:
     return version, tuple(ints), gauss
 
 
+#: The types of values that are JSON as they are (a subclass is not: it travels as its base).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_STR_ONLY = {str}
 #: Tags the codec's ``resolve`` turns into objects (the commonest: a reference).
 _RESOLVED = frozenset({"ref", "meth", "xcls", "exc"})
 #: Classes whose instances travel as references (learned once per class: an object's class

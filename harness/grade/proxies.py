@@ -248,7 +248,24 @@ class LiveContainer(Proxy):
         __tracebackhide__ = True
         if name in LiveContainer._READS:
             return getattr(self._snapshot(), name)
+        if name == "sort" and self._tn == "list":
+            return self._sort
         return Proxy.__getattr__(self, name)
+
+    def _sort(self, *, key: Any = None, reverse: Any = False) -> None:
+        """``list.sort`` of a live list. With a ``key`` that lives on this side, the data is
+        sorted here and written back whole (two requests): sorted over there, every call of the
+        key would cross back, which was most of a capstone's grading time (timelines of 200
+        posts sorted by a learner function). Without one, or with a key of the list's own side,
+        the list sorts itself there. The list ends as ``list.sort`` would leave it; a key that
+        waits (a sleep) lets other tasks run, whose changes to the list the result replaces."""
+        __tracebackhide__ = True
+        if key is None or isinstance(key, Proxy):
+            return Proxy.__getattr__(self, "sort")(key=key, reverse=reverse)
+        data = self._snapshot()
+        data.sort(key=key, reverse=reverse)
+        self[:] = data
+        return None
 
     def __iter__(self):
         __tracebackhide__ = True

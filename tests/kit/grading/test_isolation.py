@@ -120,6 +120,17 @@ PROBE = textwrap.dedent('''
         holder.memory["log"].append(item + 1)
         return len(holder.memory.get("log"))
 
+    def sort_log(holder, reverse, keyed=True):
+        log = holder.memory["log"]
+        if keyed:
+            log.sort(key=lambda item: item["at"], reverse=reverse)
+        else:
+            log.sort(reverse=reverse)
+        return holder.memory["log"] == sorted(log, key=lambda item: item["at"], reverse=reverse)
+
+    def sort_with(holder, name, key):
+        getattr(holder.memory, "sort") if name == "dict" else holder.memory["log"].sort(key=key)
+
     def sync_put(node, peer, ack):
         node.send(peer, {"put": 1})
         return ack.result(timeout=1.0)
@@ -337,6 +348,26 @@ def test_containers_inside_a_live_container_are_live(probe):
     holder = Holder()
     assert probe.keep_log(holder, 1) == 2 and probe.keep_log(holder, 5) == 4
     assert holder.memory == {"log": [1, 2, 5, 6]}
+
+
+def test_learner_code_sorts_a_live_list_in_place_as_list_sort_does(probe):
+    """A live list sorted by a learner key is sorted in the worker and written back whole (no
+    crossing per key): the node's list ends sorted, stable, reversed when asked; without a key
+    (or with the suite's own key function) the list sorts itself on the deciding side."""
+    holder = Holder()
+    holder.memory["log"] = [{"at": 3, "n": "c"}, {"at": 1, "n": "a"}, {"at": 3, "n": "d"}, {"at": 2, "n": "b"}]
+    log = holder.memory["log"]
+    assert probe.sort_log(holder, False) is True
+    assert holder.memory["log"] is log and [x["n"] for x in log] == ["a", "b", "c", "d"]
+    assert probe.sort_log(holder, True) is True
+    assert [x["n"] for x in log] == ["c", "d", "b", "a"]  # stable, as list.sort is
+    with pytest.raises(ZeroDivisionError):
+        probe.sort_with(holder, "list", lambda item: 1 / 0)  # the suite's key: sorted there
+    with pytest.raises(TypeError):
+        probe.sort_log(holder, False, keyed=False)  # dicts do not compare: list.sort's error
+    assert [x["n"] for x in log] == ["c", "d", "b", "a"]  # its first comparison failed: unchanged
+    with pytest.raises(AttributeError):
+        probe.sort_with(holder, "dict", None)  # a live dict has no sort
 
 
 def test_a_synchronous_put_in_learner_code_waits_for_its_ack(probe, cluster):
