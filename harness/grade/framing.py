@@ -68,21 +68,28 @@ class Pipe:
             buf += chunk
 
     def recv(self) -> dict:
-        self._fill(HEADER)
-        size = int.from_bytes(self._buf[:HEADER], "big")
+        buf = self._buf
+        if len(buf) < HEADER:
+            self._fill(HEADER)
+        size = int.from_bytes(buf[:HEADER], "big")
         if size > self.max_frame:
             raise ProtocolError(f"a message of {size} bytes (limit {self.max_frame})")
-        self._fill(HEADER + size)
-        body = self._buf[HEADER:HEADER + size]  # one copy (a bytearray decodes as bytes do)
-        del self._buf[:HEADER + size]
+        end = HEADER + size
+        if len(buf) < end:
+            self._fill(end)
+        body = buf[HEADER:end]  # one copy (a bytearray decodes as bytes do)
+        del buf[:end]
         try:
-            msg = _loads(body.decode("ascii"))
+            text = body.decode("ascii")
+            msg, stop = _raw_loads(text)  # frames carry no white space: nothing to skip around it
         except (ValueError, RecursionError) as exc:
             raise ProtocolError(f"not JSON: {exc}") from None
+        if stop != len(text):
+            raise ProtocolError("not JSON: extra data after the message")
         if type(msg) is not dict:
             raise ProtocolError("a message must be a JSON object")
         return msg
 
 
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, allow_nan=True).encode
-_loads = json.JSONDecoder().decode
+_raw_loads = json.JSONDecoder().raw_decode

@@ -3,6 +3,7 @@ what learner code in the worker may not do, and how the deciding side ends a run
 
 from __future__ import annotations
 
+import os
 import random
 import textwrap
 from pathlib import Path
@@ -17,6 +18,7 @@ from sysdesign.exercise import Exercise
 from sysdesign.grade.channel import DEFER_LIMIT
 from sysdesign.grade import codec as codec_module
 from sysdesign.grade.codec import TAG, Codec, DecodeError, EncodeError
+from sysdesign.grade.framing import HEADER, Pipe, ProtocolError
 from sysdesign.grade.proxies import Proxy
 from sysdesign.grade.remote_errors import RemoteError
 from sysdesign.grade.worker_errors import WorkerLoadError, WorkerTimedOut
@@ -232,6 +234,20 @@ def test_the_codec_learns_which_classes_go_by_reference_and_nothing_else():
     assert type(codec.encode(Name("x"))) is str  # subclasses of plain types stay plain data
     with pytest.raises(EncodeError):
         codec.encode_data(second)  # data only: a learned class is still refused
+
+
+@pytest.mark.parametrize("body, problem", [(b'{"c":1}{}', "extra data"), (b'{"c":1} ', "extra data"),
+                                           (b' {"c":1}', "not JSON"), (b'{"c":"\xff"}', "not JSON"),
+                                           (b'[1]', "a JSON object")])
+def test_a_frame_that_is_not_exactly_one_json_object_is_a_protocol_error(body, problem):
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, len(body).to_bytes(HEADER, "big") + body)
+        with pytest.raises(ProtocolError, match=problem):
+            Pipe(read_end, write_end).recv()
+    finally:
+        os.close(read_end)
+        os.close(write_end)
 
 
 def test_data_crosses_as_plain_data(probe):
