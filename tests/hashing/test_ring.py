@@ -49,7 +49,8 @@ def test_keys_past_the_last_point_wrap_to_the_first(hashing):
     ring = hashing.ConsistentHashRing(["a", "b", "c"], vnodes=1)
     points = ring.points()
     last, first_owner = points[-1][0], points[0][1]
-    wrapping = list(itertools.islice((k for k in KEYS if hashing.stable_hash(k) > last), 50))
+    hashes = call_each(hashing, "stable_hash", KEYS)  # one request in grading
+    wrapping = list(itertools.islice((k for k, h in zip(KEYS, hashes) if h > last), 50))
     assert wrapping, "the suite found no key past the last point (cannot happen with a 64-bit hash)"
     for key in wrapping:
         expect_equal(f"ring.node_for({key!r}) with stable_hash(key) past the last point {last}",
@@ -92,8 +93,8 @@ def test_every_virtual_node_is_on_the_ring(hashing):
 def test_virtual_nodes_balance_the_load(hashing):
     ring = hashing.ConsistentHashRing(NODES, vnodes=200)
     counts = {n: 0 for n in NODES}
-    for key in KEYS:
-        counts[ring.node_for(key)] += 1
+    for owner in call_each(ring, "node_for", KEYS):
+        counts[owner] += 1
     ratio = max_over_mean(counts.values())
     expect_true(ratio <= 1.25, f"max/mean keys per node, 10 nodes, vnodes=200, {len(KEYS)} keys", got=round(ratio, 3),
                 expected="<= 1.25", why=f"counts: {counts}")

@@ -3,6 +3,7 @@
 import pytest
 
 from sysdesign.messages import expect_equal, expect_true
+from sysdesign.reads import call_each
 
 pytestmark = pytest.mark.task(1)
 
@@ -27,7 +28,7 @@ def test_a_str_hashes_as_its_utf8_bytes(hashing):
 
 @pytest.mark.points(2)
 def test_spreads_keys_over_the_whole_range(hashing):
-    hashes = [hashing.stable_hash(k) for k in KEYS]
+    hashes = call_each(hashing, "stable_hash", KEYS)  # one request in grading
     expect_equal(f"len(set(stable_hash(k))) for {len(KEYS)} distinct keys", len(set(hashes)), len(KEYS),
                  why="a 64-bit hash should not collide on twenty thousand keys")
     mean = len(KEYS) / 16
