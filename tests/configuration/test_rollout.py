@@ -64,7 +64,8 @@ def test_close_to_the_percentage_over_ten_thousand_users(cfg):
     distinct = len(set(buckets))
     expect_true(distinct >= 5500, f"distinct buckets among {len(USERS)} users", got=distinct,
                 expected="about 6,300 (10,000 users thrown into 10,000 buckets)", why="every bucket must be reachable")
-    top = sum(b >= cfg.BUCKETS // 2 for b in buckets) / len(buckets)
+    half = cfg.BUCKETS // 2
+    top = sum(b >= half for b in buckets) / len(buckets)
     expect_true(0.46 <= top <= 0.54, "share of users in the upper half of the buckets", got=round(top, 3), expected="about 0.5")
 
 

@@ -5,6 +5,7 @@ answer."""
 import pytest
 
 from sysdesign.messages import expect_equal, expect_true, explain
+from sysdesign.reads import call, read_all
 
 from .conftest import Probe, add_host
 
@@ -133,9 +134,7 @@ def test_ephemeral_ports_run_out(cluster, networking):
     free = (49152, 50000, 65535)
 
     def fill_then_ask():
-        for port in EPHEMERAL:
-            if port not in free:
-                host.bind(port, ignore)
+        read_all(host, [call("bind", port, ignore) for port in EPHEMERAL if port not in free])  # one request
         picked = []
         try:
             for _ in range(len(free) + 1):
