@@ -30,7 +30,7 @@ from typing import Any
 
 from greenlet import getcurrent
 
-from sysdesign.grade.codec import TAG, Codec, DecodeError, EncodeError
+from sysdesign.grade.codec import _PLAIN, TAG, Codec, DecodeError, EncodeError
 from sysdesign.grade.framing import MessageTooLarge, Pipe, PipeClosed, ProtocolError, _dumps
 from sysdesign.grade.operations import _OPS
 from sysdesign.grade.proxies import (_CHANNELS, LIVE_TYPES, BoundRemoteMethod, DeferredRemoteMethod, LiveContainer,
@@ -411,7 +411,8 @@ class Channel:
         __tracebackhide__ = True
         constants = self._constants.get(proxy._h)
         if constants is not None and name in constants:
-            return self._decode(constants[name])  # a fresh copy, as a request would bring
+            value = constants[name]
+            return value if type(value) in _PLAIN else self._decode(value)  # a fresh copy, as a request would bring
         if (proxy._ck, name) in self._deferred and proxy._ck is not None:
             return DeferredRemoteMethod(proxy, name)
         if (proxy._ck, name) in self._methods and proxy._ck is not None:
@@ -420,7 +421,7 @@ class Channel:
 
     def call(self, handle: int, method: str | None, args: tuple, kwargs: dict) -> Any:
         __tracebackhide__ = True
-        fields = {"h": handle, "a": self.codec.encode(list(args)), "k": self.codec.encode(kwargs)}
+        fields = {"h": handle, "a": self.codec.encode(list(args)), "k": self.codec.encode(kwargs) if kwargs else {}}
         if method is not None:
             fields["n"] = method
         return self.request("call", **fields)

@@ -237,8 +237,8 @@ def _random_state(tag: Any) -> tuple:
     if type(internal) is not dict or internal.get(TAG) != "tuple" or type(internal.get("v")) is not list:
         raise DecodeError("malformed random state")
     ints = internal["v"]
-    if type(version) is not int or not (gauss is None or type(gauss) is float) \
-            or not all(type(i) is int and 0 <= i < 1 << 32 for i in ints):
+    if type(version) is not int or not (gauss is None or type(gauss) is float) or not ints \
+            or set(map(type, ints)) != {int} or min(ints) < 0 or max(ints) >= 1 << 32:
         raise DecodeError("malformed random state")
     return version, tuple(ints), gauss
 

@@ -99,7 +99,7 @@ class DecidingChannel(Channel):
     def allow_attribute(self, obj: Any, name: str) -> None:
         if name.startswith("_") or name in _DENIED_ATTRIBUTES:
             raise AttributeError(f"learner code may not read {name!r} of the grader's {type(obj).__name__}")
-        if (_is_sqlite(obj, "Connection") or _is_sqlite(obj, "Cursor")) and name in _SQLITE_DENIED:
+        if name in _SQLITE_DENIED and (_is_sqlite(obj, "Connection") or _is_sqlite(obj, "Cursor")):
             raise AttributeError(f"learner code may not use sqlite3 {type(obj).__name__}.{name} during grading")
 
     def live_attribute(self, obj: Any, name: str) -> bool:
