@@ -80,7 +80,7 @@ class Codec:
     # -- encoding ----------------------------------------------------------------------------
     def encode(self, value: Any, depth: int = 0) -> Any:
         t = type(value)
-        if value is None or t is bool or t is str or t is int or t is float:
+        if t in _PLAIN:
             return value
         if t in _BY_REFERENCE or self.proxy_base is not None and issubclass(t, self.proxy_base):
             return self.make_ref(value)
@@ -154,7 +154,7 @@ class Codec:
     # -- decoding ----------------------------------------------------------------------------
     def decode(self, value: Any, depth: int = 0) -> Any:
         t = type(value)
-        if value is None or t is bool or t is str or t is int or t is float:
+        if t in _PLAIN:
             return value
         if depth > MAX_DEPTH + 2:
             raise DecodeError("message nested too deeply")
