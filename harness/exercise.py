@@ -98,6 +98,26 @@ def load_exercise_toml(path: Path, *, stub: Path, reference: Path, pack: str) ->
     )
 
 
+def exercise_table(exercise: Exercise) -> dict:
+    """The exercise's ``exercise.toml`` as read now, for its optional keys (``test_budget``,
+    ``test_hints``, ``grade_cost``); empty when it cannot be read (loading the exercise has
+    already reported that)."""
+    try:
+        return tomllib.loads((Path(exercise.suite) / "exercise.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def grade_cost(exercise: Exercise) -> float | None:
+    """``grade_cost`` from ``exercise.toml``: about how many seconds an isolated grade of the
+    reference takes (docs/measurements.md). It only orders the work when several exercises are
+    graded at once, longest first; None when the exercise does not say."""
+    value = exercise_table(exercise).get("grade_cost")
+    if type(value) not in (int, float) or value < 0:
+        return None
+    return float(value)
+
+
 def validate(exercise: Exercise) -> list[str]:
     """Problems with an exercise's metadata and files, one line each (empty when well formed)."""
     problems = []

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from sysdesign.exercise import Exercise
+from sysdesign.exercise import Exercise, exercise_table
 from sysdesign.results import ExerciseResult, GradeReport, TestResult
 from sysdesign.plugin_manager import Kit
 from sysdesign.providers import ImplementationProvider
@@ -114,9 +113,8 @@ STATE = pytest.StashKey[RunState]()
 def exercise_budget(exercise: Exercise) -> float:
     """``test_budget`` from the exercise's ``exercise.toml``, else :data:`DEFAULT_TEST_BUDGET`."""
     try:
-        data = tomllib.loads((Path(exercise.suite) / "exercise.toml").read_text(encoding="utf-8"))
-        value = float(data.get("test_budget", DEFAULT_TEST_BUDGET))
-    except (OSError, ValueError, TypeError, tomllib.TOMLDecodeError):
+        value = float(exercise_table(exercise).get("test_budget", DEFAULT_TEST_BUDGET))
+    except (ValueError, TypeError):
         return DEFAULT_TEST_BUDGET
     return value if value >= 0 else DEFAULT_TEST_BUDGET
 
@@ -124,11 +122,7 @@ def exercise_budget(exercise: Exercise) -> float:
 def exercise_test_hints(exercise: Exercise) -> dict[str, tuple[str, ...]]:
     """``[test_hints]`` of the exercise's ``exercise.toml``: test id (``test_file.py::test_name``,
     or the bare test name) -> its levelled hints, gentlest first."""
-    try:
-        data = tomllib.loads((Path(exercise.suite) / "exercise.toml").read_text(encoding="utf-8"))
-    except (OSError, ValueError, tomllib.TOMLDecodeError):
-        return {}
-    table = data.get("test_hints")
+    table = exercise_table(exercise).get("test_hints")
     if not isinstance(table, dict):
         return {}
     return {str(k): tuple(str(h) for h in v) for k, v in table.items()

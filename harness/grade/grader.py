@@ -5,7 +5,8 @@ For a submission it
 1. collects the expected tests of the selected exercises (and ``--hidden`` tests) from the
    kit's pristine suites, in one child pytest with ``--collect-only``;
 2. grades each exercise in its own child pytest (the deciding process, see
-   ``plugins/pytest_grade.py``), which starts the worker that imports the submission; a child
+   ``plugins/pytest_grade.py``), which starts the worker that imports the submission; the
+   children start longest first (``grade_cost``), so that ``--jobs`` of them finish together; a child
    that outlives ``--timeout`` (plus a grace period) is killed with its worker;
 3. merges: every expected test gets exactly one result, with its points and visibility taken
    from the collection, never from the graded run; a test with no result is ``timed_out``
@@ -20,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 import json
+import math
 import os
 import shutil
 import signal
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sysdesign import KIT_ROOT
-from sysdesign.exercise import Exercise
+from sysdesign.exercise import Exercise, grade_cost
 from sysdesign.grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, OUTPUT_LIMIT, PROVIDER_NAME
 from sysdesign.results import ERROR, PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult, slo_row
 from sysdesign.plugin_manager import Kit, UnknownExercise, shared_kit
@@ -564,6 +566,16 @@ def resolve_submission(impl: Path | None) -> Path:
     return submission.resolve()
 
 
+def longest_first(exercises: list[Exercise]) -> list[Exercise]:
+    """The order to start exercises in: by ``grade_cost``, longest first, so that ``--jobs N``
+    processes finish together instead of one grading a capstone alone at the end; an exercise
+    without a cost first of all (it may be the longest), ties in curriculum order."""
+    def cost(exercise: Exercise) -> float:
+        known = grade_cost(exercise)
+        return math.inf if known is None else known
+    return sorted(exercises, key=cost, reverse=True)
+
+
 def grade(options: GradeOptions, *, kit: Kit | None = None, expected: Expected | None = None,
           executor: ThreadPoolExecutor | None = None) -> GradeReport:
     """Grade one submission; see the module docstring."""
@@ -585,7 +597,7 @@ def grade(options: GradeOptions, *, kit: Kit | None = None, expected: Expected |
         spec = _base_spec(options, copy, secrets, ws.uid)
         wall = options.timeout + GRACE
         runs = {}
-        for exercise in exercises:
+        for exercise in longest_first(exercises):
             paths = [str(exercise.suite)]
             if exercise.slug in ws.hidden_slugs:
                 paths.append(str(ws.hidden_root / exercise.slug))
