@@ -237,7 +237,9 @@ def _defines(klass: type, member: str) -> bool | Any:
     return NotImplemented
 
 
-def _quicken_protocol_checks() -> None:
+def quicken_protocol_checks() -> None:
+    """Have ``requests`` answer its runtime-protocol checks once per class (:class:`_HasItems`,
+    :class:`_HasRead`): in this process's fake network, and in a grading worker's."""
     utils, models = requests.utils, requests.models
     if sys.version_info < (3, 12) and getattr(utils, "_SupportsItems", None) not in (None, _HasItems):
         utils._SupportsItems = _HasItems  # type: ignore[attr-defined]
@@ -261,7 +263,7 @@ class HttpNetwork:
         mock = responses.RequestsMock(assert_all_requests_are_fired=False)
         self._matches = [mock.add_callback(m, _ANY_URL, callback=self._callback, content_type=None) for m in METHODS]
         mock.start()
-        _quicken_protocol_checks()
+        quicken_protocol_checks()
         self._mock, self._undo_environment = mock, ignore_environment()
 
     def stop(self) -> None:

@@ -47,6 +47,7 @@ reading (in seconds since the cluster started) from anywhere, e.g. from the test
 
 from __future__ import annotations
 
+import operator
 import shutil
 from collections import deque
 from collections.abc import Callable
@@ -92,6 +93,24 @@ class Timer:
         return f"{qualname(self.fn)}{every}"
 
 
+#: How many times any node's ``memory``, ``durable`` or ``app`` was replaced (a crash, a
+#: restart, a wipe, an assignment): see ``Node.sysdesign_remote_replaced``.
+replacements = 0
+
+
+def _replaced_by_assignment(name: str, doc: str) -> property:
+    """An attribute read often and changed only by assigning it anew: each assignment counts in
+    :data:`replacements`."""
+    slot = "_" + name
+
+    def assign(node: Node, value: Any) -> None:
+        global replacements
+        replacements += 1
+        setattr(node, slot, value)
+
+    return property(operator.attrgetter(slot), assign, doc=doc)
+
+
 class Node:
     """One process of the cluster, addressed by ``name`` (messages and ``http://name/``)."""
 
@@ -100,6 +119,13 @@ class Node:
     #: Return nothing and take effect in order: in grading, learner code's calls travel with its
     #: next message to the grader instead of a round trip each.
     sysdesign_remote_deferred = ("send", "reply", "broadcast")
+    #: Replaced only by assignment, each counted in :data:`replacements`: in grading, learner
+    #: code's reads of them are kept in the worker until any node's are replaced.
+    sysdesign_remote_replaced = ("memory", "durable", "app")
+    memory = _replaced_by_assignment("memory", "Volatile key/value memory, wiped by a crash.")
+    durable = _replaced_by_assignment(
+        "durable", 'Python-object "disk" for fake services and suites: kept across crashes like ``disk``.')
+    app = _replaced_by_assignment("app", "What the start hooks returned for this incarnation (the plugged-in component).")
 
     def __init__(self, cluster: Cluster, name: str, disk: Path | Callable[[], Path], router: Router) -> None:
         self.cluster = cluster
@@ -109,11 +135,8 @@ class Node:
         self.router = router
         self.alive = True
         self.incarnation = 0
-        #: Volatile key/value memory, wiped by a crash.
         self.memory: dict[str, Any] = {}
-        #: Python-object "disk" for fake services and suites: kept across crashes like ``disk``.
         self.durable: dict[str, Any] = {}
-        #: What the start hooks returned for this incarnation (the plugged-in component).
         self.app: Any = None
         self.is_service = False
         # scheduling

@@ -10,7 +10,9 @@ stays strictly alternating.
 - request ``{"i": id, "op": ..., ...}``; reply ``{"r": id, "ok": value}``, ``{"r": id, "err":
   exception}`` or ``{"r": id, "stop": true}`` (StopIteration);
 - every message from the deciding process carries ``"t"``: its virtual time in microseconds
-  since 1970 when a freeze is active, else ``null``;
+  since 1970 when a freeze is active, else ``null``; and ``"g"`` when some attribute a class
+  lists in ``sysdesign_remote_replaced`` (a cluster node's ``memory``, ``durable``, ``app``) was
+  assigned anew since its last message: the worker then forgets what it read of them;
 - ``"rel": [[handle, count], ...]`` piggybacks the release of proxies the sender dropped.
 
 Objects that are not data stay where they live and travel as handles; the other side holds a
@@ -104,6 +106,12 @@ class Channel:
         #: Attributes of the other side's objects that never change, sent with their reference
         #: (the worker side keeps them: see :meth:`constants_of`).
         self._constants: dict[int, dict[str, Any]] = {}
+        #: Attributes of the other side's objects replaced only by assignment (the names come
+        #: with the reference, see :meth:`replaced_names`), and the worker's answers to reads of
+        #: them, kept until the deciding side says that some were replaced.
+        self._replaced: dict[int, frozenset[str]] = {}
+        self._kept: dict[int, dict[str, Any]] = {}
+        self._replaced_names_of: dict[type, list[str] | None] = {}
         self.handlers: dict[str, Callable[[dict], Any]] = {
             "getattr": self._h_getattr, "setattr": self._h_setattr, "delattr": self._h_delattr,
             "call": self._h_call, "op": self._h_op, "batch": self._h_batch,
@@ -289,6 +297,9 @@ class Channel:
         constants = self.constants_of(obj)
         if constants:
             tag["k"] = constants
+        replaced = self.replaced_names(type(obj))
+        if replaced:
+            tag["e"] = replaced
         params = getattr(type(obj), "__dataclass_params__", None)
         if params is not None and getattr(params, "eq", False) and not isinstance(obj, type):
             tag["kind"] = "record"
@@ -322,6 +333,21 @@ class Channel:
                 continue
         return out
 
+    def replaced_names(self, kind: type) -> list[str] | None:
+        """The attributes of ``kind``'s instances that change only by assignment, each counted
+        in the number the deciding side sends as ``"g"`` whenever it moved (its class lists
+        them in ``sysdesign_remote_replaced``): the worker keeps what it read of them until
+        then. Only the deciding side sends them."""
+        if self.side != "d":
+            return None
+        try:
+            return self._replaced_names_of[kind]
+        except KeyError:
+            names = getattr(kind, "sysdesign_remote_replaced", None)
+            listed = [n for n in names if type(n) is str] if isinstance(names, tuple) else None
+            self._replaced_names_of[kind] = listed or None
+            return listed or None
+
     def export(self, obj: Any) -> int:
         """A handle for ``obj`` that is never released (the worker's module)."""
         handle = next(self._handles)
@@ -354,6 +380,9 @@ class Channel:
         constants = tag.get("k")
         if type(constants) is dict and self.side == "w":
             self._constants[handle] = constants
+        replaced = tag.get("e")
+        if type(replaced) is list and self.side == "w":
+            self._replaced[handle] = frozenset(n for n in replaced if type(n) is str)
         return self._proxy_for(handle, tag.get("c"), str(tag.get("n", "object")), kind=tag.get("kind"))
 
     def _proxy_for(self, handle: int, class_key: Any, type_name: str, count: bool = True, kind: Any = None) -> Proxy:
@@ -396,6 +425,8 @@ class Channel:
     def _release(self, handle: int) -> None:
         self._iterated.pop(handle, None)
         self._constants.pop(handle, None)
+        self._replaced.pop(handle, None)
+        self._kept.pop(handle, None)
         count = self._received.pop(handle, 0)
         if count:
             self._releases.append([handle, count])
@@ -417,7 +448,20 @@ class Channel:
             return DeferredRemoteMethod(proxy, name)
         if (proxy._ck, name) in self._methods and proxy._ck is not None:
             return BoundRemoteMethod(proxy, name)
-        return self.request("getattr", h=proxy._h, n=name)
+        replaced = self._replaced.get(proxy._h)
+        if replaced is None or name not in replaced:
+            return self.request("getattr", h=proxy._h, n=name)
+        kept = self._kept.get(proxy._h)
+        if kept is not None and name in kept:
+            return kept[name]
+        value = self.request("getattr", h=proxy._h, n=name)
+        self._kept.setdefault(proxy._h, {})[name] = value
+        return value
+
+    def replacements_moved(self) -> None:
+        """The deciding side replaced some attribute listed in ``sysdesign_remote_replaced``:
+        forget every read of them."""
+        self._kept.clear()
 
     def call(self, handle: int, method: str | None, args: tuple, kwargs: dict) -> Any:
         __tracebackhide__ = True

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sysdesign import wallclock
+from sysdesign.cluster import node as node_module
 from sysdesign.grade.channel import Channel, _run
 from sysdesign.grade.codec import DecodeError, EncodeError
 from sysdesign.grade.fake_network import fake_network_active
@@ -59,10 +60,14 @@ class DecidingChannel(Channel):
         self._origins = iter(range(1, 1 << 62))
         #: Classes whose instances :func:`refusal` allowed (its answer depends on the class alone).
         self._exportable: set[type] = set()
+        #: The count of replaced node attributes the worker last heard (see :meth:`stamp`).
+        self._told_replacements: int | None = None
         self.handlers.update({"sleep": self._h_sleep, "http": self._h_http})
 
     def stamp(self, msg: dict) -> None:
         msg["t"] = virtual_now_micros()
+        if node_module.replacements != self._told_replacements:  # the worker forgets what it kept
+            msg["g"] = self._told_replacements = node_module.replacements
 
     # -- failure -----------------------------------------------------------------------------
     def request(self, op: str, **fields: Any) -> Any:

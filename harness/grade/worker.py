@@ -116,6 +116,8 @@ class WorkerChannel(Channel):
     def on_receive(self, msg: dict) -> None:
         if "t" in msg:
             self.clock.set(msg["t"])
+        if "g" in msg:
+            self.replacements_moved()
 
     # -- serving -----------------------------------------------------------------------------
     def serve_forever(self) -> None:
@@ -310,7 +312,7 @@ def _install_http(channel: WorkerChannel) -> None:
 
     import responses
 
-    from sysdesign.cluster.http import ignore_environment
+    from sysdesign.cluster.http import ignore_environment, quicken_protocol_checks
 
     def forward(request: Any) -> tuple[int, dict, bytes]:
         body = request.body
@@ -340,6 +342,7 @@ def _install_http(channel: WorkerChannel) -> None:
     for match in matches:
         match.callback = forward_and_forget
     mock.start()
+    quicken_protocol_checks()
     ignore_environment()
 
 

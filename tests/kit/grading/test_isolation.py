@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 import textwrap
 from pathlib import Path
 
@@ -144,6 +145,16 @@ PROBE = textwrap.dedent('''
     def is_real_kv(kv):
         from sysdesign.cluster.services import etcd
         return isinstance(kv, etcd.KeyValue) and kv.value
+
+    def requests_protocol_checks():
+        import requests
+        return requests.utils._SupportsItems.__name__, requests.models._SupportsRead.__name__
+
+    _held = []
+
+    def read_node(node, times):
+        _held[:] = [node]  # as a wiring's handlers hold their node
+        return [(node.app, dict(node.memory), node.durable.get("disk")) for _ in range(times)][-1]
 
     def send_to(node, dest):
         node.send(dest, "x")
@@ -316,6 +327,34 @@ def test_constant_attributes_travel_with_the_reference(probe, monkeypatch):
     with pytest.raises(AttributeError, match="may not set 'name'"):  # constant means constant
         probe.rename(things[0])
     assert things[0].name == "a"
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="requests' protocol checks are slow on Python 3.11 only")
+def test_the_workers_requests_answers_its_protocol_checks_once_per_class(probe):
+    assert probe.requests_protocol_checks() == ("_HasItems", "_HasRead")
+
+
+def test_node_attributes_replaced_only_by_assignment_are_read_once_until_replaced(probe, cluster, monkeypatch):
+    """``memory``, ``durable`` and ``app`` change only when assigned anew (a crash, a restart, a
+    wipe): the worker keeps what it read of them until some node's were replaced."""
+    node = cluster.add_node("n", start=lambda n: f"app {n.incarnation}")
+    node.memory["k"], node.durable["disk"] = 1, "kept"
+    channel = probe.__dict__["_sysdesign_remote"]._ch
+    served = []
+    real = channel._h_getattr
+    monkeypatch.setitem(channel.handlers, "getattr", lambda msg: served.append(msg["n"]) or real(msg))
+    assert probe.read_node(node, 5) == ("app 0", {"k": 1}, "kept")
+    assert sorted(served) == ["app", "durable", "memory"]  # once each, not five times
+    node.memory["k"] = 2  # the same dict, changed in place: read live
+    assert probe.read_node(node, 1) == ("app 0", {"k": 2}, "kept") and len(served) == 3
+    cluster.crash("n")
+    cluster.restart("n")
+    assert probe.read_node(node, 3) == ("app 1", {}, "kept")
+    cluster.lose_disk("n")
+    assert probe.read_node(node, 1) == (None, {}, None)
+    node.app = "assigned"
+    assert probe.read_node(node, 1)[0] == "assigned"
+    assert len(served) == 12
 
 
 class Outbox:
