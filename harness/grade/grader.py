@@ -5,7 +5,8 @@ For a submission it
 1. collects the expected tests of the selected exercises (and ``--hidden`` tests) from the
    kit's pristine suites, in one child pytest with ``--collect-only``;
 2. grades each exercise in its own child pytest (the deciding process, see
-   ``plugins/pytest_grade.py``), which starts the worker that imports the submission; the
+   ``plugins/pytest_grade.py``; children are forked from a warm :mod:`sysdesign.grade.zygote`
+   when one runs), which starts the worker that imports the submission; the
    children start longest first (``grade_cost``), so that ``--jobs`` of them finish together; a child
    that outlives ``--timeout`` (plus a grace period) is killed with its worker;
 3. merges: every expected test gets exactly one result, with its points and visibility taken
@@ -35,6 +36,7 @@ from pathlib import Path
 from sysdesign import KIT_ROOT
 from sysdesign.exercise import Exercise, grade_cost
 from sysdesign.grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, OUTPUT_LIMIT, PROVIDER_NAME
+from sysdesign.grade.zygote import Zygote, ZygoteGone
 from sysdesign.results import ERROR, PASSED, STATUS_LABELS, ExerciseResult, GradeReport, TestResult, slo_row
 from sysdesign.plugin_manager import Kit, UnknownExercise, shared_kit
 from sysdesign.providers import compiled_files, display_path
@@ -115,6 +117,13 @@ class Workspace:
         self.hidden_root: Path | None = None
         self.hidden_slugs: set[str] = set()
         self._serial = 0
+        #: Forks the children when started (:meth:`warm_up`); else each is a fresh interpreter.
+        self.zygote: Zygote | None = None
+
+    def warm_up(self) -> None:
+        """Start a zygote for this workspace's children (see :mod:`sysdesign.grade.zygote`)."""
+        if self.zygote is None:
+            self.zygote = Zygote.start(_child_env(self.root / "none.json", self.root / "state", self.root))
 
     def new_dir(self, label: str) -> Path:
         self._serial += 1
@@ -131,6 +140,9 @@ class Workspace:
         return path
 
     def close(self) -> None:
+        if self.zygote is not None:
+            self.zygote.close()
+            self.zygote = None
         shutil.rmtree(self.root, ignore_errors=True)
         if self.sandbox != self.root:
             shutil.rmtree(self.sandbox, ignore_errors=True)
@@ -235,24 +247,38 @@ def run_child(ws: Workspace, label: str, spec: dict, paths: list[str], *, collec
         cmd += ["--sysdesign-report-data", str(run_data)]
     cmd += paths
     log_path = folder / "pytest-output.txt"
+    env = _child_env(spec_path, folder / "state", tmp)
+    try:
+        if ws.zygote is None:
+            raise ZygoteGone("no zygote")
+        pid, returncode, killed = ws.zygote.run(cmd[4:], cwd=folder, env=env, log=log_path,
+                                                wall_limit=wall_limit, on_timeout=_kill_group)
+    except ZygoteGone:
+        pid, returncode, killed = _run_fresh(cmd, folder, env, log_path, wall_limit)
+    events = _read_events(Path(spec["events"]))
+    for event in events:  # the worker has its own process group: make sure it is gone
+        if event.get("event") == "worker" and type(event.get("pid")) is int:
+            _kill_group(event["pid"])
+    _kill_group(pid)
+    tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:] if log_path.exists() else ""
+    return ChildRun(events=events, killed=killed, returncode=returncode, output_tail=tail,
+                    run_data=_read_run_data(run_data))
+
+
+def _run_fresh(cmd: list[str], folder: Path, env: dict[str, str], log_path: Path,
+               wall_limit: float) -> tuple[int, int | None, bool]:
+    """Run ``cmd`` in a fresh interpreter (when no zygote serves): (pid, exit status, killed)."""
     killed = False
     with open(log_path, "wb") as log:
         child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                 cwd=folder, env=_child_env(spec_path, folder / "state", tmp), start_new_session=True)
+                                 cwd=folder, env=env, start_new_session=True)
         try:
             child.wait(timeout=wall_limit)
         except subprocess.TimeoutExpired:
             killed = True
             _kill_group(child.pid)
             child.wait()
-    events = _read_events(Path(spec["events"]))
-    for event in events:  # the worker has its own process group: make sure it is gone
-        if event.get("event") == "worker" and type(event.get("pid")) is int:
-            _kill_group(event["pid"])
-    _kill_group(child.pid)
-    tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:] if log_path.exists() else ""
-    return ChildRun(events=events, killed=killed, returncode=child.returncode, output_tail=tail,
-                    run_data=_read_run_data(run_data))
+    return child.pid, child.returncode, killed
 
 
 #: The most run data (timelines, figures) one exercise's child may hand over, in bytes.
@@ -587,6 +613,7 @@ def grade(options: GradeOptions, *, kit: Kit | None = None, expected: Expected |
     check_confinement(options)
     sandbox.make_undumpable()
     ws = Workspace(_learner_uid())
+    ws.warm_up()
     own_pool = executor is None
     pool = executor or ThreadPoolExecutor(max_workers=max(1, options.jobs))
     try:
