@@ -592,6 +592,11 @@ def resolve_submission(impl: Path | None) -> Path:
     return submission.resolve()
 
 
+#: From how many exercises a grade forks its children from a zygote: below, the collection and
+#: one or two exercises start side by side in fresh interpreters sooner than a zygote is ready.
+WARM_FROM = 3
+
+
 def longest_first(exercises: list[Exercise]) -> list[Exercise]:
     """The order to start exercises in: by ``grade_cost``, longest first, so that ``--jobs N``
     processes finish together instead of one grading a capstone alone at the end; an exercise
@@ -613,7 +618,8 @@ def grade(options: GradeOptions, *, kit: Kit | None = None, expected: Expected |
     check_confinement(options)
     sandbox.make_undumpable()
     ws = Workspace(_learner_uid())
-    ws.warm_up()
+    if len(exercises) >= WARM_FROM:
+        ws.warm_up()
     own_pool = executor is None
     pool = executor or ThreadPoolExecutor(max_workers=max(1, options.jobs))
     try:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from concurrent.futures import Future
 from dataclasses import replace
 
+import pytest
+
 from sysdesign.exercise import grade_cost
 from sysdesign.grade import grader, sandbox
 from sysdesign.grade.grader import ChildRun, Expected, GradeOptions, longest_first
@@ -58,3 +60,14 @@ def test_grade_starts_the_children_longest_first_and_reports_in_curriculum_order
                           expected=Expected(tests={slug: [] for slug in slugs}), executor=pool)
     assert pool.started == ["p2p", "caching", "hashing", "networking"]
     assert [e.slug for e in report.exercises] == ["networking", "caching", "hashing", "p2p"]
+
+
+@pytest.mark.parametrize("slugs, warm", [(["networking"], False), (["networking", "hashing"], False),
+                                         (["networking", "hashing", "p2p"], True)])
+def test_a_zygote_is_started_from_three_exercises(slugs, warm, tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "make_undumpable", lambda: None)
+    started = []
+    monkeypatch.setattr(grader.Workspace, "warm_up", lambda ws: started.append(ws))
+    grader.grade(GradeOptions(impl=tmp_path, exercises=slugs, jobs=2, allow_weak_sandbox=True),
+                 expected=Expected(tests={slug: [] for slug in slugs}), executor=_RecordingPool())
+    assert bool(started) is warm
