@@ -98,9 +98,10 @@ class Timer:
 replacements = 0
 
 
-def _replaced_by_assignment(name: str, doc: str) -> property:
+def replaced_by_assignment(name: str, doc: str) -> property:
     """An attribute read often and changed only by assigning it anew: each assignment counts in
-    :data:`replacements`."""
+    :data:`replacements`. Any class that lists attributes in ``sysdesign_remote_replaced`` makes
+    them with this (the grader tells the worker only of this count)."""
     slot = "_" + name
 
     def assign(node: Node, value: Any) -> None:
@@ -122,10 +123,10 @@ class Node:
     #: Replaced only by assignment, each counted in :data:`replacements`: in grading, learner
     #: code's reads of them are kept in the worker until any node's are replaced.
     sysdesign_remote_replaced = ("memory", "durable", "app")
-    memory = _replaced_by_assignment("memory", "Volatile key/value memory, wiped by a crash.")
-    durable = _replaced_by_assignment(
+    memory = replaced_by_assignment("memory", "Volatile key/value memory, wiped by a crash.")
+    durable = replaced_by_assignment(
         "durable", 'Python-object "disk" for fake services and suites: kept across crashes like ``disk``.')
-    app = _replaced_by_assignment("app", "What the start hooks returned for this incarnation (the plugged-in component).")
+    app = replaced_by_assignment("app", "What the start hooks returned for this incarnation (the plugged-in component).")
 
     def __init__(self, cluster: Cluster, name: str, disk: Path | Callable[[], Path], router: Router) -> None:
         self.cluster = cluster

@@ -123,7 +123,7 @@ class Workspace:
     def warm_up(self) -> None:
         """Start a zygote for this workspace's children (see :mod:`sysdesign.grade.zygote`)."""
         if self.zygote is None:
-            self.zygote = Zygote.start(_child_env(self.root / "none.json", self.root / "state", self.root))
+            self.zygote = Zygote.start(_child_env(None, self.root / "state", self.root))
 
     def new_dir(self, label: str) -> Path:
         self._serial += 1
@@ -217,11 +217,14 @@ class ChildRun:
     run_data: dict | None = None
 
 
-def _child_env(spec_path: Path, state_dir: Path, tmp: Path) -> dict[str, str]:
+def _child_env(spec_path: Path | None, state_dir: Path, tmp: Path) -> dict[str, str]:
+    """A child's environment (the zygote's has no grading spec)."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PYTEST_", "PYTHON", "SYSDESIGN_", "COV_", "GITHUB_TOKEN", "ACTIONS_"))}
-    env.update({"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "SYSDESIGN_GRADE_SPEC": str(spec_path),
-                "SYSDESIGN_STATE_DIR": str(state_dir), "NO_COLOR": "1", "TMPDIR": str(tmp)})
+    env.update({"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "SYSDESIGN_STATE_DIR": str(state_dir), "NO_COLOR": "1",
+                "TMPDIR": str(tmp)})
+    if spec_path is not None:
+        env["SYSDESIGN_GRADE_SPEC"] = str(spec_path)
     return env
 
 

@@ -26,13 +26,13 @@ import selectors
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from collections.abc import Callable
 
 #: What every deciding and collecting pytest imports before its first test (never the kit's
 #: ``-p`` plugins themselves: see the module docstring).
-WARM_MODULES = ("pytest", "_pytest.pytester", "hypothesis", "hypothesis.strategies", "requests", "responses",
+WARM_MODULES = ("pytest", "hypothesis", "hypothesis.strategies", "requests", "responses",
                 "freezegun", "greenlet", "sqlite3", "sysdesign.cluster", "sysdesign.grade.worker_provider",
                 "sysdesign.grade.deciding_channel", "sysdesign.plugin_manager", "sysdesign.properties")
 
@@ -178,7 +178,7 @@ def _child(request: dict, keep_closed: list[int]) -> None:
     try:
         code = int(pytest.main(list(request["args"])))
     except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
+        code = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
     except BaseException:  # noqa: BLE001 - a fresh interpreter would print it and exit 1
         import traceback
 
